@@ -1,0 +1,349 @@
+"""The plain data model between parsing and RDF.
+
+Parsers (``kg.sources.*``) produce these dataclasses; the RDF mapping (``kg.rdf``) consumes
+them. Nothing here knows about RDF, HTTP or file formats, so a parser test never needs a
+graph and a mapping test never needs a file.
+
+Conventions:
+- Text is kept as the source wrote it (after unescaping markup), never paraphrased.
+- ``None`` means "the source did not say"; an empty list means "the source said none"
+  or "not given" where the source cannot tell the two apart.
+- Lists keep the source's order; order carries meaning (authors, criteria, arms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------- provenance
+
+
+@dataclass
+class SourceInfo:
+    """Where a record came from: enough to say so in PROV-O."""
+
+    kind: str  # "trial-page", "ctgov-json", "ctgov-api", "pubmed-xml", "entrez-efetch", "snapshot"
+    location: str  # file path (as given) or request URL
+    retrieved: str | None = None  # ISO 8601 timestamp of a live call; None for files
+    record_id: str | None = None  # NCT id or PMID this source describes
+
+
+# --------------------------------------------------------------------------- trials
+
+
+@dataclass
+class Regimen:
+    """How one drug is given in one phase of an arm, structured from the dosing text.
+
+    ``dose_basis`` is "flat" (mg), "body-surface-area" (mg/m2) or "body-weight" (mg/kg).
+    ``days`` are cycle days, inclusive (1, 14) means days 1 to 14; (1, 1) means day 1 only.
+    """
+
+    drug: str  # curated drug key, e.g. "anlotinib"
+    phase: str = "treatment"  # "induction", "maintenance" or "treatment"
+    dose: float | None = None
+    dose_unit: str | None = None  # "mg", "mg/m2", "mg/kg", "AUC"
+    dose_basis: str | None = None
+    route: str | None = None  # "oral", "intravenous", "subcutaneous"
+    frequency: str | None = None  # "once daily", "twice daily", "once per cycle"
+    times_per_day: int | None = None
+    day_start: int | None = None
+    day_end: int | None = None
+    cycle_length_days: int | None = None
+    cycles_min: int | None = None
+    cycles_max: int | None = None
+    until: str | None = None  # e.g. "disease progression or intolerable toxicity"
+    notes: list[str] = field(default_factory=list)
+    source_text: str | None = None  # the sentence the regimen was read from
+
+
+@dataclass
+class Intervention:
+    """An intervention as registered, with the drugs it names resolved and dosed."""
+
+    name: str
+    type: str | None = None  # DRUG, BIOLOGICAL, RADIATION, PROCEDURE, ...
+    description: str | None = None
+    arm_labels: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)
+    drugs: list[str] = field(default_factory=list)  # curated drug keys named by it
+    unresolved_names: list[str] = field(default_factory=list)  # names matching no curated drug
+
+
+@dataclass
+class Arm:
+    label: str
+    type: str | None = None  # EXPERIMENTAL, ACTIVE_COMPARATOR, PLACEBO_COMPARATOR, ...
+    description: str | None = None
+    intervention_names: list[str] = field(default_factory=list)  # "Drug: X" as registered
+    regimens: list[Regimen] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Design:
+    allocation: str | None = None
+    intervention_model: str | None = None
+    intervention_model_description: str | None = None
+    primary_purpose: str | None = None
+    masking: str | None = None
+
+
+@dataclass
+class EligibilityCriterion:
+    """One bulleted or numbered item of the eligibility text.
+
+    ``section`` is the heading the page put it under ("inclusion", "exclusion" or
+    "unlabelled"); ``kind`` is what the item actually does ("inclusion" or "exclusion"),
+    decided by a rule recorded in ``kind_reason`` so the classification can be audited.
+    """
+
+    number: str  # position path, e.g. "4", "5.1", "5.1.2"
+    text: str
+    section: str
+    kind: str
+    kind_reason: str
+    children: list[EligibilityCriterion] = field(default_factory=list)
+
+
+@dataclass
+class Eligibility:
+    minimum_age: str | None = None  # as written: "18 Years"
+    maximum_age: str | None = None
+    minimum_age_years: float | None = None
+    maximum_age_years: float | None = None
+    sex: str | None = None  # ALL, FEMALE, MALE
+    healthy_volunteers: bool | None = None
+    criteria: list[EligibilityCriterion] = field(default_factory=list)
+    preambles: list[str] = field(default_factory=list)  # non-item text, e.g. "Patients who..."
+    text: str | None = None  # the whole criteria text, unescaped
+
+
+@dataclass
+class Organization:
+    name: str
+    org_class: str | None = None  # INDUSTRY, OTHER, NIH, OTHER_GOV, ...
+    role: str | None = None  # "lead" or "collaborator"
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None  # PRINCIPAL_INVESTIGATOR, STUDY_CHAIR, ...
+    affiliation: str | None = None
+    title: str | None = None  # job title, e.g. "Professor"
+
+
+@dataclass
+class ResponsibleParty:
+    type: str | None = None  # SPONSOR, PRINCIPAL_INVESTIGATOR, SPONSOR_INVESTIGATOR
+    name: str | None = None
+    title: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass
+class Site:
+    facility: str
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    zip: str | None = None
+    status: str | None = None
+
+
+@dataclass
+class Reference:
+    citation: str
+    type: str | None = None  # BACKGROUND, RESULT, DERIVED
+    pmid: str | None = None
+    doi: str | None = None  # extracted from the citation text when not given
+
+
+@dataclass
+class SecondaryId:
+    id: str
+    type: str | None = None  # org_study_id, secondary_id; registry type
+    domain: str | None = None
+
+
+@dataclass
+class Trial:
+    nct_id: str
+    brief_title: str | None = None
+    official_title: str | None = None
+    acronym: str | None = None
+    org_study_id: str | None = None
+    secondary_ids: list[SecondaryId] = field(default_factory=list)
+    overall_status: str | None = None
+    phases: list[str] = field(default_factory=list)
+    study_type: str | None = None
+    enrollment: int | None = None
+    enrollment_type: str | None = None  # ACTUAL or ESTIMATED
+    start_date: str | None = None  # ISO date or year-month as written
+    primary_completion_date: str | None = None
+    completion_date: str | None = None
+    last_update: str | None = None
+    results_status: str | None = None  # e.g. "Results pending"
+    brief_summary: str | None = None
+    detailed_description: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    design: Design = field(default_factory=Design)
+    arms: list[Arm] = field(default_factory=list)
+    interventions: list[Intervention] = field(default_factory=list)
+    eligibility: Eligibility = field(default_factory=Eligibility)
+    organizations: list[Organization] = field(default_factory=list)
+    responsible_party: ResponsibleParty | None = None
+    officials: list[Person] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    extra_sections: dict[str, str] = field(default_factory=dict)  # unknown page sections, kept
+    source: SourceInfo | None = None
+
+    @property
+    def lead_sponsor(self) -> Organization | None:
+        return next((o for o in self.organizations if o.role == "lead"), None)
+
+
+# --------------------------------------------------------------------------- literature
+
+
+@dataclass
+class PartialDate:
+    """A bibliographic date as precise as the source: year only, year-month, or full.
+
+    ``text`` keeps a free-form ``MedlineDate`` such as "2016 Mar-Apr" verbatim.
+    """
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    text: str | None = None
+
+    def iso(self) -> str | None:
+        if self.year is None:
+            return None
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass
+class Journal:
+    title: str | None = None
+    iso_abbreviation: str | None = None
+    medline_ta: str | None = None
+    nlm_unique_id: str | None = None
+    issn_print: str | None = None
+    issn_electronic: str | None = None
+    issn_linking: str | None = None
+
+
+@dataclass
+class Author:
+    last_name: str | None = None
+    fore_name: str | None = None
+    initials: str | None = None
+    suffix: str | None = None
+    collective_name: str | None = None
+    affiliations: list[str] = field(default_factory=list)
+    orcid: str | None = None  # bare 16-character ORCID, e.g. "0000-0002-1825-0097"
+
+    @property
+    def display_name(self) -> str:
+        if self.collective_name:
+            return self.collective_name
+        parts = [p for p in (self.fore_name or self.initials, self.last_name) if p]
+        return " ".join(parts)
+
+
+@dataclass
+class MeshQualifier:
+    ui: str  # Q000000
+    name: str
+    major: bool = False
+
+
+@dataclass
+class MeshHeading:
+    descriptor_ui: str  # D000000 (or C000000 for supplementary concepts)
+    descriptor_name: str
+    major: bool = False
+    qualifiers: list[MeshQualifier] = field(default_factory=list)
+
+
+@dataclass
+class Chemical:
+    name: str
+    ui: str | None = None  # MeSH UI of the substance
+    registry_number: str | None = None
+
+
+@dataclass
+class Keyword:
+    text: str
+    major: bool = False
+    owner: str | None = None
+
+
+@dataclass
+class DataBank:
+    name: str  # e.g. "ClinicalTrials.gov"
+    accessions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AbstractSection:
+    text: str
+    label: str | None = None
+    category: str | None = None  # NlmCategory: BACKGROUND, METHODS, RESULTS, ...
+
+
+@dataclass
+class Article:
+    pmid: str
+    title: str | None = None
+    abstract: list[AbstractSection] = field(default_factory=list)
+    journal: Journal = field(default_factory=Journal)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None  # MedlinePgn or "start-end"
+    start_page: str | None = None
+    end_page: str | None = None
+    pub_date: PartialDate | None = None
+    epub_date: PartialDate | None = None  # ArticleDate DateType="Electronic"
+    doi: str | None = None
+    pmcid: str | None = None
+    pii: str | None = None
+    languages: list[str] = field(default_factory=list)
+    publication_types: list[tuple[str, str]] = field(default_factory=list)  # (UI, name)
+    authors: list[Author] = field(default_factory=list)
+    mesh_headings: list[MeshHeading] = field(default_factory=list)
+    chemicals: list[Chemical] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+    databanks: list[DataBank] = field(default_factory=list)
+    source: SourceInfo | None = None
+
+    @property
+    def nct_ids(self) -> list[str]:
+        """ClinicalTrials.gov accession numbers from the DataBank list, in order."""
+        out: list[str] = []
+        for bank in self.databanks:
+            if bank.name.replace(" ", "").lower() == "clinicaltrials.gov":
+                out.extend(a for a in bank.accessions if a not in out)
+        return out
+
+
+@dataclass
+class CitationResolution:
+    """The outcome of trying to turn a PMID-less reference into a PubMed article."""
+
+    reference: Reference
+    status: str  # "resolved", "unresolved", "ambiguous"
+    pmid: str | None = None
+    method: str | None = None  # "ecitmatch", "esearch-doi", "esearch-title"
+    detail: str | None = None
