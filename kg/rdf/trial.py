@@ -1,0 +1,288 @@
+"""A Trial (plain model) as triples.
+
+schema.org carries what it can say (MedicalTrial, healthCondition, sponsor, studyLocation,
+Drug, DoseSchedule); the project vocabulary ``tkg:`` (ontologies/trialkg.ttl) says the rest:
+arms, regimens, eligibility criteria and registry codes. Registry codes such as
+``ACTIVE_NOT_RECRUITING`` stay literals, checked against their allowed values by SHACL.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from kg.model import Arm, EligibilityCriterion, Regimen, Trial
+from kg.rdf import iris
+from kg.rdf.namespaces import BIBO, DCTERMS, RDF, RDFS, SCHEMA, TKG
+from kg.rdf.terms import Triples
+from kg.vocab import Vocabulary
+
+
+def trial_triples(trial: Trial, vocab: Vocabulary) -> Triples:
+    t = Triples()
+    s = iris.trial(trial.nct_id)
+    t.add(s, RDF.type, SCHEMA.MedicalTrial)
+    t.add(s, RDF.type, TKG.ClinicalTrial)
+    t.text(s, TKG.nctId, trial.nct_id)
+    t.text(s, SCHEMA.identifier, trial.nct_id)
+    t.text(s, DCTERMS.title, trial.brief_title)
+    t.text(s, SCHEMA.name, trial.brief_title)
+    t.text(s, TKG.officialTitle, trial.official_title)
+    t.text(s, SCHEMA.alternateName, trial.acronym)
+    t.text(s, TKG.orgStudyId, trial.org_study_id)
+    t.text(s, TKG.overallStatus, trial.overall_status)
+    for phase in trial.phases:
+        t.text(s, TKG.phase, phase)
+    t.text(s, TKG.studyType, trial.study_type)
+    t.integer(s, TKG.enrollment, trial.enrollment)
+    t.text(s, TKG.enrollmentType, trial.enrollment_type)
+    t.date(s, SCHEMA.startDate, trial.start_date)
+    t.date(s, TKG.primaryCompletionDate, trial.primary_completion_date)
+    t.date(s, TKG.completionDate, trial.completion_date)
+    t.date(s, DCTERMS.modified, trial.last_update)
+    t.text(s, TKG.resultsStatus, trial.results_status)
+    t.text(s, DCTERMS.abstract, trial.brief_summary)
+    t.text(s, SCHEMA.description, trial.detailed_description)
+    for keyword in trial.keywords:
+        t.text(s, SCHEMA.keywords, keyword)
+    _design(t, s, trial)
+    _conditions(t, s, trial, vocab)
+    _interventions(t, s, trial)
+    for arm in trial.arms:
+        _arm(t, s, trial.nct_id, arm)
+    _eligibility(t, s, trial)
+    _organizations(t, s, trial)
+    _people(t, s, trial)
+    _sites(t, s, trial)
+    _references(t, s, trial)
+    for sid in trial.secondary_ids:
+        node = iris.secondary_id(trial.nct_id, sid.id)
+        t.add(s, TKG.secondaryIdentifier, node)
+        t.add(node, RDF.type, TKG.SecondaryIdentifier)
+        t.text(node, SCHEMA.value, sid.id)
+        t.text(node, TKG.identifierType, sid.type)
+        t.text(node, TKG.identifierDomain, sid.domain)
+    for heading, body in sorted(trial.extra_sections.items()):
+        # Sections the parser did not recognise are kept, not dropped: a reader can see them.
+        node = iris.trial_part(trial.nct_id, "section", iris.slug(heading))
+        t.add(s, TKG.otherSection, node)
+        t.add(node, RDF.type, TKG.PageSection)
+        t.text(node, RDFS.label, heading)
+        t.text(node, SCHEMA.text, body)
+    return t
+
+
+def _design(t: Triples, s: URIRef, trial: Trial) -> None:
+    d = trial.design
+    t.text(s, TKG.allocation, d.allocation)
+    t.text(s, TKG.interventionModel, d.intervention_model)
+    t.text(s, TKG.interventionModelDescription, d.intervention_model_description)
+    t.text(s, TKG.primaryPurpose, d.primary_purpose)
+    t.text(s, TKG.masking, d.masking)
+
+
+def _conditions(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
+    for name in trial.conditions:
+        t.text(s, TKG.conditionText, name)
+        keys = vocab.condition_keys_in(name)
+        if not keys:
+            node = iris.condition_text(name)
+            t.add(node, RDF.type, SCHEMA.MedicalCondition)
+            t.text(node, RDFS.label, name)
+            t.add(s, SCHEMA.healthCondition, node)
+            continue
+        for key in keys:
+            t.add(s, SCHEMA.healthCondition, _condition_iri(vocab, key))
+
+
+def _condition_iri(vocab: Vocabulary, key: str) -> URIRef:
+    condition = vocab.conditions[key]
+    return iris.mesh(condition.mesh) if condition.mesh else iris.condition_text(condition.label)
+
+
+def condition_iri(vocab: Vocabulary, key: str) -> URIRef:
+    """Public: the IRI of a curated condition (its MeSH descriptor when it has one)."""
+    return _condition_iri(vocab, key)
+
+
+def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
+    for iv in trial.interventions:
+        node = iris.intervention(trial.nct_id, iv.name)
+        t.add(s, TKG.hasIntervention, node)
+        t.add(node, RDF.type, TKG.Intervention)
+        t.text(node, RDFS.label, iv.name)
+        t.text(node, TKG.interventionType, iv.type)
+        t.text(node, SCHEMA.description, iv.description)
+        for other in iv.other_names:
+            t.text(node, SCHEMA.alternateName, other)
+        for key in iv.drugs:
+            t.add(node, TKG.includesDrug, iris.drug(key))
+            t.add(s, TKG.studiesDrug, iris.drug(key))
+        for name in iv.unresolved_names:
+            t.text(node, TKG.unresolvedDrugName, name)
+        for label in iv.arm_labels:
+            t.add(iris.arm(trial.nct_id, label), TKG.usesIntervention, node)
+
+
+def _arm(t: Triples, s: URIRef, nct_id: str, arm: Arm) -> None:
+    node = iris.arm(nct_id, arm.label)
+    t.add(s, TKG.hasArm, node)
+    t.add(node, RDF.type, TKG.Arm)
+    t.text(node, RDFS.label, arm.label)
+    t.text(node, TKG.armType, arm.type)
+    t.text(node, SCHEMA.description, arm.description)
+    for note in arm.notes:
+        t.text(node, RDFS.comment, note)
+    for regimen in arm.regimens:
+        _regimen(t, node, nct_id, arm.label, regimen)
+
+
+def _regimen(t: Triples, arm_node: URIRef, nct_id: str, arm_label: str, r: Regimen) -> None:
+    node = iris.regimen(nct_id, arm_label, r.drug, r.phase)
+    t.add(arm_node, TKG.hasRegimen, node)
+    t.add(node, RDF.type, TKG.Regimen)
+    t.add(node, RDF.type, SCHEMA.DoseSchedule)
+    t.add(node, TKG.drug, iris.drug(r.drug))
+    t.text(node, TKG.treatmentPhase, r.phase)
+    t.decimal(node, SCHEMA.doseValue, r.dose)
+    t.text(node, SCHEMA.doseUnit, r.dose_unit)
+    t.text(node, TKG.doseBasis, r.dose_basis)
+    t.text(node, TKG.route, r.route)
+    t.text(node, SCHEMA.frequency, r.frequency)
+    t.integer(node, TKG.timesPerDay, r.times_per_day)
+    t.integer(node, TKG.dayStart, r.day_start)
+    t.integer(node, TKG.dayEnd, r.day_end)
+    for day in getattr(r, "days", None) or []:
+        t.integer(node, TKG.onDay, day)
+    t.integer(node, TKG.cycleLengthDays, r.cycle_length_days)
+    t.integer(node, TKG.cyclesMin, r.cycles_min)
+    t.integer(node, TKG.cyclesMax, r.cycles_max)
+    t.text(node, TKG.continuesUntil, r.until)
+    for note in r.notes:
+        t.text(node, RDFS.comment, note)
+    t.text(node, TKG.sourceText, r.source_text)
+
+
+def _eligibility(t: Triples, s: URIRef, trial: Trial) -> None:
+    e = trial.eligibility
+    node = iris.eligibility(trial.nct_id)
+    t.add(s, TKG.eligibility, node)
+    t.add(node, RDF.type, TKG.Eligibility)
+    t.text(node, TKG.minimumAge, e.minimum_age)
+    t.text(node, TKG.maximumAge, e.maximum_age)
+    t.decimal(node, TKG.minimumAgeYears, e.minimum_age_years)
+    t.decimal(node, TKG.maximumAgeYears, e.maximum_age_years)
+    t.text(node, TKG.sex, e.sex)
+    t.boolean(node, TKG.healthyVolunteers, e.healthy_volunteers)
+    t.text(node, SCHEMA.text, e.text)
+    for preamble in e.preambles:
+        t.text(node, RDFS.comment, preamble)
+    for criterion in e.criteria:
+        _criterion(t, node, trial.nct_id, criterion, parent=None)
+
+
+def _criterion(t: Triples, elig: URIRef, nct_id: str, c: EligibilityCriterion,
+               parent: URIRef | None) -> None:
+    node = iris.criterion(nct_id, c.section, c.number)
+    t.add(elig, TKG.hasCriterion, node)
+    t.add(node, RDF.type, TKG.EligibilityCriterion)
+    t.add(node, RDF.type, TKG.InclusionCriterion if c.kind == "inclusion"
+          else TKG.ExclusionCriterion)
+    t.text(node, TKG.criterionNumber, c.number)
+    t.text(node, SCHEMA.text, c.text)
+    t.text(node, TKG.listedUnder, c.section)
+    t.text(node, TKG.criterionKind, c.kind)
+    t.text(node, TKG.kindReason, c.kind_reason)
+    t.add(node, TKG.subCriterionOf, parent)
+    for child in c.children:
+        _criterion(t, elig, nct_id, child, parent=node)
+
+
+def _organizations(t: Triples, s: URIRef, trial: Trial) -> None:
+    for org in trial.organizations:
+        node = iris.organization(org.name)
+        t.add(node, RDF.type, SCHEMA.Organization)
+        t.text(node, SCHEMA.name, org.name)
+        t.text(node, TKG.agencyClass, org.org_class)
+        t.add(s, SCHEMA.sponsor, node)
+        if org.role == "lead":
+            t.add(s, TKG.leadSponsor, node)
+        elif org.role == "collaborator":
+            t.add(s, TKG.collaborator, node)
+
+
+def _people(t: Triples, s: URIRef, trial: Trial) -> None:
+    for person in trial.officials:
+        node = iris.official(trial.nct_id, person.name)
+        t.add(node, RDF.type, SCHEMA.Person)
+        t.text(node, SCHEMA.name, person.name)
+        t.text(node, SCHEMA.jobTitle, person.title)
+        t.add(s, TKG.overallOfficial, node)
+        if person.role == "PRINCIPAL_INVESTIGATOR":
+            t.add(s, TKG.principalInvestigator, node)
+        t.text(node, TKG.officialRole, person.role)
+        if person.affiliation:
+            org = iris.organization(person.affiliation)
+            t.add(org, RDF.type, SCHEMA.Organization)
+            t.text(org, SCHEMA.name, person.affiliation)
+            t.add(node, SCHEMA.affiliation, org)
+    rp = trial.responsible_party
+    if rp is not None and (rp.type or rp.name):
+        node = iris.responsible_party(trial.nct_id)
+        t.add(s, TKG.responsibleParty, node)
+        t.add(node, RDF.type, TKG.ResponsibleParty)
+        t.text(node, TKG.responsiblePartyType, rp.type)
+        if rp.name:
+            person = iris.official(trial.nct_id, rp.name)
+            t.add(node, TKG.party, person)
+            t.add(person, RDF.type, SCHEMA.Person)
+            t.text(person, SCHEMA.name, rp.name)
+            t.text(person, SCHEMA.jobTitle, rp.title)
+            if rp.affiliation:
+                org = iris.organization(rp.affiliation)
+                t.add(org, RDF.type, SCHEMA.Organization)
+                t.text(org, SCHEMA.name, rp.affiliation)
+                t.add(person, SCHEMA.affiliation, org)
+        elif trial.lead_sponsor is not None:
+            t.add(node, TKG.party, iris.organization(trial.lead_sponsor.name))
+
+
+def _sites(t: Triples, s: URIRef, trial: Trial) -> None:
+    for site in trial.sites:
+        node = iris.site(site.facility, site.city, site.country)
+        t.add(s, SCHEMA.studyLocation, node)
+        t.add(node, RDF.type, SCHEMA.MedicalOrganization)
+        t.add(node, RDF.type, TKG.Site)
+        t.text(node, SCHEMA.name, site.facility)
+        t.text(node, SCHEMA.addressLocality, site.city)
+        t.text(node, SCHEMA.addressRegion, site.state)
+        t.text(node, SCHEMA.addressCountry, site.country)
+        t.text(node, SCHEMA.postalCode, site.zip)
+        t.text(node, TKG.recruitmentStatus, site.status)
+    for country in trial.countries:
+        t.text(s, TKG.country, country)
+
+
+def _references(t: Triples, s: URIRef, trial: Trial) -> None:
+    for ref in trial.references:
+        key = f"pmid-{ref.pmid}" if ref.pmid else f"doi-{ref.doi}" if ref.doi else \
+            f"text-{iris.slug(ref.citation)[:80]}"
+        node = iris.trial_reference(trial.nct_id, key)
+        t.add(s, TKG.hasReference, node)
+        t.add(node, RDF.type, TKG.TrialReference)
+        t.text(node, TKG.referenceType, ref.type)
+        t.text(node, TKG.citationText, ref.citation)
+        work = iris.article(ref.pmid) if ref.pmid else iris.citation(ref.doi, ref.citation)
+        t.add(node, TKG.refersTo, work)
+        t.add(s, DCTERMS.references, work)
+        t.add(work, RDF.type, SCHEMA.ScholarlyArticle)
+        if ref.pmid:
+            t.text(work, BIBO.pmid, ref.pmid)
+        else:
+            # No PMID on the record: a citation node with an explicit status; a later
+            # resolution step may link it to a PubMed article, never invent one.
+            t.add(work, RDF.type, TKG.Citation)
+            t.text(work, TKG.resolutionStatus, "unresolved")
+            t.text(work, TKG.citationText, ref.citation)
+        if ref.doi:
+            t.text(work, BIBO.doi, ref.doi)
+            t.add(work, SCHEMA.sameAs, iris.doi(ref.doi))

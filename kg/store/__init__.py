@@ -1,0 +1,58 @@
+"""The graph store as an interface, so nothing above it assumes rdflib's in-memory graph.
+
+Every store keeps each source record's triples in its own named graph: re-importing one
+changed trial or article replaces only its graph. Queries see the union of all graphs as
+the default graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class QueryResult:
+    """A store-neutral SPARQL answer: SELECT rows, an ASK boolean, or a CONSTRUCT graph."""
+
+    kind: str  # "select", "ask", "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+class Store(Protocol):
+    def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None: ...
+
+    def graph_names(self) -> list[URIRef]: ...
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult: ...
+
+    def union(self) -> Graph: ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(spec: str = "memory") -> Store:
+    """'memory' or 'oxigraph:PATH' (or 'oxigraph:' for an in-memory Oxigraph)."""
+    if spec == "memory":
+        from kg.store.memory import MemoryStore
+
+        return MemoryStore()
+    if spec.startswith("oxigraph:") or spec == "oxigraph":
+        from kg.store.oxigraph import OxigraphStore
+
+        path = spec.partition(":")[2] or None
+        return OxigraphStore(path)
+    from kg.errors import StoreError
+
+    raise StoreError(f"unknown store {spec!r}; use 'memory' or 'oxigraph:PATH'")

@@ -1,0 +1,49 @@
+"""The default store: an rdflib Dataset in memory. Right for one trial and its neighbours;
+for a whole field use the Oxigraph store (see LIBRARY-FACTS: rdflib SPARQL is 30-80x
+slower)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
+
+from kg.rdf.namespaces import bind_prefixes
+from kg.store import QueryResult, Triple
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.dataset = Dataset(default_union=True)
+        bind_prefixes(self.dataset)
+
+    def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        self.dataset.remove_graph(self.dataset.graph(name))
+        g = self.dataset.graph(name)
+        for triple in triples:
+            g.add(triple)
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(g.identifier for g in self.dataset.graphs()
+                      if isinstance(g.identifier, URIRef) and len(g) > 0
+                      and g.identifier != self.dataset.default_graph.identifier)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        from kg.store.results import from_rdflib
+
+        result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+        return from_rdflib(result)
+
+    def union(self) -> Graph:
+        g = Graph()
+        bind_prefixes(g)
+        for triple in self.dataset.triples((None, None, None)):
+            g.add(triple)
+        return g
+
+    def __len__(self) -> int:
+        return sum(len(self.dataset.graph(n)) for n in self.graph_names())
+
+    def close(self) -> None:
+        pass
