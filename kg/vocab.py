@@ -58,6 +58,7 @@ class Condition:
     broader: tuple[str, ...] = ()  # Condition keys this one falls under
     tree_numbers: tuple[str, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
+    match_in_text: bool = True  # False for generic headings ("Carcinoma") kept for the tree
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -126,7 +127,8 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         self._drug_matcher = _Matcher.build({k: d.names for k, d in self.drugs.items()})
-        self._condition_matcher = _Matcher.build({k: c.names for k, c in self.conditions.items()})
+        self._condition_matcher = _Matcher.build(
+            {k: c.names for k, c in self.conditions.items() if c.match_in_text})
         self._class_by_name = {}
         for key, cls in self.classes.items():
             for name in (key, cls.label, *cls.synonyms):
@@ -190,12 +192,18 @@ class Vocabulary:
         return next((c for c in self.conditions.values() if c.mesh == ui), None)
 
 
+KNOWN_SCHEMES = ("mesh", "chebi", "drugbank", "unii", "chembl", "ncit", "rxnorm")
+
+
 def _identifiers(raw: list[dict], where: str) -> tuple[Identifier, ...]:
     out = []
     for item in raw or []:
         if not item.get("source"):
             raise SourceError(f"identifier {item} names no source it was verified against",
                               where=where)
+        if item.get("scheme") not in KNOWN_SCHEMES:
+            raise SourceError(f"identifier scheme {item.get('scheme')!r} is not one of "
+                              f"{', '.join(KNOWN_SCHEMES)}", where=where)
         out.append(Identifier(item["scheme"], item["id"], item["source"]))
     return tuple(out)
 
@@ -228,9 +236,19 @@ def load_vocabulary(drugs_path: Path | None = None,
     conditions = {
         c["key"]: Condition(c["key"], c["label"], c.get("mesh"), tuple(c.get("synonyms", ())),
                             tuple(c.get("broader", ())), tuple(c.get("tree_numbers", ())),
-                            _identifiers(c.get("identifiers"), f"{conditions_path}#{c['key']}"))
+                            _identifiers(c.get("identifiers"), f"{conditions_path}#{c['key']}"),
+                            bool(c.get("match_in_text", True)))
         for c in cond_data["conditions"]
     }
+    for c in conditions.values():
+        for b in c.broader:
+            if b not in conditions:
+                raise SourceError(f"condition {c.key!r} names unknown broader {b!r}",
+                                  where=str(conditions_path))
+    for c in classes.values():
+        if c.parent and c.parent not in classes:
+            raise SourceError(f"class {c.key!r} names unknown parent {c.parent!r}",
+                              where=str(drugs_path))
     return Vocabulary(drugs, classes, conditions)
 
 

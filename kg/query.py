@@ -1,0 +1,192 @@
+"""The SPARQL query library: ``queries/*.rq``, one question per file.
+
+Each file starts with a header of ``# key: value`` comment lines:
+
+    # title: Arms, drugs and regimens
+    # purpose: ...
+    # param: trial (trial, default NCT05807880) the trial to describe
+    # example: kg query arms-drugs-regimens --param trial=NCT05807880
+
+Parameters are bound through the store's binding mechanism (rdflib ``initBindings``,
+Oxigraph ``substitutions``), never formatted into the query text, so a hostile value is
+only ever a value. Oxigraph binds only projected variables, so every parameter variable of
+a library query appears in its SELECT clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg import resources
+from kg.errors import QueryError
+from kg.rdf import iris
+from kg.store import QueryResult, Store
+
+PARAM_TYPES = ("trial", "iri", "string", "integer", "drug", "drug-class", "mesh", "pmid")
+_HEADER = re.compile(r"^#\s*([A-Za-z-]+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z-]+)"
+                    r"(?:\s*,\s*default\s+(?P<default>[^)]*))?\)\s*(?P<doc>.*)$")
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    default: str | None
+    doc: str
+
+
+@dataclass
+class LibraryQuery:
+    name: str
+    path: Path | None
+    text: str
+    title: str = ""
+    purpose: str = ""
+    example: str = ""
+    params: dict[str, Param] = field(default_factory=dict)
+
+
+def parse_query_file(path: Path) -> LibraryQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query file: {exc.strerror or exc}", where=str(path)) from None
+    return parse_query_text(text, name=path.stem, path=path)
+
+
+def parse_query_text(text: str, *, name: str = "<query>", path: Path | None = None
+                     ) -> LibraryQuery:
+    q = LibraryQuery(name=name, path=path, text=text)
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if not line.strip().startswith("#"):
+            if line.strip():
+                break
+            continue
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if not pm or pm.group("type") not in PARAM_TYPES:
+                raise QueryError(f"bad param header {value!r}; expected 'name (type[, default "
+                                 f"X]) description' with type one of {', '.join(PARAM_TYPES)}",
+                                 where=str(path or name))
+            default = pm.group("default")
+            q.params[pm.group("name")] = Param(pm.group("name"), pm.group("type"),
+                                               default.strip() if default else None,
+                                               pm.group("doc").strip())
+        elif key in ("title", "purpose", "example"):
+            setattr(q, key, (getattr(q, key) + " " + value).strip())
+    check_syntax(q)
+    return q
+
+
+def check_syntax(q: LibraryQuery) -> None:
+    """Parse with rdflib's SPARQL grammar to report a syntax error with its file and line."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(q.text)
+    except ParseException as exc:
+        where = f"{q.path or q.name}:{exc.lineno}:{exc.col}"
+        raise QueryError(f"SPARQL syntax error: {exc.msg} (line {exc.lineno}: "
+                         f"{exc.line.strip()!r})", where=where) from None
+
+
+def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
+    directory = directory or resources.QUERIES
+    return {p.stem: parse_query_file(p) for p in sorted(directory.glob("*.rq"))}
+
+
+def get(name: str) -> LibraryQuery:
+    path = resources.QUERIES / f"{name}.rq"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in resources.QUERIES.glob("*.rq")))
+        raise QueryError(f"no library query named {name!r}; known: {known}")
+    return parse_query_file(path)
+
+
+def convert_param(param: Param, value: str) -> Node:
+    """A user's string as a typed RDF term; the only way values enter a query."""
+    v = value.strip()
+    if param.type == "trial":
+        if re.fullmatch(r"NCT\d{8}", v.upper()):
+            return iris.trial(v.upper())
+        if v.startswith(("http://", "https://")):
+            return _iri(v, param)
+        raise QueryError(f"parameter {param.name}: expected an NCT id or IRI, got {value!r}")
+    if param.type == "iri":
+        return _iri(v, param)
+    if param.type == "integer":
+        if not re.fullmatch(r"-?\d+", v):
+            raise QueryError(f"parameter {param.name}: expected an integer, got {value!r}")
+        return Literal(int(v), datatype=XSD.integer)
+    if param.type == "drug":
+        from kg.vocab import default_vocabulary
+
+        vocab = default_vocabulary()
+        keys = vocab.drug_keys_in(v)
+        if v.lower() in vocab.drugs:
+            return iris.drug(v.lower())
+        if len(keys) == 1:
+            return iris.drug(keys[0])
+        raise QueryError(f"parameter {param.name}: unknown drug {value!r}")
+    if param.type == "drug-class":
+        from kg.vocab import default_vocabulary
+
+        try:
+            return iris.drug_class(default_vocabulary().resolve_class(v))
+        except KeyError as exc:
+            raise QueryError(f"parameter {param.name}: {exc.args[0]}") from None
+    if param.type == "mesh":
+        if not re.fullmatch(r"[CDQ]\d{6,9}", v):
+            raise QueryError(f"parameter {param.name}: expected a MeSH UI like D009303")
+        return iris.mesh(v)
+    if param.type == "pmid":
+        if not re.fullmatch(r"[1-9]\d{0,9}", v):
+            raise QueryError(f"parameter {param.name}: expected a PMID, got {value!r}")
+        return iris.article(v)
+    return Literal(value)
+
+
+def _iri(value: str, param: Param) -> URIRef:
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        raise QueryError(f"parameter {param.name}: not an IRI: {value!r}")
+    return URIRef(value)
+
+
+def bind(q: LibraryQuery, given: dict[str, str]) -> dict[str, Node]:
+    unknown = sorted(set(given) - set(q.params))
+    if unknown:
+        known = ", ".join(q.params) or "none"
+        raise QueryError(f"query {q.name!r} has no parameter(s) {', '.join(unknown)}; "
+                         f"its parameters: {known}")
+    bindings: dict[str, Node] = {}
+    for name, param in q.params.items():
+        value = given.get(name, param.default)
+        if value is not None and value != "":
+            bindings[name] = convert_param(param, value)
+    return bindings
+
+
+def run(store: Store, q: LibraryQuery, params: dict[str, str] | None = None) -> QueryResult:
+    return store.query(q.text, bind(q, params or {}))
+
+
+def parse_param_args(args: list[str]) -> dict[str, str]:
+    out = {}
+    for arg in args:
+        name, sep, value = arg.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param expects NAME=VALUE, got {arg!r}")
+        out[name.strip()] = value
+    return out

@@ -1,0 +1,135 @@
+"""An Oxigraph store (pyoxigraph), in memory or persistent on disk.
+
+30-80x faster SPARQL than rdflib on the same question (LIBRARY-FACTS), and a directory on
+disk reopens in milliseconds, so a CLI can reuse a built store on every call.
+
+Replacing a record's graph is atomic: the new triples are loaded into a staging graph,
+then one SPARQL Update ``MOVE`` (a single Oxigraph transaction) swaps it in. A process
+killed midway leaves the previous graph intact and at worst a stale staging graph, which
+the next replace of that record clears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import StoreError
+from kg.rdf.namespaces import bind_prefixes
+from kg.store import QueryResult, Triple
+
+_STAGING_SUFFIX = "#staging"
+
+
+def to_ox(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"cannot store term {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def from_ox(term) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+class OxigraphStore:
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+            else:
+                if self.path.exists() and not self.path.is_dir():
+                    raise StoreError("exists and is not a store directory", where=str(self.path))
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open Oxigraph store: {exc}", where=str(self.path)) from None
+
+    @property
+    def native(self) -> ox.Store:
+        return self._store
+
+    def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        staging = ox.NamedNode(str(name) + _STAGING_SUFFIX)
+        self._store.update(f"DROP SILENT GRAPH <{staging.value}>")
+        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), staging) for s, p, o in triples)
+        self._store.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{name}>")
+
+    def load_quads_file(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
+        """Bulk-load a prepared N-Quads file (the fast path at field scale)."""
+        self._store.bulk_load(path=str(path), format=fmt)
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and not g.value.endswith(_STAGING_SUFFIX))
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            answer = self._store.query(sparql, use_default_graph_as_union=True,
+                                       substitutions=subs or None)
+        except SyntaxError as exc:
+            from kg.errors import QueryError
+
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            g = Graph()
+            bind_prefixes(g)
+            for t in answer:
+                g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+            return QueryResult("graph", graph=g)
+        variables = [v.value for v in answer.variables]
+        rows = []
+        for solution in answer:
+            row = {}
+            for v in variables:
+                value = solution[v]
+                if value is not None:
+                    row[v] = from_ox(value)
+            rows.append(row)
+        return QueryResult("select", variables=variables, rows=rows)
+
+    def union(self) -> Graph:
+        g = Graph()
+        bind_prefixes(g)
+        for q in self._store.quads_for_pattern(None, None, None, None):
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.endswith(
+                    _STAGING_SUFFIX):
+                continue
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        return g
+
+    def __len__(self) -> int:
+        answer = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                   f"FILTER(!STRENDS(STR(?g), '{_STAGING_SUFFIX}')) }}")
+        return int(next(iter(answer))["n"].value)
+
+    def close(self) -> None:
+        self._store.flush()
