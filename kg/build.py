@@ -46,6 +46,10 @@ class BuildOptions:
     network: str = "offline"  # "offline", "online" or "refresh"
     pubmed_files: list[Path] = field(default_factory=list)
     store: str = "memory"
+    # The shipped corpus of related trials and articles; None: only when no --trial is given,
+    # so the default run has neighbours to find and an explicit trial list stays exact.
+    corpus: bool | None = None
+    enrich: bool = True  # fetch the trials' cited articles (snapshot, cache, then Entrez)
 
 
 @dataclass
@@ -101,13 +105,55 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult
     specs = options.trials or [str(resources.BUNDLED_TRIAL)]
     with timings.stage("parse trials"):
         trials = [load_trial_spec(spec, options.network) for spec in specs]
+    use_corpus = options.corpus if options.corpus is not None else not options.trials
+    if use_corpus:
+        with timings.stage("parse corpus trials"):
+            trials.extend(corpus_trials(exclude={t.nct_id for t in trials}))
     articles: list[Article] = []
     with timings.stage("read PubMed files"):
         articles.extend(_pubmed_files(options.pubmed_files))
+    counts_extra: dict[str, int] = {}
+    if options.enrich or use_corpus:
+        with timings.stage("literature"):
+            fetched, counts_extra = literature(trials, options, use_corpus,
+                                               have={a.pmid for a in articles})
+        articles.extend(fetched)
     store = open_store(options.store)
     with timings.stage("map and load"):
         counts = load_into_store(store, trials, articles, vocab)
+    counts.update(counts_extra)
     return BuildResult(store, trials, articles, timings, counts)
+
+
+def corpus_trials(exclude: set[str]) -> list[Trial]:
+    """The shipped related and contrasting trials (data/snapshot/trials), parsed."""
+    from kg.sources import load_trial_file
+
+    out = []
+    for path in sorted(resources.SNAPSHOT_TRIALS.glob("NCT*.json")):
+        if path.stem not in exclude:
+            trial = load_trial_file(path)
+            if trial.nct_id not in exclude:
+                out.append(trial)
+    return out
+
+
+def literature(trials: list[Trial], options: BuildOptions, use_corpus: bool,
+               have: set[str]) -> tuple[list[Article], dict[str, int]]:
+    """Articles for the trials' cited PMIDs (and the shipped corpus): snapshot first, then
+    the cache, then a live EFetch when the network mode allows it."""
+    from kg.entrez.snapshot import Snapshot
+
+    wanted: list[str] = []
+    if options.enrich:
+        for trial in trials:
+            wanted.extend(r.pmid for r in trial.references if r.pmid and r.pmid not in wanted)
+    if use_corpus:
+        wanted.extend(p for p in Snapshot().pmids() if p not in wanted)
+    wanted = [p for p in wanted if p not in have]
+    if not wanted:
+        return [], {}
+    return fetch_articles(wanted, options.network)
 
 
 def _pubmed_files(paths: list[Path]) -> list[Article]:
@@ -136,14 +182,19 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
             drug_keys.update(iv.drugs)
         for arm in trial.arms:
             drug_keys.update(r.drug for r in arm.regimens)
-        for name in trial.conditions:
-            condition_keys.extend(vocab.condition_keys_in(name))
+        for text in (*trial.conditions, trial.brief_title or "", trial.official_title or ""):
+            condition_keys.extend(vocab.condition_keys_in(text))
+            drug_keys.update(vocab.drug_keys_in(text))
     root = str(resources.PROJECT_ROOT)
     for article in articles:
-        triples = article_triples(article, trial_nodes=trial_ids)
+        triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
         store.replace_graph(iris.record_graph("pubmed", article.pmid), triples)
+        text = " ".join([article.title or "", *(k.text for k in article.keywords),
+                         *(a.text for a in article.abstract)])
+        condition_keys.extend(vocab.condition_keys_in(text))
+        drug_keys.update(vocab.drug_keys_in(text))
         for heading in article.mesh_headings:
             cond = vocab.condition_by_mesh(heading.descriptor_ui)
             if cond is not None:
@@ -153,3 +204,27 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     reference.extend(condition_triples(vocab, condition_keys))
     store.replace_graph(iris.record_graph("reference", REFERENCE_DATA_GRAPH), reference)
     return {"trials": len(trials), "articles": len(articles), "triples": len(store)}
+
+
+def literature_service(network: str):
+    """The Entrez-backed literature service for a network mode (the one place it is built)."""
+    from kg.cache import RequestCache, default_cache_dir
+    from kg.entrez.client import EntrezClient
+    from kg.entrez.config import EntrezConfig
+    from kg.entrez.service import LiteratureService
+    from kg.entrez.snapshot import Snapshot
+
+    cache = RequestCache(default_cache_dir() / "entrez")
+    client = None if network == "offline" else EntrezClient(EntrezConfig.from_env())
+    return LiteratureService(client, Snapshot(), cache, mode=network)
+
+
+def fetch_articles(pmids: list[str], network: str) -> tuple[list[Article], dict[str, int]]:
+    service = literature_service(network)
+    result = service.fetch_articles(pmids)
+    counts = {"articles from snapshot": result.from_snapshot,
+              "articles from cache": result.from_cache,
+              "articles from network": result.from_network}
+    if result.not_found:
+        log.warning("NCBI has no record for PMID(s) %s", ", ".join(result.not_found))
+    return result.articles, counts

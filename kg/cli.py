@@ -59,7 +59,12 @@ def _network_mode(online: bool, offline: bool, refresh: bool) -> str:
         return "refresh"
     if online:
         return "online"
-    return "offline"
+    if offline:
+        return "offline"
+    # No flag: offline unless the user has told NCBI who they are (NCBI_EMAIL).
+    import os
+
+    return "online" if os.environ.get("NCBI_EMAIL") else "offline"
 
 
 def _trial_option(f):
@@ -72,7 +77,7 @@ def _network_options(f):
     f = click.option("--refresh", is_flag=True, help="Re-fetch everything live, overwriting "
                      "the cache.")(f)
     f = click.option("--offline", is_flag=True, help="Never touch the network: snapshot and "
-                     "cache only (the default).")(f)
+                     "cache only (the default unless NCBI_EMAIL is set).")(f)
     f = click.option("--online", is_flag=True, help="Fetch what the snapshot and cache lack "
                      "from ClinicalTrials.gov and NCBI.")(f)
     return f
@@ -127,3 +132,103 @@ def run(trials, online, offline, refresh, output_dir, verbose) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+# --------------------------------------------------------------------------- queries
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+                       default="table", show_default=True, help="Output format.")
+
+
+def _store_option(f):
+    return click.option("--store", "store_spec", default="memory", show_default=True,
+                        metavar="memory|oxigraph:PATH",
+                        help="Where the graph lives. 'memory' builds it now; 'oxigraph:PATH' "
+                             "opens (or first builds) a persistent store.")(f)
+
+
+def _open_built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):
+    """A store holding the graph: reopened if it is a persistent store that has data,
+    otherwise built now from the trials (default: the bundled trial and its corpus)."""
+    from kg.build import BuildOptions, build
+    from kg.store import open_store
+
+    if store_spec.startswith("oxigraph:") and not trials:
+        store = open_store(store_spec)
+        if len(store) > 0:
+            return store
+        store.close()
+    return build(BuildOptions(trials=list(trials), network=network, store=store_spec)).store
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the query library (queries/*.rq) with descriptions and parameters."""
+    from kg.query import library
+
+    for name, q in library().items():
+        click.echo(f"{name}\n    {q.title}: {q.purpose}")
+        for p in q.params.values():
+            default = f", default {p.default}" if p.default else ""
+            click.echo(f"    --param {p.name}=<{p.type}{default}>  {p.doc}")
+        if q.example:
+            click.echo(f"    e.g. {q.example}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=click.Path(path_type=Path),
+              help="Run the SPARQL query in this file.")
+@click.option("-e", "--expression", help="Run this SPARQL query text.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter of a library query. Repeatable.")
+@_FORMAT
+@_trial_option
+@_store_option
+def query(name, query_file, expression, params, fmt, trials, store_spec) -> None:
+    """Run a library query by NAME, a query --file, or an -e expression over the graph.
+
+    Parameters are bound as typed values, never pasted into the query text.
+    """
+    from kg import query as q
+    from kg.formats import render
+
+    chosen = [x for x in (name, query_file, expression) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of NAME, --file or -e")
+    if name:
+        lib = q.get(name)
+    elif query_file:
+        lib = q.parse_query_file(query_file)
+    else:
+        lib = q.parse_query_text(expression, name="-e")
+    store = _open_built_store(store_spec, trials)
+    result = q.run(store, lib, q.parse_param_args(list(params)))
+    click.echo(render(result, fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("--trial", "seed", default=None, metavar="NCT-ID|IRI",
+              help="The seed trial (default: the bundled NCT05807880).")
+@click.option("--drug", help="Only results whose evidence involves this drug.")
+@click.option("--drug-class", "drug_class", help="Only results involving this drug class "
+              "(e.g. anti-PD-1).")
+@click.option("--condition", help="Only results sharing this condition (e.g. 'nasopharyngeal "
+              "carcinoma').")
+@click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
+@click.option("--limit", type=int, default=None, help="At most this many results.")
+@_FORMAT
+@_store_option
+@click.option("--output", "output_csv", type=click.Path(path_type=Path), default=None,
+              help="Also write the ranking as CSV here (default output/related.csv).")
+def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, output_csv) -> None:
+    """Rank trials and articles related to a trial, with a score and the reasons for each."""
+    from kg.formats import render, to_csv
+    from kg.io import atomic_write_text
+    from kg.related import find_related, to_query_result
+
+    store = _open_built_store(store_spec)
+    results = find_related(store, seed, drug=drug, drug_class=drug_class, condition=condition,
+                           kind=kind, limit=limit)
+    table = to_query_result(results)
+    atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
+    click.echo(render(table, fmt).rstrip("\n"))

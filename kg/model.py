@@ -49,6 +49,7 @@ class Regimen:
     times_per_day: int | None = None
     day_start: int | None = None
     day_end: int | None = None
+    days: list[int] = field(default_factory=list)  # listed days not forming one range: [1, 8]
     cycle_length_days: int | None = None
     cycles_min: int | None = None
     cycles_max: int | None = None

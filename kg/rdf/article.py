@@ -13,13 +13,34 @@ from kg.model import Article, SourceInfo
 from kg.rdf import iris
 from kg.rdf.namespaces import BIBO, DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
 from kg.rdf.terms import Triples, date_literal
+from kg.vocab import Vocabulary
 
 
-def article_triples(article: Article, *, trial_nodes: set[str] | None = None) -> Triples:
+def mention_triples(t: Triples, subject: URIRef, vocab: Vocabulary, text: str) -> None:
+    """tkg:mentionsDrug / tkg:mentionsCondition for curated names found in free text.
+
+    Evidence of a weaker kind than a registered intervention or a MeSH heading; the
+    related-study finder says which kind each reason rests on."""
+    from kg.rdf.trial import condition_iri
+
+    for key in vocab.drug_keys_in(text):
+        t.add(subject, TKG.mentionsDrug, iris.drug(key))
+    for key in vocab.condition_keys_in(text):
+        t.add(subject, TKG.mentionsCondition, condition_iri(vocab, key))
+
+
+def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
+                    vocab: Vocabulary | None = None) -> Triples:
     """Triples for one article. ``trial_nodes`` are NCT ids already in the graph; a DataBank
-    link to any other trial makes a small trial node so the link has something to point at."""
+    link to any other trial makes a small trial node so the link has something to point at.
+    With ``vocab``, drugs and conditions named in the title, abstract or keywords are
+    recorded as text mentions (the shipped records have no MeSH to go on)."""
     t = Triples()
     s = iris.article(article.pmid)
+    if vocab is not None:
+        texts = [article.title or "", *(a.text for a in article.abstract),
+                 *(k.text for k in article.keywords)]
+        mention_triples(t, s, vocab, " \n ".join(texts))
     t.add(s, RDF.type, SCHEMA.ScholarlyArticle)
     t.add(s, RDF.type, BIBO.AcademicArticle)
     t.text(s, BIBO.pmid, article.pmid)
@@ -87,8 +108,13 @@ def _journal(t: Triples, s: URIRef, article: Article) -> None:
     t.add(s, SCHEMA.isPartOf, node)
     t.add(node, RDF.type, SCHEMA.Periodical)
     t.add(node, RDF.type, BIBO.Journal)
-    t.text(node, SCHEMA.name, j.title or j.iso_abbreviation or j.medline_ta)
+    # The abbreviation is the same in every record of a journal; full titles vary between
+    # transcriptions ("CA Cancer J Clin" vs "CA: a cancer journal for clinicians"), so they
+    # are alternate names and the name stays single-valued.
+    t.text(node, SCHEMA.name, j.iso_abbreviation or j.medline_ta or j.title)
     t.text(node, BIBO.shortTitle, j.iso_abbreviation or j.medline_ta)
+    if j.title and j.title != (j.iso_abbreviation or j.medline_ta):
+        t.text(node, SCHEMA.alternateName, j.title)
     t.text(node, TKG.nlmUniqueId, j.nlm_unique_id)
     t.text(node, BIBO.issn, j.issn_print)
     t.text(node, BIBO.eissn, j.issn_electronic)

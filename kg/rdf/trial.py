@@ -46,6 +46,10 @@ def trial_triples(trial: Trial, vocab: Vocabulary) -> Triples:
         t.text(s, SCHEMA.keywords, keyword)
     _design(t, s, trial)
     _conditions(t, s, trial, vocab)
+    from kg.rdf.article import mention_triples
+
+    mention_triples(t, s, vocab, " \n ".join(x for x in (trial.brief_title, trial.official_title,
+                                                          *trial.keywords) if x))
     _interventions(t, s, trial)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)

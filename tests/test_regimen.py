@@ -1,0 +1,361 @@
+"""Dosing prose -> structured regimens, and intervention names -> curated drugs.
+
+Texts come from the real records in ``data/snapshot/trials`` (read directly, not through a
+page parser) except where a test says it is synthetic.
+"""
+
+from __future__ import annotations
+
+import json
+from copy import deepcopy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg import resources
+from kg.model import Arm, Intervention, Regimen, Trial
+from kg.regimen import complete_trial, extract_regimens, resolve_interventions
+from kg.vocab import Drug, Vocabulary, default_vocabulary
+
+UNTIL = "disease progression or intolerable toxicity"
+NOTE = ("Note: After using the penpulimab for 2 years, it is dependent on the researcher's "
+        "judgement of the benefit evaluation whether to continue using it.")
+MAINTENANCE_SENTENCE = (
+    'Then a maintenance treatment will be run with "penpulimab and capecitabine"(the dose and '
+    "the medication method remain the same) for every 3 weeks until PD or intolerance to drug "
+    "toxicity.")
+
+
+def _study(nct: str) -> dict:
+    path = resources.SNAPSHOT_TRIALS / f"{nct}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["protocolSection"]
+
+
+def _trial(nct: str) -> Trial:
+    """A Trial holding just the arms and interventions of a snapshot record."""
+    module = _study(nct).get("armsInterventionsModule", {})
+    trial = Trial(nct)
+    for a in module.get("armGroups", []):
+        trial.arms.append(Arm(a["label"], a.get("type"), a.get("description"),
+                              list(a.get("interventionNames", []))))
+    for i in module.get("interventions", []):
+        trial.interventions.append(Intervention(
+            i["name"], i.get("type"), i.get("description"), list(i.get("armGroupLabels", [])),
+            list(i.get("otherNames", []))))
+    return trial
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return default_vocabulary()
+
+
+@pytest.fixture(scope="module")
+def seed() -> Trial:
+    return _trial("NCT05807880")
+
+
+def _only(regimens: list[Regimen], drug: str, phase: str) -> Regimen:
+    found = [r for r in regimens if r.drug == drug and r.phase == phase]
+    assert len(found) == 1, (drug, phase, regimens)
+    return found[0]
+
+
+def _assert_dosing(r: Regimen, dose, unit, basis, route, frequency, times, start, end) -> None:
+    assert (r.dose, r.dose_unit, r.dose_basis) == (dose, unit, basis)
+    assert (r.route, r.frequency, r.times_per_day) == (route, frequency, times)
+    assert (r.day_start, r.day_end, r.days) == (start, end, [])
+
+
+# --------------------------------------------------------------------------- seed arm
+
+
+def test_seed_arm_text_is_the_snapshot_wording(seed):
+    text = seed.arms[0].description
+    assert text.startswith("First, patients will receive the combination treatment")
+    assert MAINTENANCE_SENTENCE in text and text.endswith(NOTE)
+
+
+def test_seed_arm_gives_three_induction_and_two_maintenance_regimens(seed, vocab):
+    regimens, notes = extract_regimens(seed.arms[0].description, vocab)
+    assert [(r.phase, r.drug) for r in regimens] == [
+        ("induction", "anlotinib"), ("induction", "penpulimab"), ("induction", "capecitabine"),
+        ("maintenance", "penpulimab"), ("maintenance", "capecitabine"),
+    ]
+    assert notes == [NOTE]
+
+
+def test_seed_induction_regimens(seed, vocab):
+    text = seed.arms[0].description
+    regimens, _ = extract_regimens(text, vocab)
+    anlotinib = _only(regimens, "anlotinib", "induction")
+    _assert_dosing(anlotinib, 10.0, "mg", "flat", "oral", "once daily", 1, 1, 14)
+    penpulimab = _only(regimens, "penpulimab", "induction")
+    _assert_dosing(penpulimab, 200.0, "mg", "flat", "intravenous", "once per cycle", None, 1, 1)
+    capecitabine = _only(regimens, "capecitabine", "induction")
+    _assert_dosing(capecitabine, 650.0, "mg/m2", "body-surface-area", "oral", "twice daily", 2,
+                   1, 21)
+    for r in (anlotinib, penpulimab, capecitabine):
+        assert (r.cycle_length_days, r.cycles_min, r.cycles_max) == (21, 4, 6)
+        assert r.until is None and r.notes == []
+        assert r.source_text in text
+    assert anlotinib.source_text == "anlotinib 10mg, po, qd from day 1 to day 14"
+    assert penpulimab.source_text == "penpulimab 200mg, iv in day 1"
+    assert capecitabine.source_text == "capecitabine 650mg/m2, po, bid from day 1 to day 21"
+
+
+def test_seed_maintenance_copies_dosing_that_remains_the_same(seed, vocab):
+    regimens, _ = extract_regimens(seed.arms[0].description, vocab)
+    penpulimab = _only(regimens, "penpulimab", "maintenance")
+    _assert_dosing(penpulimab, 200.0, "mg", "flat", "intravenous", "once per cycle", None, 1, 1)
+    capecitabine = _only(regimens, "capecitabine", "maintenance")
+    _assert_dosing(capecitabine, 650.0, "mg/m2", "body-surface-area", "oral", "twice daily", 2,
+                   1, 21)
+    for r in (penpulimab, capecitabine):
+        assert r.cycle_length_days == 21
+        assert (r.cycles_min, r.cycles_max) == (None, None)
+        assert r.until == UNTIL
+        assert r.source_text == MAINTENANCE_SENTENCE
+    assert penpulimab.notes == [NOTE]
+    assert capecitabine.notes == []
+    assert "anlotinib" not in {r.drug for r in regimens if r.phase == "maintenance"}
+
+
+def test_seed_intervention_text_without_days_or_cycle_count(seed, vocab):
+    text = seed.interventions[0].description
+    regimens, notes = extract_regimens(text, vocab)
+    assert [(r.phase, r.drug) for r in regimens] == [
+        ("treatment", "anlotinib"), ("treatment", "penpulimab"), ("treatment", "capecitabine")]
+    assert notes == []
+    anlotinib, penpulimab, capecitabine = regimens
+    _assert_dosing(anlotinib, 10.0, "mg", "flat", "oral", "once daily", 1, 1, 14)
+    _assert_dosing(penpulimab, 200.0, "mg", "flat", "intravenous", "once per cycle", None, 1, 1)
+    # The intervention text drops "from day 1 to day 21": the days stay unknown.
+    _assert_dosing(capecitabine, 650.0, "mg/m2", "body-surface-area", "oral", "twice daily", 2,
+                   None, None)
+    assert capecitabine.source_text == "capecitabine 650mg/m2, po, bid"
+    for r in regimens:
+        assert r.cycle_length_days == 21
+        assert (r.cycles_min, r.cycles_max) == (None, None)
+        assert r.until == UNTIL
+
+
+# --------------------------------------------------------------------------- other wording
+
+
+def test_nct05981157_registry_dosing_text(vocab):
+    caveats = json.loads((resources.SNAPSHOT_TRIALS / "NCT05981157.json")
+                         .read_text(encoding="utf-8"))["_provenance"]["caveats"]
+    assert any("anrotinib 10 mg QD, tirelizumab 200 mg D1 Q3W" in c for c in caveats)
+    regimens, notes = extract_regimens("anrotinib 10 mg QD, tirelizumab 200 mg D1 Q3W", vocab)
+    assert notes == []
+    anlotinib, tislelizumab = regimens
+    assert (anlotinib.drug, anlotinib.phase) == ("anlotinib", "treatment")
+    _assert_dosing(anlotinib, 10.0, "mg", "flat", None, "once daily", 1, None, None)
+    assert anlotinib.source_text == "anrotinib 10 mg QD"
+    assert tislelizumab.drug == "tislelizumab"
+    _assert_dosing(tislelizumab, 200.0, "mg", "flat", None, "once per cycle", None, 1, 1)
+    assert tislelizumab.source_text == "tirelizumab 200 mg D1 Q3W"
+    # One Q3W in the text is the cycle of the whole combination.
+    assert anlotinib.cycle_length_days == tislelizumab.cycle_length_days == 21
+
+
+def test_synthetic_gemcitabine_days_1_and_8_are_a_list_not_a_range(vocab):
+    text = ("Gemcitabine 1000 mg/m2 on days 1 and 8 and cisplatin 80 mg/m2 on day 1 every 3 "
+            "weeks for up to 6 cycles.")
+    (gemcitabine, cisplatin), notes = extract_regimens(text, vocab)
+    assert notes == []
+    assert gemcitabine.drug == "gemcitabine"
+    assert (gemcitabine.dose, gemcitabine.dose_unit, gemcitabine.dose_basis) == (
+        1000.0, "mg/m2", "body-surface-area")
+    assert gemcitabine.days == [1, 8]
+    assert (gemcitabine.day_start, gemcitabine.day_end, gemcitabine.frequency) == (
+        None, None, None)
+    assert cisplatin.drug == "cisplatin"
+    _assert_dosing(cisplatin, 80.0, "mg/m2", "body-surface-area", None, "once per cycle", None,
+                   1, 1)
+    for r in (gemcitabine, cisplatin):
+        assert (r.cycle_length_days, r.cycles_min, r.cycles_max) == (21, None, 6)
+        assert r.phase == "treatment" and r.until is None
+
+
+def test_synthetic_followed_by_maintenance_in_one_sentence(vocab):
+    text = ("Paclitaxel 175 mg/m² i.v. d1 q21d x 6 cycles, followed by maintenance "
+            "pembrolizumab 2 mg/kg IV every 3 weeks until disease progression, unacceptable "
+            "toxicity, or withdrawal of consent.")
+    (paclitaxel, pembrolizumab), _ = extract_regimens(text, vocab)
+    assert (paclitaxel.drug, paclitaxel.phase) == ("paclitaxel", "induction")
+    _assert_dosing(paclitaxel, 175.0, "mg/m2", "body-surface-area", "intravenous",
+                   "once per cycle", None, 1, 1)
+    assert (paclitaxel.cycle_length_days, paclitaxel.cycles_min, paclitaxel.cycles_max) == (
+        21, 6, 6)
+    assert (pembrolizumab.drug, pembrolizumab.phase) == ("pembrolizumab", "maintenance")
+    assert (pembrolizumab.dose, pembrolizumab.dose_unit, pembrolizumab.dose_basis) == (
+        2.0, "mg/kg", "body-weight")
+    assert pembrolizumab.route == "intravenous"
+    assert pembrolizumab.cycle_length_days == 21
+    assert pembrolizumab.until == f"{UNTIL} or withdrawal of consent"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("capecitabine 1000 mg/m2 p.o. b.i.d. d1-14, 21-day cycles",
+     ("oral", "twice daily", 2, 1, 14, 21, None, None)),
+    ("docetaxel 75 mg/m2 intravenously on day 1 every three weeks for four to six cycles",
+     ("intravenous", "once per cycle", None, 1, 1, 21, 4, 6)),
+    ("nivolumab 3 mg/kg sc Q2W for at least 4 cycles",
+     ("subcutaneous", "once per cycle", None, None, None, 14, 4, None)),
+    ("anlotinib 12 mg orally once daily, days 1-14 of a 3-week cycle",
+     ("oral", "once daily", 1, 1, 14, 21, None, None)),
+])
+def test_synthetic_spellings_of_route_frequency_days_and_cycles(vocab, text, expected):
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.route, r.frequency, r.times_per_day, r.day_start, r.day_end,
+            r.cycle_length_days, r.cycles_min, r.cycles_max) == expected
+
+
+def test_synthetic_auc_dose_for_a_drug_outside_the_shipped_vocabulary():
+    vocab = Vocabulary({"carboplatin": Drug("carboplatin", "carboplatin")}, {}, {})
+    (r,), _ = extract_regimens("Carboplatin AUC 5 IV on day 1 every 3 weeks", vocab)
+    assert (r.drug, r.dose, r.dose_unit, r.dose_basis) == ("carboplatin", 5.0, "AUC",
+                                                             "area-under-curve")
+    assert (r.route, r.day_start, r.day_end, r.cycle_length_days) == ("intravenous", 1, 1, 21)
+
+
+@pytest.mark.parametrize("text", [
+    "Patients receive 10mg, po, qd from day 1 to day 14 every 3 weeks.",  # no drug named
+    "Patients will receive anlotinib and capecitabine.",  # drugs named, nothing dosed
+    "Placebo for anlotinib 12 mg qd d1-14.",  # a placebo is not the drug
+    "",
+])
+def test_no_regimen_without_a_drug_and_a_dosing_detail(vocab, text):
+    assert extract_regimens(text, vocab) == ([], [])
+
+
+# --------------------------------------------------------------------------- interventions
+
+
+def _resolved(nct: str, vocab: Vocabulary) -> dict[str, tuple[list[str], list[str]]]:
+    trial = _trial(nct)
+    resolve_interventions(trial, vocab)
+    return {iv.name: (iv.drugs, iv.unresolved_names) for iv in trial.interventions}
+
+
+def test_resolve_seed_combination_intervention(vocab):
+    assert _resolved("NCT05807880", vocab) == {
+        "The combination treatment of anlotinib, penpulimab and capecitabine.":
+            (["anlotinib", "penpulimab", "capecitabine"], []),
+    }
+
+
+def test_resolve_registry_spellings_and_placebos(vocab):
+    assert _resolved("NCT03581786", vocab) == {
+        "TORIPALIMAB INJECTION(JS001 ) combine with chemotherapy": (["toripalimab"], []),
+        "Placebos": ([], []),
+    }
+    assert _resolved("NCT05981157", vocab) == {
+        "Anrotinib plus Tirelizumab": (["anlotinib", "tislelizumab"], [])}
+    assert _resolved("NCT02388919", vocab) == {"Anlotinib": (["anlotinib"], []),
+                                               "Placebo": ([], [])}
+
+
+def test_resolve_reports_unknown_drug_names_but_not_radiation(vocab):
+    assert _resolved("NCT05780372", vocab) == {
+        "Intensity Modulated Radiation Therapy": ([], []),
+        "Chemotherapy": ([], ["Chemotherapy"]),
+    }
+
+
+def test_resolve_falls_back_to_description_only_when_the_name_names_no_drug(vocab):
+    generic = Intervention("Chemotherapy", "DRUG", "gemcitabine plus cisplatin")
+    named = Intervention("Toripalimab", "DRUG", "compared with camrelizumab in other trials")
+    radiation = Intervention("IMRT", "RADIATION", "with concurrent cisplatin")
+    trial = Trial("NCT00000000", interventions=[generic, named, radiation])
+    resolve_interventions(trial, vocab)
+    assert (generic.drugs, generic.unresolved_names) == (["gemcitabine", "cisplatin"],
+                                                         ["Chemotherapy"])
+    assert (named.drugs, named.unresolved_names) == (["toripalimab"], [])
+    assert (radiation.drugs, radiation.unresolved_names) == ([], [])
+
+
+def test_resolve_uses_other_names():
+    trial = Trial("NCT00000000", interventions=[
+        Intervention("Study drug", "BIOLOGICAL", other_names=["AK105"])])
+    resolve_interventions(trial, default_vocabulary())
+    assert (trial.interventions[0].drugs, trial.interventions[0].unresolved_names) == (
+        ["penpulimab"], [])
+
+
+# --------------------------------------------------------------------------- trials
+
+
+def test_complete_trial_sets_arm_regimens_and_notes_and_is_idempotent(seed, vocab):
+    trial = complete_trial(deepcopy(seed), vocab)
+    arm = trial.arms[0]
+    assert [(r.phase, r.drug) for r in arm.regimens] == [
+        ("induction", "anlotinib"), ("induction", "penpulimab"), ("induction", "capecitabine"),
+        ("maintenance", "penpulimab"), ("maintenance", "capecitabine")]
+    assert arm.notes == [NOTE]
+    assert trial.interventions[0].drugs == ["anlotinib", "penpulimab", "capecitabine"]
+    again = complete_trial(deepcopy(trial), vocab)
+    assert again == trial
+
+
+def test_complete_trial_falls_back_to_linked_intervention_descriptions(seed, vocab):
+    trial = deepcopy(seed)
+    trial.arms[0].description = None
+    complete_trial(trial, vocab)
+    assert [(r.phase, r.drug) for r in trial.arms[0].regimens] == [
+        ("treatment", "anlotinib"), ("treatment", "penpulimab"), ("treatment", "capecitabine")]
+    assert trial.arms[0].notes == []
+
+
+def test_complete_trial_links_interventions_by_listed_name(vocab):
+    iv = Intervention("Drug X", "DRUG", "pembrolizumab 200 mg IV Q3W")
+    arm = Arm("A", intervention_names=["Drug: Drug X"])
+    trial = complete_trial(Trial("NCT00000000", arms=[arm], interventions=[iv]), vocab)
+    (r,) = trial.arms[0].regimens
+    assert (r.drug, r.dose, r.route, r.frequency, r.cycle_length_days) == (
+        "pembrolizumab", 200.0, "intravenous", "once per cycle", 21)
+
+
+def test_complete_trial_invents_nothing_for_names_without_dosing(vocab):
+    trial = complete_trial(_trial("NCT03707509"), vocab)
+    assert trial.arms[0].regimens == [] and trial.arms[0].notes == []
+    assert [iv.drugs for iv in trial.interventions] == [
+        ["camrelizumab"], [], ["gemcitabine"], ["cisplatin"]]
+
+
+# --------------------------------------------------------------------------- robustness
+
+_FRAGMENTS = st.sampled_from([
+    "anlotinib", "penpulimab", "AK105", "capecitabine", "placebo", "maintenance", "Note:",
+    "10mg", "650mg/m2", "mg/m²", "AUC 5", "2 mg/kg", " po", " iv", " i.v.", " sc", " qd", " bid",
+    " tid", "day 1", " to day 14", "d1-14", "days 1 and 8", "D1", "Q3W", "q21d", "every three",
+    " weeks", "21-day cycles", "for 4-6 cycles", "up to 6 cycles", "until PD or", " intolerance",
+    "the same", ", ", ". ", "\n\n", "(", ")", "\"", "9" * 400, "1,000", "0", "-", "∞", "\u0000",
+    "\ud800", "😀", "ⅷ", "٣",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(_FRAGMENTS | st.text(max_size=5), max_size=40).map("".join)))
+def test_extract_regimens_never_raises_and_returns_lists(text):
+    regimens, notes = extract_regimens(text, default_vocabulary())
+    assert isinstance(regimens, list) and isinstance(notes, list)
+    assert all(isinstance(r, Regimen) for r in regimens)
+    assert all(isinstance(n, str) for n in notes)
+    for r in regimens:
+        assert r.dose is None or 0 < r.dose < 1e7
+        assert r.days == sorted(set(r.days))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80), st.sampled_from([None, "DRUG", "RADIATION"]))
+def test_complete_trial_never_raises_on_odd_records(name, description, kind):
+    trial = Trial("NCT00000000",
+                  arms=[Arm(name, description=description, intervention_names=[name])],
+                  interventions=[Intervention(name, kind, description, arm_labels=[name])])
+    complete_trial(trial, default_vocabulary())
+    assert isinstance(trial.arms[0].regimens, list)
+    assert isinstance(trial.interventions[0].unresolved_names, list)
