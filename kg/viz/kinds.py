@@ -1,0 +1,138 @@
+"""Node kinds (with their look and rank) and edge wording: the page's visual vocabulary.
+
+One table decides the colour, shape and legend text of every kind, and the order in which
+kinds survive the node cap (trials, drugs and conditions first, authors last). Edge labels
+come from the ``rdfs:label`` of each predicate in ontologies/trialkg.ttl; the few schema.org,
+DCTerms and SKOS predicates we use get plain words here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+
+from kg import resources
+from kg.rdf.namespaces import BIBO, DCTERMS, RDFS, SCHEMA, SKOS, TKG
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    legend: str  # plural, for the legend and messages
+    colour: str
+    shape: str  # a vis-network shape with the label below it
+    size: int
+    rank: int  # lower survives the node cap first
+
+
+KINDS: dict[str, Kind] = {k.key: k for k in [
+    Kind("trial", "trials", "#d62728", "star", 28, 0),
+    Kind("drug", "drugs", "#1f77b4", "diamond", 18, 1),
+    Kind("condition", "conditions", "#2ca02c", "square", 16, 2),
+    Kind("drug-class", "drug classes", "#6baed6", "triangle", 15, 3),
+    Kind("article", "articles", "#ff7f0e", "dot", 13, 4),
+    Kind("arm", "arms", "#bcbd22", "dot", 11, 5),
+    Kind("intervention", "interventions", "#17becf", "dot", 10, 6),
+    Kind("regimen", "regimens", "#8c8c00", "dot", 8, 7),
+    Kind("organisation", "organisations", "#e377c2", "hexagon", 12, 8),
+    Kind("journal", "journals", "#8c564b", "triangleDown", 11, 9),
+    Kind("mesh", "MeSH terms", "#74c476", "dot", 8, 10),
+    Kind("person", "people", "#9e6ebd", "dot", 9, 11),
+    Kind("site", "sites", "#7f7f7f", "square", 8, 12),
+    Kind("criterion", "eligibility criteria", "#bdbdbd", "dot", 6, 13),
+    Kind("author", "authors", "#c5b0d5", "dot", 7, 14),
+    Kind("other", "other", "#dddddd", "dot", 6, 15),
+]}
+
+# rdf:type -> kind, most specific first: a site is also a schema:MedicalOrganization, a
+# curated condition is also a MeSH descriptor when articles are indexed with it.
+TYPE_KINDS: list[tuple[URIRef, str]] = [
+    (TKG.ClinicalTrial, "trial"),
+    (SCHEMA.MedicalTrial, "trial"),
+    (TKG.Drug, "drug"),
+    (SCHEMA.Drug, "drug"),
+    (TKG.DrugClass, "drug-class"),
+    (SCHEMA.DrugClass, "drug-class"),
+    (TKG.Condition, "condition"),
+    (SCHEMA.MedicalCondition, "condition"),
+    (TKG.MeshDescriptor, "mesh"),
+    (SCHEMA.ScholarlyArticle, "article"),
+    (BIBO.AcademicArticle, "article"),
+    (SCHEMA.Periodical, "journal"),
+    (BIBO.Journal, "journal"),
+    (TKG.Site, "site"),
+    (TKG.Arm, "arm"),
+    (TKG.Intervention, "intervention"),
+    (TKG.Regimen, "regimen"),
+    (TKG.EligibilityCriterion, "criterion"),
+    (SCHEMA.Person, "person"),
+    (SCHEMA.Organization, "organisation"),
+    (SCHEMA.MedicalOrganization, "organisation"),
+]
+
+# Plain words for predicates outside the project vocabulary, and for the few project
+# predicates whose label is a noun that reads badly on an arrow.
+EDGE_WORDS: dict[URIRef, str] = {
+    SCHEMA.healthCondition: "studies condition",
+    SCHEMA.sponsor: "sponsored by",
+    SCHEMA.studyLocation: "recruits at",
+    SCHEMA.author: "written by",
+    SCHEMA.isPartOf: "published in",
+    SCHEMA.drugClass: "in drug class",
+    SCHEMA.affiliation: "affiliated with",
+    SKOS.broader: "is a kind of",
+    DCTERMS.references: "cites",
+    DCTERMS.subject: "indexed with",
+    TKG.drug: "gives drug",
+    TKG.chemical: "indexes chemical",
+    TKG.registeredTrial: "reports trial",
+    TKG.leadSponsor: "lead sponsor",
+    TKG.hasCriterion: "has criterion",
+    TKG.responsibleParty: "responsible party",
+}
+
+
+def kind_of(types: set[URIRef]) -> str | None:
+    for cls, kind in TYPE_KINDS:
+        if cls in types:
+            return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> Graph:
+    g = Graph()
+    if resources.VOCABULARY_TTL.exists():
+        g.parse(resources.VOCABULARY_TTL, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=None)
+def predicate_words(predicate: URIRef) -> str:
+    """'studies drug' for tkg:studiesDrug: our table, else the ontology's rdfs:label, else
+    the local name split at capitals."""
+    if predicate in EDGE_WORDS:
+        return EDGE_WORDS[predicate]
+    label = _vocabulary().value(predicate, RDFS.label)
+    if label is not None:
+        return str(label)
+    return split_name(predicate)
+
+
+def split_name(iri: str) -> str:
+    local = re.split(r"[#/]", str(iri).rstrip("/#"))[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower() or str(iri)
+
+
+@lru_cache(maxsize=1)
+def super_properties() -> dict[URIRef, set[URIRef]]:
+    """Property -> its declared super-properties, so a parallel 'sponsored by' edge is
+    dropped next to the more specific 'lead sponsor'."""
+    out: dict[URIRef, set[URIRef]] = {}
+    for sub, sup in _vocabulary().subject_objects(RDFS.subPropertyOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            out.setdefault(sub, set()).add(sup)
+    return out

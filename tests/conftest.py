@@ -1,0 +1,33 @@
+"""Shared fixtures: the bundled trial's graph, built once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.build import BuildOptions, build
+
+
+@pytest.fixture(scope="session")
+def seed_build():
+    """The bundled trial alone, enriched from the snapshot (no corpus)."""
+    return build(BuildOptions(corpus=False))
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build):
+    return seed_build.store.union()
+
+
+@pytest.fixture(scope="session")
+def default_build():
+    """What `make run` builds: the bundled trial, its literature and the shipped corpus."""
+    return build(BuildOptions())
+
+
+@pytest.fixture(autouse=True)
+def _no_user_ncbi_identity(monkeypatch, tmp_path_factory):
+    """Tests never use a developer's NCBI identity or cache, so the default mode is offline
+    and nothing is read from or written to ~/.cache."""
+    monkeypatch.delenv("NCBI_EMAIL", raising=False)
+    monkeypatch.delenv("NCBI_API_KEY", raising=False)
+    monkeypatch.setenv("TRIALKG_CACHE", str(tmp_path_factory.mktemp("cache")))
