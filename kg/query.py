@@ -11,6 +11,12 @@ Parameters are bound through the store's binding mechanism (rdflib ``initBinding
 Oxigraph ``substitutions``), never formatted into the query text, so a hostile value is
 only ever a value. Oxigraph binds only projected variables, so every parameter variable of
 a library query appears in its SELECT clause.
+
+Portability notes for query authors: rdflib 7 raises on ``GROUP_CONCAT(DISTINCT ?x)`` when a
+group has ``?x`` unbound everywhere, so the library writes ``GROUP_CONCAT(DISTINCT STR(?x))``.
+Oxigraph's union default graph is a bag: a triple stated in two record graphs (an article's
+PMID in the citing trial's graph and in the article's own) matches twice, so library queries
+are ``SELECT DISTINCT`` or aggregate with ``COUNT(DISTINCT …)``.
 """
 
 from __future__ import annotations
@@ -57,7 +63,8 @@ def parse_query_file(path: Path) -> LibraryQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise QueryError(f"cannot read query file: {exc.strerror or exc}", where=str(path)) from None
+        raise QueryError(f"cannot read query file: {exc.strerror or exc}",
+                         where=str(path)) from None
     return parse_query_text(text, name=path.stem, path=path)
 
 

@@ -101,7 +101,8 @@ class _Collector:
     def add(self, candidate: str, ev: Evidence) -> None:
         slot = self.best.setdefault(candidate, {})
         current = slot.get((ev.kind, ev.key))
-        if current is None or ev.points > current.points:
+        # Ties break on the reason text, so the answer never depends on a store's row order.
+        if current is None or (ev.points, current.reason) > (current.points, ev.reason):
             slot[(ev.kind, ev.key)] = ev
 
 

@@ -232,7 +232,8 @@ def load_vocabulary(drugs_path: Path | None = None,
     for d in drugs.values():
         for c in d.classes:
             if c not in classes:
-                raise SourceError(f"drug {d.key!r} names unknown class {c!r}", where=str(drugs_path))
+                raise SourceError(f"drug {d.key!r} names unknown class {c!r}",
+                                  where=str(drugs_path))
     conditions = {
         c["key"]: Condition(c["key"], c["label"], c.get("mesh"), tuple(c.get("synonyms", ())),
                             tuple(c.get("broader", ())), tuple(c.get("tree_numbers", ())),

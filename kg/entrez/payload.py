@@ -82,11 +82,11 @@ def _json_problem(head: bytes) -> Problem:
 def _xml_problem(body: bytes) -> Problem | None:
     """Well-formedness and ``<ERROR>`` in one expat pass (no DTD is read)."""
     errors: list[str] = []
-    stack: list[list[str]] = []
+    stack: list[list[str] | None] = []  # text of each open element, kept for ERROR only
     parser = expat.ParserCreate()
 
     def start(name: str, _attrs: dict) -> None:
-        stack.append([] if name == "ERROR" else None)  # type: ignore[arg-type]
+        stack.append([] if name == "ERROR" else None)
 
     def end(name: str) -> None:
         text = stack.pop()
@@ -94,8 +94,9 @@ def _xml_problem(body: bytes) -> Problem | None:
             errors.append("".join(text).strip())
 
     def chars(data: str) -> None:
-        if stack and stack[-1] is not None:
-            stack[-1].append(data)
+        top = stack[-1] if stack else None
+        if top is not None:
+            top.append(data)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end

@@ -4,6 +4,7 @@ slower)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 
 from rdflib import Dataset, Graph, URIRef
@@ -11,6 +12,11 @@ from rdflib.term import Node
 
 from kg.rdf.namespaces import bind_prefixes
 from kg.store import QueryResult, Triple
+
+# rdflib 7.6's own Dataset.triples() reads a property it deprecated, warning on every call
+# (tens of thousands per query); the warning is about rdflib's internals, not our use.
+warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|identifier) is deprecated",
+                        category=DeprecationWarning)
 
 
 class MemoryStore:
@@ -30,10 +36,16 @@ class MemoryStore:
                       and g.identifier != self.dataset.default_graph.identifier)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        from kg.errors import QueryError
         from kg.store.results import from_rdflib
 
-        result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
-        return from_rdflib(result)
+        try:
+            result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+            return from_rdflib(result)
+        except QueryError:
+            raise
+        except Exception as exc:  # rdflib raises parser- and evaluator-specific types
+            raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
 
     def union(self) -> Graph:
         g = Graph()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rdflib import Graph, URIRef
 
@@ -26,25 +26,26 @@ class Kind:
     shape: str  # a vis-network shape with the label below it
     size: int
     rank: int  # lower survives the node cap first
+    font: int  # label size in px
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in [
-    Kind("trial", "trials", "#d62728", "star", 28, 0),
-    Kind("drug", "drugs", "#1f77b4", "diamond", 18, 1),
-    Kind("condition", "conditions", "#2ca02c", "square", 16, 2),
-    Kind("drug-class", "drug classes", "#6baed6", "triangle", 15, 3),
-    Kind("article", "articles", "#ff7f0e", "dot", 13, 4),
-    Kind("arm", "arms", "#bcbd22", "dot", 11, 5),
-    Kind("intervention", "interventions", "#17becf", "dot", 10, 6),
-    Kind("regimen", "regimens", "#8c8c00", "dot", 8, 7),
-    Kind("organisation", "organisations", "#e377c2", "hexagon", 12, 8),
-    Kind("journal", "journals", "#8c564b", "triangleDown", 11, 9),
-    Kind("mesh", "MeSH terms", "#74c476", "dot", 8, 10),
-    Kind("person", "people", "#9e6ebd", "dot", 9, 11),
-    Kind("site", "sites", "#7f7f7f", "square", 8, 12),
-    Kind("criterion", "eligibility criteria", "#bdbdbd", "dot", 6, 13),
-    Kind("author", "authors", "#c5b0d5", "dot", 7, 14),
-    Kind("other", "other", "#dddddd", "dot", 6, 15),
+    Kind("trial", "trials", "#d62728", "star", 28, 0, 18),
+    Kind("drug", "drugs", "#1f77b4", "diamond", 18, 1, 15),
+    Kind("condition", "conditions", "#2ca02c", "square", 16, 2, 15),
+    Kind("drug-class", "drug classes", "#6baed6", "triangle", 15, 3, 13),
+    Kind("article", "articles", "#ff7f0e", "dot", 13, 4, 12),
+    Kind("arm", "arms", "#bcbd22", "dot", 11, 5, 12),
+    Kind("intervention", "interventions", "#17becf", "dot", 10, 6, 11),
+    Kind("regimen", "regimens", "#8c8c00", "dot", 8, 7, 11),
+    Kind("organisation", "organisations", "#e377c2", "hexagon", 12, 8, 11),
+    Kind("journal", "journals", "#8c564b", "triangleDown", 11, 9, 11),
+    Kind("mesh", "MeSH terms", "#74c476", "dot", 8, 10, 11),
+    Kind("person", "people", "#9e6ebd", "dot", 9, 11, 11),
+    Kind("site", "sites", "#7f7f7f", "square", 8, 12, 10),
+    Kind("criterion", "eligibility criteria", "#bdbdbd", "dot", 6, 13, 10),
+    Kind("author", "authors", "#c5b0d5", "dot", 7, 14, 10),
+    Kind("other", "other", "#dddddd", "dot", 6, 15, 10),
 ]}
 
 # rdf:type -> kind, most specific first: a site is also a schema:MedicalOrganization, a
@@ -95,6 +96,13 @@ EDGE_WORDS: dict[URIRef, str] = {
 }
 
 
+# A parallel edge that says less: "mentions drug" next to "studies drug" adds nothing.
+WEAKER_THAN: dict[URIRef, set[URIRef]] = {
+    TKG.mentionsDrug: {TKG.studiesDrug, TKG.includesDrug, TKG.drug},
+    TKG.mentionsCondition: {SCHEMA.healthCondition},
+}
+
+
 def kind_of(types: set[URIRef]) -> str | None:
     for cls, kind in TYPE_KINDS:
         if cls in types:
@@ -110,7 +118,7 @@ def _vocabulary() -> Graph:
     return g
 
 
-@lru_cache(maxsize=None)
+@cache
 def predicate_words(predicate: URIRef) -> str:
     """'studies drug' for tkg:studiesDrug: our table, else the ontology's rdfs:label, else
     the local name split at capitals."""

@@ -50,6 +50,7 @@ class ViewModel:
     total_nodes: int  # in the whole graph (after folding helper nodes into facts)
     total_edges: int
     omitted_by_kind: dict[str, int] = field(default_factory=dict)
+    omitted_edges: int = 0
     collapsed_authors: int = 0
     focus: str | None = None
     depth: int | None = None

@@ -1,0 +1,420 @@
+"""The plain-text trial page parser: every fact of the seed, robustness, and clear errors."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kg.errors import TrialParseError
+from kg.model import Trial
+from kg.sources import trial_page
+from kg.sources.common import unescape_markdown
+from kg.sources.trial_page import parse, parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "data" / "trials" / "NCT05807880.txt"
+JSON_TWIN = ROOT / "tests" / "fixtures" / "trials" / "NCT05807880.json"
+SYNTHETIC = ROOT / "tests" / "fixtures" / "trials" / "synthetic-two-arms.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+# Headings that start a block of the page; everything up to the next one belongs to it.
+BLOCKS = ["Study Results", "Basic Information", "Brief Summary", "Detailed Description",
+          "Conditions", "Study Design", "Study Groups", "Interventions", "Eligibility Criteria",
+          "Sponsors", "Responsible Party", "Principal Investigators", "Locations", "Countries",
+          "References", "Other Identifiers", "More Related Trials"]
+
+COMBINATION = "The combination treatment of anlotinib, penpulimab and capecitabine."
+
+
+@pytest.fixture(scope="module")
+def trial() -> Trial:
+    return parse_file(SEED)
+
+
+@pytest.fixture(scope="module")
+def twin() -> dict:
+    return json.loads(JSON_TWIN.read_text(encoding="utf-8"))["protocolSection"]
+
+
+def split_blocks(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(header text, [(block heading, block text)]) of a page, by whole-line headings."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.strip() in BLOCKS]
+    header = "\n".join(lines[:starts[0]])
+    blocks = [(lines[a].strip(), "\n".join(lines[a:b]).strip("\n"))
+              for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    return header, blocks
+
+
+def join_blocks(header: str, blocks: list[tuple[str, str]]) -> str:
+    return "\n\n".join([header.strip("\n"), *(text for _, text in blocks)]) + "\n"
+
+
+def facts(trial: Trial) -> dict:
+    """The parsed facts without provenance, for comparing two parses."""
+    data = dataclasses.asdict(trial)
+    data.pop("source")
+    return data
+
+
+# ------------------------------------------------------------------- the seed, field by field
+
+
+def test_identity_and_status(trial):
+    assert trial.nct_id == "NCT05807880"
+    assert trial.org_study_id == "ALTER-HN005"
+    assert trial.secondary_ids == []
+    assert trial.brief_title == ("Anlotinib, Penpulimab and Capecitabine in Recurrent/Metastatic "
+                                 "Nasopharyngeal Carcinoma")
+    assert trial.last_update == "2026-01-23"
+    assert trial.results_status == "Results pending"
+    assert trial.overall_status == "ACTIVE_NOT_RECRUITING"
+    assert trial.phases == ["PHASE2"]
+    assert trial.study_type == "INTERVENTIONAL"
+    assert trial.enrollment == 59
+    assert trial.start_date == "2023-09-01"
+    assert trial.completion_date == "2026-07-01"
+    assert trial.source.kind == "trial-page"
+    assert trial.source.location == str(SEED)
+    assert trial.source.record_id == "NCT05807880"
+
+
+def test_descriptions_and_conditions(trial, twin):
+    assert trial.brief_summary == ("First-diagnosed metastasis or recurrence/metastasis NPC "
+                                   "Patients will be treated with anlotinib, penpulimab and "
+                                   "capecitabine.")
+    assert trial.detailed_description == twin["descriptionModule"]["detailedDescription"]
+    assert trial.detailed_description.startswith("The trial is an open-label, single-arm")
+    assert trial.conditions == ["Nasopharyngeal Neoplasms"]
+
+
+def test_design(trial):
+    design = trial.design
+    assert design.allocation == "NA"
+    assert design.intervention_model == "SINGLE_GROUP"
+    # The next heading ("Primary Study Purpose") is glued to this line on the page.
+    assert design.intervention_model_description == (
+        "The combination of anlotinib, penpulimab and capecitabine.")
+    assert design.primary_purpose == "TREATMENT"
+    assert design.masking == "NONE"
+
+
+def test_arm(trial, twin):
+    [arm] = trial.arms
+    assert arm.label == "Intervention arm"
+    assert arm.type == "EXPERIMENTAL"
+    assert arm.description.startswith("First, patients will receive the combination treatment")
+    assert arm.description.endswith(
+        "\n\nNote: After using the penpulimab for 2 years, it is dependent on the researcher's "
+        "judgement of the benefit evaluation whether to continue using it.")
+    assert arm.description == twin["armsInterventionsModule"]["armGroups"][0]["description"]
+    assert arm.intervention_names == [f"Drug: {COMBINATION}"]
+    assert arm.regimens == []  # resolving regimens is another module's job
+
+
+def test_intervention(trial):
+    [intervention] = trial.interventions
+    assert intervention.name == COMBINATION
+    assert intervention.type == "DRUG"
+    assert intervention.description == (
+        "Patients will receive the combination treatment of anlotinib, penpulimab and "
+        "capecitabine every three weeks until PD or intolerance to drug toxicity. For each "
+        "cycle, patients receive anlotinib 10mg, po, qd from day 1 to day 14, penpulimab 200mg, "
+        "iv in day 1, and capecitabine 650mg/m2, po, bid.")
+    assert intervention.arm_labels == ["Intervention arm"]
+    assert intervention.drugs == []
+
+
+def test_eligibility(trial, twin):
+    eligibility = trial.eligibility
+    assert eligibility.minimum_age == "18 Years"
+    assert eligibility.maximum_age == "65 Years"
+    assert eligibility.minimum_age_years == 18.0
+    assert eligibility.maximum_age_years == 65.0
+    assert eligibility.sex == "ALL"
+    assert eligibility.healthy_volunteers is False
+    raw = twin["eligibilityModule"]["eligibilityCriteria"]
+    assert eligibility.text == unescape_markdown(raw)
+    # "Minimum Eligible Age" is glued to the last exclusion item; it must not leak into it.
+    last = eligibility.criteria[-1]
+    assert last.text.endswith("(New York Heart Association, NYHA) during the 6 months before "
+                              "inclusion.")
+    assert eligibility.preambles == [
+        "Patients who meet any of the following criteria should be excluded:"]
+    kinds = [(c.section, c.kind) for c in eligibility.criteria]
+    assert kinds == ([("inclusion", "inclusion")] * 8 + [("inclusion", "exclusion")] * 9
+                     + [("exclusion", "exclusion")] * 11)
+    hemoglobin = eligibility.criteria[5].children[0].children[0]
+    assert (hemoglobin.number, hemoglobin.text) == ("6.1.1", "Hemoglobin (HB) ≥ 90g/L;")
+
+
+def test_organizations_lead_first(trial):
+    # The page lists the collaborator first; the role, not the position, decides the lead.
+    assert [(o.name, o.org_class, o.role) for o in trial.organizations] == [
+        ("Sun Yat-sen University", "OTHER", "lead"),
+        ("Chia Tai Tianqing Pharmaceutical Group Co., Ltd.", "INDUSTRY", "collaborator"),
+    ]
+    assert trial.lead_sponsor.name == "Sun Yat-sen University"
+
+
+def test_people(trial):
+    party = trial.responsible_party
+    assert (party.type, party.name, party.title, party.affiliation) == (
+        "PRINCIPAL_INVESTIGATOR", "Jun Ma, MD", "Professor", None)
+    assert [(p.name, p.role, p.affiliation) for p in trial.officials] == [
+        ("Jun Ma, M.D.", "PRINCIPAL_INVESTIGATOR", "Sun Yat-sen University")]
+
+
+def test_sites_and_countries(trial):
+    [site] = trial.sites
+    assert (site.facility, site.city, site.state, site.country, site.zip, site.status) == (
+        "Sun Yat-sen University Cancer Center", "Guangzhou", "Guangdong", "China", None, None)
+    assert trial.countries == ["China"]
+
+
+def test_references(trial, twin):
+    expected = [
+        ("34174189", "10.1016/S1470-2045(21)00302-8"),
+        (None, "10.1016/j.annonc.2020.08.1044"),
+        ("29301831", "10.1158/1078-0432.CCR-17-1667"),
+        ("35154567", "10.1155/2022/5479491"),
+        ("34111416", "10.1016/S0140-6736(21)01123-5"),
+        ("30207593", "10.3322/caac.21492"),
+        ("26808342", "10.3322/caac.21338"),
+        ("25428504", "10.1038/nature14011"),
+        ("27574444", "10.2147/OTT.S105862"),
+        ("28837405", "10.1200/JCO.2017.73.3675"),
+    ]
+    assert [(r.pmid, r.doi) for r in trial.references] == expected
+    assert {r.type for r in trial.references} == {"BACKGROUND"}
+    assert trial.references[1].citation.startswith("Cai, Q. & Su, N.")
+    assert "929P Anlotinib" in trial.references[1].citation
+    assert [r.citation for r in trial.references] == [
+        r["citation"] for r in twin["referencesModule"]["references"]]
+
+
+def test_blurbs_are_recognised_by_position_and_never_become_data(trial):
+    sections = trial_page._tokenize(SEED_TEXT.split("\n"))
+    blurbs = {s.heading: s.blurb for s in sections if s.blurb}
+    assert set(blurbs) == {"Basic Information", "Brief Summary", "Detailed Description",
+                           "Conditions", "Study Design", "Study Groups", "Interventions",
+                           "Eligibility Criteria", "Sponsors", "Responsible Party",
+                           "Principal Investigators", "Locations", "Countries", "References",
+                           "Other Identifiers", "More Related Trials"}
+    assert blurbs["Basic Information"].startswith("Get a concise snapshot of the trial")
+    assert blurbs["Brief Summary"].startswith("Review the sponsor-provided synopsis")
+    dumped = json.dumps(facts(trial))
+    for blurb in blurbs.values():
+        assert blurb not in dumped
+    assert "The study team has not published" not in dumped
+
+
+def test_seed_has_no_extra_sections(trial):
+    # "More Related Trials" holds only its blurb on the seed: ignored unless it has content.
+    assert trial.extra_sections == {}
+
+
+# ------------------------------------------------------------------- a richer synthetic page
+
+
+def test_synthetic_two_arms_shared_intervention():
+    trial = parse_file(SYNTHETIC)
+    assert trial.brief_title.startswith("SYNTHETIC TEST FIXTURE")
+    assert [(a.label, a.type, a.description, a.intervention_names) for a in trial.arms] == [
+        ("Arm A", "ACTIVE_COMPARATOR", "Patients receive drug A alone.", ["Drug: Drug A"]),
+        ("Arm B", "EXPERIMENTAL", "Patients receive drug A and radiotherapy.",
+         ["Drug: Drug A", "Radiation: Radiotherapy"]),
+    ]
+    assert [(i.name, i.type, i.arm_labels) for i in trial.interventions] == [
+        ("Drug A", "DRUG", ["Arm A", "Arm B"]), ("Radiotherapy", "RADIATION", ["Arm B"])]
+    assert trial.interventions[0].description == (
+        "Drug A 10 mg orally once daily.\n\nSecond paragraph about drug A.")
+
+
+def test_synthetic_values_records_and_unknown_section():
+    trial = parse_file(SYNTHETIC)
+    assert trial.phases == ["PHASE1", "PHASE2"]
+    assert (trial.enrollment, trial.enrollment_type) == (1200, "ESTIMATED")
+    assert trial.brief_summary.endswith("\n\nIt has a second summary paragraph.")
+    assert trial.conditions == ["Invented Carcinoma", "Imaginary Neoplasms"]
+    assert (trial.eligibility.minimum_age_years, trial.eligibility.sex) == (0.5, "FEMALE")
+    assert trial.eligibility.healthy_volunteers is True
+    assert trial.eligibility.criteria[1].children[0].text == "Neutrophils >= 1.5*10^9/L"
+    assert trial.extra_sections == {"Keywords Of Interest": "alpha\nbeta"}
+    assert trial.responsible_party.type == "SPONSOR"
+    assert [(p.name, p.role, p.affiliation) for p in trial.officials] == [
+        ("Ada Example, MD", "PRINCIPAL_INVESTIGATOR", "Example University Hospital"),
+        ("Bob Sample", "STUDY_CHAIR", "Invented Pharma Ltd")]
+    assert [(s.facility, s.city, s.state, s.zip, s.country, s.status) for s in trial.sites] == [
+        ("Example University Hospital", "Springfield", "Example State", "12345",
+         "United States", "RECRUITING"),
+        ("Second Clinic", "Lyon", None, None, "France", None)]
+    assert [(r.type, r.pmid, r.doi) for r in trial.references] == [
+        ("RESULT", "11111111", "10.9999/synthetic.0001")]
+    assert trial.org_study_id == "SYN-001"
+    assert [(s.id, s.type, s.domain) for s in trial.secondary_ids] == [
+        ("ChiCTR-SYN-0001", "REGISTRY", "Chinese Clinical Trial Registry")]
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_crlf_and_extra_blank_lines_change_nothing(trial):
+    noisy = SEED_TEXT.replace("\n\n", "\n\n\n  \n").replace("\n", "\r\n") + "\r\n\r\n"
+    assert facts(parse(noisy)) == facts(trial)
+    assert facts(parse("\ufeff" + SEED_TEXT.replace("\n", "\r"))) == facts(trial)
+
+
+def test_reordered_sections_give_the_same_trial(trial):
+    header, blocks = split_blocks(SEED_TEXT)
+    shuffled = list(reversed(blocks))
+    assert facts(parse(join_blocks(header, shuffled))) == facts(trial)
+    random.Random(7).shuffle(shuffled)
+    assert facts(parse(join_blocks(header, shuffled))) == facts(trial)
+
+
+def test_a_missing_section_leaves_the_rest(trial, caplog):
+    header, blocks = split_blocks(SEED_TEXT)
+    without = [b for b in blocks if b[0] not in ("Detailed Description", "Sponsors")]
+    with caplog.at_level(logging.WARNING):
+        other = parse(join_blocks(header, without), location="cut.txt")
+    assert other.detailed_description is None
+    assert other.organizations == []
+    assert "no 'Sponsors' section" in caplog.text
+    expected = facts(trial) | {"detailed_description": None, "organizations": []}
+    assert facts(other) == expected
+
+
+def test_unknown_section_is_kept(trial):
+    header, blocks = split_blocks(SEED_TEXT)
+    extra = ("Keywords\n\nBrowse the search terms the sponsor attached to this study.\n\n"
+             "anlotinib\npenpulimab")
+    at = [name for name, _ in blocks].index("Sponsors")
+    page = join_blocks(header, [*blocks[:at], ("Keywords", extra), *blocks[at:]])
+    other = parse(page)
+    assert other.extra_sections == {"Keywords": "anlotinib\npenpulimab"}
+    assert facts(other) == facts(trial) | {"extra_sections": other.extra_sections}
+
+
+def test_more_related_trials_with_content_is_kept():
+    other = parse(SEED_TEXT.rstrip("\n") + "\n\nNCT00000000 Another trial\n")
+    assert other.extra_sections == {"More Related Trials": "NCT00000000 Another trial"}
+
+
+def test_headings_glued_to_neighbouring_lines_are_found(trial):
+    glued = (SEED_TEXT.replace("NONE\n\nStudy Groups", "NONE\nStudy Groups")
+             .replace("No\n\nSponsors\n\n", "No\nSponsors\n")
+             .replace("Total Enrollment\n\n59", "Total Enrollment\n59")
+             .replace("\n\nReferences\n\n", "\nReferences\n"))
+    assert glued.count("\n\n") < SEED_TEXT.count("\n\n") - 4
+    assert facts(parse(glued)) == facts(trial)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(TrialParseError) as caught:
+        parse_file(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: "), message
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("empty.txt", "", "empty"),
+    ("blank.txt", "\n  \n\r\n", "empty"),
+    ("study.json", JSON_TWIN.read_text(encoding="utf-8"), "not a trial page: looks like JSON"),
+    ("study.xml", "<?xml version='1.0'?><PubmedArticleSet/>", "looks like XML or HTML"),
+    ("page.html", "<!DOCTYPE html><html><body>NCT05807880</body></html>", "XML or HTML"),
+    ("notes.txt", "Shopping list\n\nmilk\neggs\n", "not a trial page: has no 'NCT ID:' line"),
+    ("bad-id.txt", SEED_TEXT.replace("NCT ID: NCT05807880", "NCT ID: NCT123"),
+     "invalid NCT id 'NCT123'"),
+    ("no-id.txt", SEED_TEXT.replace("NCT ID: NCT05807880", "NCT ID:"), "has no identifier"),
+])
+def test_bad_inputs(tmp_path, name, content, expected):
+    assert expected in error_of(write(tmp_path, name, content))
+
+
+def test_header_only_is_truncated(tmp_path):
+    header = SEED_TEXT[:SEED_TEXT.index("Study Results")]
+    message = error_of(write(tmp_path, "header.txt", header))
+    assert "truncated page: nothing after the header" in message
+
+
+@pytest.mark.parametrize(("cut_before", "expected"), [
+    ("Eligibility Criteria", "ends in section 'Interventions', before 'Eligibility Criteria' "
+                             "and 'Sponsors'"),
+    ("Minimum Eligible Age", "ends in section 'Exclusion Criteria', before 'Sponsors'"),
+])
+def test_page_ending_before_required_sections(tmp_path, cut_before, expected):
+    page = SEED_TEXT[:SEED_TEXT.index(cut_before)]
+    assert expected in error_of(write(tmp_path, "cut.txt", page))
+
+
+def test_page_ending_mid_record(tmp_path):
+    last_type = SEED_TEXT.rindex("Reference Type BACKGROUND")
+    message = error_of(write(tmp_path, "mid-ref.txt", SEED_TEXT[:last_type]))
+    assert "ends in section 'References' with a reference citation without its " \
+           "'Reference Type' line" in message
+    at_heading = SEED_TEXT[:SEED_TEXT.index("Countries") + len("Countries\n")]
+    message = error_of(write(tmp_path, "at-heading.txt", at_heading))
+    assert "ends at the 'Countries' heading, before its content" in message
+
+
+def test_unreadable_paths(tmp_path):
+    assert "is a directory" in error_of(tmp_path)
+    assert "no such file" in error_of(tmp_path / "missing.txt")
+    latin1 = write(tmp_path, "latin1.txt", "Caf\xe9\n\nNCT ID: NCT05807880\n".encode("latin-1"))
+    assert "not UTF-8 text (byte 0xe9 at offset 3)" in error_of(latin1)
+
+
+def test_parse_names_its_location():
+    with pytest.raises(TrialParseError, match=r"^stdin: empty"):
+        parse("", location="stdin")
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+SEED_LINES = SEED_TEXT.split("\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sets(st.integers(min_value=0, max_value=len(SEED_LINES) - 1), max_size=60))
+def test_deleting_lines_only_ever_raises_trial_parse_error(deleted):
+    text = "\n".join(line for i, line in enumerate(SEED_LINES) if i not in deleted)
+    with contextlib.suppress(TrialParseError):
+        parse(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=40)), max_size=80))
+def test_scrambled_lines_only_ever_raise_trial_parse_error(lines):
+    with contextlib.suppress(TrialParseError):
+        parse("\n".join(["Title", "NCT ID: NCT05807880", *lines]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_random_text_only_ever_raises_trial_parse_error(text):
+    with contextlib.suppress(TrialParseError):
+        parse(text)

@@ -1,0 +1,115 @@
+"""The related-study finder: anti-PD-1 and anlotinib NPC studies rank above studies that
+only share a word (anlotinib in lung cancer, pembrolizumab in melanoma, NPC radiotherapy
+alone), each with readable reasons."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import resources
+from kg.build import BuildOptions, build
+from kg.cli import main
+from kg.errors import QueryError
+from kg.related import find_related
+
+MELANOMA = Path(__file__).parent / "fixtures" / "trials" / "synthetic-pembrolizumab-melanoma.json"
+
+RELEVANT_TRIALS = {  # anti-PD-1 or anlotinib, in nasopharyngeal carcinoma
+    "NCT02611960", "NCT03581786", "NCT03707509", "NCT03924986", "NCT04974398",
+    "NCT05981157", "NCT07581821"}
+DISTRACTOR_TRIALS = {"NCT02388919", "NCT05780372", "NCT09999901"}
+RELEVANT_ARTICLES = {"34341578", "37207654", "36535566", "34174189", "28837405"}
+DISTRACTOR_ARTICLES = {"30098152", "27058901"}
+
+
+@pytest.fixture(scope="module")
+def store():
+    return build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
+                              corpus=True)).store
+
+
+@pytest.fixture(scope="module")
+def ranking(store):
+    return find_related(store)
+
+
+def test_relevant_studies_rank_above_word_sharing_distractors(ranking):
+    ids = [r.identifier for r in ranking]
+    trials = [i for i in ids if i.startswith("NCT")]
+    assert set(trials) >= RELEVANT_TRIALS | DISTRACTOR_TRIALS
+    worst_relevant = max(trials.index(t) for t in RELEVANT_TRIALS)
+    best_distractor = min(trials.index(t) for t in DISTRACTOR_TRIALS)
+    assert worst_relevant < best_distractor, trials
+    articles = [i for i in ids if not i.startswith("NCT")]
+    assert max(articles.index(a) for a in RELEVANT_ARTICLES) < min(
+        articles.index(a) for a in DISTRACTOR_ARTICLES), articles
+
+
+def by_id(ranking, identifier):
+    return next(r for r in ranking if r.identifier == identifier)
+
+
+def test_reasons_say_which_evidence_each_result_rests_on(ranking):
+    toripalimab = by_id(ranking, "NCT03581786")
+    assert "same drug class: toripalimab is an anti-PD-1 antibody, like penpulimab" in \
+        toripalimab.reasons
+    assert any(r.startswith("same disease: Nasopharyngeal Carcinoma (MeSH D000077274) "
+                            "(registered condition)") for r in toripalimab.reasons)
+    anrotinib = by_id(ranking, "NCT05981157")  # registered as "Anrotinib plus Tirelizumab"
+    assert "same drug: anlotinib (registered intervention)" in anrotinib.reasons
+    assert any("named in title/abstract" in r for r in anrotinib.reasons)  # no conditions listed
+    lung = by_id(ranking, "NCT02388919")
+    assert lung.reasons == ["same drug: anlotinib (registered intervention)"]
+    melanoma = by_id(ranking, "NCT09999901")
+    assert melanoma.evidence_kinds == ["class"]
+    radiotherapy = by_id(ranking, "NCT05780372")
+    assert radiotherapy.evidence_kinds == ["condition"]
+    captain = by_id(ranking, "34174189")
+    assert "cited by the seed trial's record" in captain.reasons
+    assert captain.kind == "article"
+
+
+def test_scores_add_up_from_the_weights(ranking):
+    lung = by_id(ranking, "NCT02388919")
+    assert lung.score == 3.0
+    toripalimab = by_id(ranking, "NCT03581786")
+    assert toripalimab.score == sum(e.points for e in toripalimab.evidence)
+    assert toripalimab.score == 4.0 + 2.0  # same disease + another anti-PD-1
+
+
+def test_filters(store):
+    anti_pd1 = find_related(store, drug_class="anti-PD-1", kind="trial")
+    assert {r.identifier for r in anti_pd1} >= {"NCT03581786", "NCT09999901"}
+    assert "NCT02388919" not in {r.identifier for r in anti_pd1}
+    anl = find_related(store, drug="anlotinib", kind="trial")
+    assert {r.identifier for r in anl} == {"NCT02388919", "NCT05981157", "NCT07581821"}
+    npc = find_related(store, condition="nasopharyngeal carcinoma", kind="trial")
+    assert "NCT09999901" not in {r.identifier for r in npc}
+    assert "NCT05780372" in {r.identifier for r in npc}
+    assert len(find_related(store, limit=3)) == 3
+    assert all(r.kind == "article" for r in find_related(store, kind="article"))
+    with pytest.raises(QueryError):
+        find_related(store, drug_class="bogus")
+
+
+def test_related_command_writes_the_csv(tmp_path):
+    out = tmp_path / "related.csv"
+    result = CliRunner().invoke(main, ["related", "--limit", "5", "--format", "md",
+                                       "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("| rank | kind | id | score")
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 5 and rows[0]["rank"] == "1"
+    assert all(r["reasons"] for r in rows)
+
+
+def test_same_ranking_from_both_stores(ranking):
+    oxi = build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)], corpus=True,
+                             store="oxigraph:")).store
+    other = find_related(oxi)
+    assert [(r.identifier, r.score, r.reasons) for r in other] == [
+        (r.identifier, r.score, r.reasons) for r in ranking]

@@ -1,0 +1,65 @@
+"""Fixtures for the visualisation tests: a hostile little graph, the real default graph,
+and one offline headless Chromium per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.rdf import iris
+from kg.rdf import namespaces as ns
+from tests.viz.browser import missing_reason, offline_chrome
+
+HOSTILE_TITLE = "<img src=x onerror=alert(1)> & <script>alert(2)</script>"
+HOSTILE_DRUG = '"><svg onload=alert(3)>'
+HOSTILE_LINK = "javascript:alert(4)"
+
+
+@dataclass
+class FakeRelated:
+    """Shaped like kg.related.RelatedResult, for tests that must not depend on it."""
+
+    iri: str
+    kind: str
+    label: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def hostile_graph() -> Graph:
+    g = Graph()
+    trial = iris.trial("NCT00000001")
+    drug = iris.drug("evil")
+    article = iris.article("111")
+    for node, cls in [(trial, ns.TKG.ClinicalTrial), (drug, ns.TKG.Drug),
+                      (article, ns.SCHEMA.ScholarlyArticle)]:
+        g.add((node, ns.RDF.type, cls))
+    g.add((trial, ns.TKG.nctId, Literal("NCT00000001")))
+    g.add((trial, ns.DCTERMS.title, Literal(HOSTILE_TITLE)))
+    g.add((trial, ns.TKG.overallStatus, Literal("<b>RECRUITING</b>")))
+    g.add((trial, ns.TKG.studiesDrug, drug))
+    g.add((drug, ns.RDFS.label, Literal(HOSTILE_DRUG)))
+    g.add((article, ns.DCTERMS.title, Literal(HOSTILE_TITLE)))
+    g.add((article, ns.BIBO.pmid, Literal("111")))
+    g.add((article, ns.SCHEMA.sameAs, URIRef(HOSTILE_LINK)))
+    g.add((trial, ns.DCTERMS.references, article))
+    return g
+
+
+@pytest.fixture(scope="session")
+def real_graph(default_build) -> Graph:
+    """What `make run` builds: the bundled trial, its literature and the shipped corpus."""
+    return default_build.store.union()
+
+
+@pytest.fixture(scope="session")
+def chrome():
+    reason = missing_reason()
+    if reason:
+        pytest.skip(f"browser tests need headless Chromium: {reason}")
+    driver = offline_chrome()
+    yield driver
+    driver.quit()
