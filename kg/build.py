@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import resources
-from kg.errors import NotFoundError, OfflineMiss, TrialParseError
-from kg.model import Article, Trial
+from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
+from kg.model import Article, CitationResolution, Trial
 from kg.rdf import iris
 from kg.rdf.terms import Triples
 from kg.store import Store, open_store
@@ -59,6 +59,7 @@ class BuildResult:
     articles: list[Article]
     timings: Timings
     counts: dict[str, int] = field(default_factory=dict)
+    literature: Literature | None = None
 
 
 def load_trial_spec(spec: str, network: str) -> Trial:
@@ -112,17 +113,16 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult
     articles: list[Article] = []
     with timings.stage("read PubMed files"):
         articles.extend(_pubmed_files(options.pubmed_files))
-    counts_extra: dict[str, int] = {}
+    lit = Literature()
     if options.enrich or use_corpus:
         with timings.stage("literature"):
-            fetched, counts_extra = literature(trials, options, use_corpus,
-                                               have={a.pmid for a in articles})
-        articles.extend(fetched)
+            lit = literature(trials, options, use_corpus, have={a.pmid for a in articles})
+        articles.extend(lit.articles)
     store = open_store(options.store)
     with timings.stage("map and load"):
-        counts = load_into_store(store, trials, articles, vocab)
-    counts.update(counts_extra)
-    return BuildResult(store, trials, articles, timings, counts)
+        counts = load_into_store(store, trials, articles, vocab, lit)
+    counts.update(lit.counts)
+    return BuildResult(store, trials, articles, timings, counts, lit)
 
 
 def corpus_trials(exclude: set[str]) -> list[Trial]:
@@ -138,22 +138,91 @@ def corpus_trials(exclude: set[str]) -> list[Trial]:
     return out
 
 
+@dataclass
+class Literature:
+    """What the literature stage found, beyond the articles themselves."""
+
+    articles: list[Article] = field(default_factory=list)
+    resolutions: dict[str, CitationResolution] = field(default_factory=dict)  # by citation
+    related: dict[str, list[str]] = field(default_factory=dict)  # NCT id -> related PMIDs
+    neighbours: dict[str, list[str]] = field(default_factory=dict)  # PMID -> ELink neighbours
+    counts: dict[str, int] = field(default_factory=dict)
+    stats_lines: list[str] = field(default_factory=list)
+
+
 def literature(trials: list[Trial], options: BuildOptions, use_corpus: bool,
-               have: set[str]) -> tuple[list[Article], dict[str, int]]:
+               have: set[str]) -> Literature:
     """Articles for the trials' cited PMIDs (and the shipped corpus): snapshot first, then
-    the cache, then a live EFetch when the network mode allows it."""
+    the cache, then a live EFetch when the network mode allows it. PMID-less citations are
+    resolved through ECitMatch/ESearch when online; related literature is searched for."""
     from kg.entrez.snapshot import Snapshot
 
+    service = literature_service(options.network)
+    out = Literature()
     wanted: list[str] = []
     if options.enrich:
         for trial in trials:
             wanted.extend(r.pmid for r in trial.references if r.pmid and r.pmid not in wanted)
+            for ref in trial.references:
+                if not ref.pmid:
+                    res = _resolve(service, ref)
+                    out.resolutions[ref.citation] = res
+                    if res.status == "resolved" and res.pmid and res.pmid not in wanted:
+                        wanted.append(res.pmid)
     if use_corpus:
         wanted.extend(p for p in Snapshot().pmids() if p not in wanted)
+    if options.enrich and options.network != "offline":
+        try:
+            related = _related_literature(service, trials, out, vocab=default_vocabulary())
+        except EntrezError as exc:
+            # Related literature is a bonus: its failure is reported, not fatal.
+            log.warning("related-literature search skipped: %s", exc)
+            related = []
+        wanted.extend(p for p in related if p not in wanted)
     wanted = [p for p in wanted if p not in have]
-    if not wanted:
-        return [], {}
-    return fetch_articles(wanted, options.network)
+    if wanted:
+        result = service.fetch_articles(wanted)
+        out.articles = result.articles
+        if result.not_found:
+            log.warning("NCBI has no record for PMID(s) %s", ", ".join(result.not_found))
+    st = service.stats
+    out.counts = {"articles from snapshot": st.from_snapshot,
+                  "articles from cache": st.from_cache,
+                  "articles from network": st.from_network,
+                  "http requests to NCBI": st.requests}
+    out.stats_lines = st.lines()
+    return out
+
+
+def _resolve(service, ref) -> CitationResolution:
+    """Resolve one PMID-less citation; a failed call leaves it unresolved, with the reason."""
+    try:
+        return service.resolve_citation(ref)
+    except EntrezError as exc:
+        log.warning("could not resolve citation %r: %s", ref.citation[:60], exc)
+        return CitationResolution(ref, "unresolved", detail=f"lookup failed: {exc.message}")
+
+
+def _related_literature(service, trials: list[Trial], out: Literature,
+                        vocab: Vocabulary) -> list[str]:
+    """ESearch by each trial's drugs, classes and conditions, and ELink neighbours of its
+    cited articles; bounded (20 hits, 10 neighbours per article) and cached."""
+    found: list[str] = []
+    for trial in trials:
+        drugs = sorted({k for iv in trial.interventions for k in iv.drugs})
+        if not drugs and not trial.references:
+            continue
+        classes = sorted({vocab.classes[c].label for d in drugs for c in vocab.drugs[d].classes})
+        conditions = sorted({vocab.conditions[k].label for name in trial.conditions
+                             for k in vocab.condition_keys_in(name)})
+        cited = [r.pmid for r in trial.references if r.pmid]
+        result = service.related_pmids(drugs=[vocab.drugs[d].label for d in drugs],
+                                       drug_classes=classes, conditions=conditions, pmids=cited,
+                                       retmax=20, per_source_cap=10)
+        out.related[trial.nct_id] = list(result.pmids)
+        out.neighbours.update(result.neighbours)
+        found.extend(p for p in result.pmids if p not in found)
+    return found
 
 
 def _pubmed_files(paths: list[Path]) -> list[Article]:
@@ -168,7 +237,7 @@ def _pubmed_files(paths: list[Path]) -> list[Article]:
 
 
 def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
-                    vocab: Vocabulary) -> dict[str, int]:
+                    vocab: Vocabulary, lit: Literature | None = None) -> dict[str, int]:
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.trial import trial_triples
     from kg.rdf.vocabulary import condition_triples, drug_triples
@@ -177,7 +246,9 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     drug_keys: set[str] = set()
     condition_keys: list[str] = []
     for trial in trials:
-        store.replace_graph(iris.record_graph("trial", trial.nct_id), trial_triples(trial, vocab))
+        resolutions = lit.resolutions if lit else {}
+        store.replace_graph(iris.record_graph("trial", trial.nct_id),
+                            trial_triples(trial, vocab, resolutions))
         for iv in trial.interventions:
             drug_keys.update(iv.drugs)
         for arm in trial.arms:
@@ -199,6 +270,12 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
             cond = vocab.condition_by_mesh(heading.descriptor_ui)
             if cond is not None:
                 condition_keys.append(cond.key)
+    if lit is not None and (lit.related or lit.neighbours):
+        from kg.rdf.article import literature_link_triples
+
+        store.replace_graph(iris.record_graph("links", "entrez-related"),
+                            literature_link_triples(lit.related, lit.neighbours,
+                                                    {a.pmid for a in articles}))
     reference = Triples()
     reference.extend(drug_triples(vocab, drug_keys))
     reference.extend(condition_triples(vocab, condition_keys))
@@ -217,14 +294,3 @@ def literature_service(network: str):
     cache = RequestCache(default_cache_dir() / "entrez")
     client = None if network == "offline" else EntrezClient(EntrezConfig.from_env())
     return LiteratureService(client, Snapshot(), cache, mode=network)
-
-
-def fetch_articles(pmids: list[str], network: str) -> tuple[list[Article], dict[str, int]]:
-    service = literature_service(network)
-    result = service.fetch_articles(pmids)
-    counts = {"articles from snapshot": result.from_snapshot,
-              "articles from cache": result.from_cache,
-              "articles from network": result.from_network}
-    if result.not_found:
-        log.warning("NCBI has no record for PMID(s) %s", ", ".join(result.not_found))
-    return result.articles, counts

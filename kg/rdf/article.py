@@ -185,3 +185,20 @@ def provenance_triples(article: Article, source: SourceInfo, project_root: str |
     if source.retrieved:
         t.add(activity, PROV.startedAtTime, date_literal(source.retrieved))
     return t
+
+
+def literature_link_triples(related: dict[str, list[str]], neighbours: dict[str, list[str]],
+                            present: set[str]) -> Triples:
+    """Links from Entrez related-literature searches: trial -> related article (ESearch by
+    its drugs, classes and condition) and article -> ELink pubmed_pubmed neighbour. Only
+    articles that made it into the graph are linked."""
+    t = Triples()
+    for nct, pmids in sorted(related.items()):
+        for pmid in pmids:
+            if pmid in present:
+                t.add(iris.trial(nct), TKG.relatedArticle, iris.article(pmid))
+    for pmid, near in sorted(neighbours.items()):
+        for other in near:
+            if other in present:
+                t.add(iris.article(pmid), TKG.similarArticle, iris.article(other))
+    return t

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.model import Arm, EligibilityCriterion, Regimen, Trial
+from kg.model import Arm, CitationResolution, EligibilityCriterion, Regimen, Trial
 from kg.rdf import iris
 from kg.rdf.namespaces import BIBO, DCTERMS, RDF, RDFS, SCHEMA, TKG
 from kg.rdf.terms import Triples
 from kg.vocab import Vocabulary
 
 
-def trial_triples(trial: Trial, vocab: Vocabulary) -> Triples:
+def trial_triples(trial: Trial, vocab: Vocabulary,
+                  resolutions: dict[str, CitationResolution] | None = None) -> Triples:
     t = Triples()
     s = iris.trial(trial.nct_id)
     t.add(s, RDF.type, SCHEMA.MedicalTrial)
@@ -57,7 +58,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary) -> Triples:
     _organizations(t, s, trial)
     _people(t, s, trial)
     _sites(t, s, trial)
-    _references(t, s, trial)
+    _references(t, s, trial, resolutions or {})
     for sid in trial.secondary_ids:
         node = iris.secondary_id(trial.nct_id, sid.id)
         t.add(s, TKG.secondaryIdentifier, node)
@@ -266,7 +267,8 @@ def _sites(t: Triples, s: URIRef, trial: Trial) -> None:
         t.text(s, TKG.country, country)
 
 
-def _references(t: Triples, s: URIRef, trial: Trial) -> None:
+def _references(t: Triples, s: URIRef, trial: Trial,
+                resolutions: dict[str, CitationResolution]) -> None:
     for ref in trial.references:
         key = f"pmid-{ref.pmid}" if ref.pmid else f"doi-{ref.doi}" if ref.doi else \
             f"text-{iris.slug(ref.citation)[:80]}"
@@ -285,8 +287,16 @@ def _references(t: Triples, s: URIRef, trial: Trial) -> None:
             # No PMID on the record: a citation node with an explicit status; a later
             # resolution step may link it to a PubMed article, never invent one.
             t.add(work, RDF.type, TKG.Citation)
-            t.text(work, TKG.resolutionStatus, "unresolved")
             t.text(work, TKG.citationText, ref.citation)
+            res = resolutions.get(ref.citation)
+            t.text(work, TKG.resolutionStatus, res.status if res else "unresolved")
+            if res is not None:
+                t.text(work, TKG.resolutionMethod, res.method)
+                t.text(work, TKG.resolutionDetail, res.detail)
+                if res.status == "resolved" and res.pmid:
+                    # NCBI matched it: link to the PubMed article, keep the citation node.
+                    t.add(work, TKG.resolvedTo, iris.article(res.pmid))
+                    t.add(s, DCTERMS.references, iris.article(res.pmid))
         if ref.doi:
             t.text(work, BIBO.doi, ref.doi)
             t.add(work, SCHEMA.sameAs, iris.doi(ref.doi))

@@ -117,8 +117,8 @@ def test_eligibility_ages_sex_and_reclassified_criteria(seed_graph):
     misfiled = [r for r in rows if r[0] == "inclusion" and r[1] == "exclusion"]
     assert len(misfiled) == 9
     assert sum(1 for r in rows if r[0] == "exclusion") == 11
-    wbc = [c for c in g.subjects(SCHEMA.text, None) if "White blood cell" in str(
-        one(g, c, SCHEMA.text))]
+    wbc = [c for c in g.subjects(RDF.type, TKG.EligibilityCriterion)
+           if "White blood cell" in str(one(g, c, SCHEMA.text))]
     assert str(one(g, wbc[0], SCHEMA.text)) == "White blood cell (WBC) ≥ 4*109/L;"
 
 

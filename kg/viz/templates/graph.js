@@ -175,7 +175,7 @@
       const li = el("li");
       const button = el("button");
       button.type = "button";
-      button.append(el("span", String(r.score), "kg-score"), el("span", r.label));
+      button.append(el("span", String(r.score), "kg-score"), el("span", r.label, "kg-rel-label"));
       button.title = r.reasons.join("; ");
       button.addEventListener("click", function () {
         network.selectNodes([r.id]);
@@ -209,6 +209,7 @@
     network.setOptions({ physics: false });
     loading.classList.add("kg-done");
     state.ready = true;
+    state.readyAt = performance.now();
     document.body.dataset.ready = "true";
     updateStatus();
   }
@@ -232,6 +233,7 @@
     edges: edges,
     page: PAGE,
     get ready() { return state.ready; },
+    get readyAt() { return state.readyAt; },  // ms from navigation start to settled
     counts: function () {
       const visible = countVisible();
       return { total: nodes.length, visible: visible, hidden: nodes.length - visible,

@@ -1,0 +1,102 @@
+"""The page as a file: self-contained, every data string escaped, settled-layout options."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kg.viz import build_view, write_viz
+from kg.viz.page import _asset, _script, _style, render_page
+from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.json_blocks: dict[str, str] = {}
+        self._json_id: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag == "script" and attributes.get("type") == "application/json":
+            self._json_id = attributes.get("id")
+
+    def handle_data(self, data):
+        if self._json_id:
+            self.json_blocks[self._json_id] = self.json_blocks.get(self._json_id, "") + data
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._json_id = None
+
+
+def _ours(html: str) -> str:
+    """The page without the inlined vis-network library (whose code has '<b>' in it)."""
+    html = html.replace(_script(_asset("vis-network.min.js")), "")
+    return html.replace(_style(_asset("vis-network.css")), "")
+
+
+def _parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    return parser
+
+
+def test_page_is_self_contained(real_graph, tmp_path: Path):
+    path = tmp_path / "graph.html"
+    write_viz(real_graph, path)
+    html = path.read_text(encoding="utf-8")
+    parsed = _parse(html)
+    names = [t for t, _ in parsed.tags]
+    assert "link" not in names and "iframe" not in names and "img" not in names
+    assert all("src" not in attrs for t, attrs in parsed.tags if t == "script")
+    assert "vis.Network" in html and "cdn" not in _ours(html).lower()
+    assert not re.search(r"url\((?![\"']?data:)", html.split('id="kg-nodes"')[0])
+    csp = next(a["content"] for t, a in parsed.tags if t == "meta"
+               and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_page_holds_exactly_the_view_model(real_graph):
+    model = build_view(real_graph)
+    blocks = _parse(render_page(model)).json_blocks
+    nodes, edges = json.loads(blocks["kg-nodes"]), json.loads(blocks["kg-edges"])
+    assert [n["id"] for n in nodes] == [n.id for n in model.nodes]
+    assert len(edges) == len(model.edges)
+    options = json.loads(blocks["kg-page"])["options"]
+    assert options["layout"]["improvedLayout"] is False
+    assert options["edges"]["smooth"] is False
+    assert options["physics"]["stabilization"]["iterations"] == 200
+    legend = json.loads(blocks["kg-page"])["legend"]
+    assert {k["kind"] for k in legend} == {n.kind for n in model.nodes}
+
+
+def test_hostile_strings_never_appear_as_markup(hostile_graph):
+    model = build_view(hostile_graph, title=HOSTILE_TITLE)
+    html = _ours(render_page(model))
+    for raw in ("<img src=x", "<script>alert", "<svg onload", "javascript:alert", "<b>"):
+        assert raw not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # the <title> and <h1>, as text
+    nodes = json.loads(_parse(html).json_blocks["kg-nodes"])
+    by_label = {n.get("name", n["label"]) for n in nodes}
+    assert HOSTILE_TITLE in by_label and HOSTILE_DRUG in by_label  # intact after JSON.parse
+    script = html.split('id="kg-page"')[1]
+    assert ".innerHTML" not in script.split("</script>", 3)[-1]  # our own script
+
+
+def test_page_bytes_are_deterministic(real_graph):
+    model = build_view(real_graph)
+    assert render_page(model) == render_page(build_view(real_graph))
+
+
+def test_empty_graph_still_makes_a_page(tmp_path: Path):
+    from rdflib import Graph
+
+    summary = write_viz(Graph(), tmp_path / "empty.html")
+    assert summary.nodes_drawn == 0
+    assert "Nothing to draw" in (tmp_path / "empty.html").read_text(encoding="utf-8")
