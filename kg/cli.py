@@ -130,9 +130,6 @@ def run(trials, online, offline, refresh, output_dir, verbose) -> None:
     run_all(opts, output_dir, verbose=verbose, echo=click.echo)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
 
 # --------------------------------------------------------------------------- queries
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]),
@@ -232,3 +229,32 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
     table = to_query_result(results)
     atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
     click.echo(render(table, fmt).rstrip("\n"))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8890, show_default=True, type=int, help="Port (0: any free).")
+@click.option("--timeout", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run before the endpoint answers 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int,
+              help="Rows returned at most; longer answers are cut and say so.")
+@_trial_option
+@_store_option
+def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /."""
+    from kg.serve import ServeConfig, SparqlServer
+
+    store = _open_built_store(store_spec, trials)
+    server = SparqlServer(store, host, port, ServeConfig(timeout=timeout, max_rows=max_rows))
+    click.echo(f"SPARQL endpoint: {server.url}/sparql  (query page: {server.url}/)  "
+               "Ctrl-C stops it.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

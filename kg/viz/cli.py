@@ -38,8 +38,12 @@ def related_results(graph, focus: str | None) -> tuple[list, str]:
     from rdflib import URIRef
 
     from kg.rdf import iris
-    from kg.related import find_related  # imported late: optional until it lands
     from kg.store import open_store
+
+    try:
+        from kg.related import find_related
+    except ImportError as exc:
+        raise VizError(f"--related needs the related-study finder (kg.related): {exc}") from None
 
     seed = iris.trial(resources.BUNDLED_NCT)
     if focus and focus.strip().upper().startswith("NCT"):

@@ -42,16 +42,16 @@ def render_page(model: ViewModel) -> str:
     net.nodes = [_vis_node(n) for n in model.nodes]
     net.edges = [_vis_edge(e.source, e.target, e.label, e.dashes) for e in model.edges]
     net.options = vis_options(len(model.nodes))
-    scripts = {"vis": _asset("vis-network.min.js"), "app": _own("graph.js")}
+    scripts = {"vis": vis_asset("vis-network.min.js"), "app": _own("graph.js")}
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals.update(
         page=page_data(model, net.options),
-        vis_css=Markup(_style(_asset("vis-network.css"))),
-        app_css=Markup(_style(_own("graph.css"))),
-        vis_js=Markup(_script(scripts["vis"])),
-        app_js=Markup(_script(scripts["app"])),
-        csp=_csp(_script(s) for s in scripts.values()),
+        vis_css=Markup(style_safe(vis_asset("vis-network.css"))),
+        app_css=Markup(style_safe(_own("graph.css"))),
+        vis_js=Markup(script_safe(scripts["vis"])),
+        app_js=Markup(script_safe(scripts["app"])),
+        csp=_csp(script_safe(s) for s in scripts.values()),
     )
     net.templateEnv = env
     net.path = "graph.html"
@@ -138,7 +138,7 @@ def _vis_edge(source: str, target: str, label: str, dashes: bool) -> dict[str, A
 
 
 @cache
-def _asset(name: str) -> str:
+def vis_asset(name: str) -> str:
     """A file of the vis-network build that pyvis ships (the newest one it has)."""
     import pyvis
 
@@ -155,11 +155,11 @@ def _own(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
-def _script(text: str) -> str:
+def script_safe(text: str) -> str:
     return text.replace("</script", "<\\/script")
 
 
-def _style(text: str) -> str:
+def style_safe(text: str) -> str:
     return text.replace("</style", "<\\/style")
 
 

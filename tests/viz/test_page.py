@@ -7,8 +7,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kg.viz import build_view, write_viz
-from kg.viz.page import _asset, _script, _style, render_page
+from kg.viz.page import render_page, script_safe, style_safe, vis_asset
 from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
 
 
@@ -36,8 +39,8 @@ class _Tags(HTMLParser):
 
 def _ours(html: str) -> str:
     """The page without the inlined vis-network library (whose code has '<b>' in it)."""
-    html = html.replace(_script(_asset("vis-network.min.js")), "")
-    return html.replace(_style(_asset("vis-network.css")), "")
+    html = html.replace(script_safe(vis_asset("vis-network.min.js")), "")
+    return html.replace(style_safe(vis_asset("vis-network.css")), "")
 
 
 def _parse(html: str) -> _Tags:
@@ -100,3 +103,25 @@ def test_empty_graph_still_makes_a_page(tmp_path: Path):
     summary = write_viz(Graph(), tmp_path / "empty.html")
     assert summary.nodes_drawn == 0
     assert "Nothing to draw" in (tmp_path / "empty.html").read_text(encoding="utf-8")
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(min_size=1, max_size=80))
+def test_any_text_survives_as_data_and_never_as_markup(text):
+    from rdflib import Graph, Literal
+
+    from kg.rdf import iris
+    from kg.rdf import namespaces as ns
+
+    g = Graph()
+    trial = iris.trial("NCT00000002")
+    g.add((trial, ns.RDF.type, ns.TKG.ClinicalTrial))
+    g.add((trial, ns.DCTERMS.title, Literal(text)))
+    g.add((trial, ns.TKG.overallStatus, Literal(text)))
+    html = render_page(build_view(g, title=text))
+    ours = _ours(html)
+    assert ours.count("<script") == ours.count("</script>") == 5
+    parsed = _parse(html)
+    assert [t for t, _ in parsed.tags].count("script") == 5
+    node = json.loads(parsed.json_blocks["kg-nodes"])[0]
+    assert node.get("name", node["label"]) == text or not text.strip()
