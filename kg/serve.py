@@ -18,9 +18,9 @@ should put the graph in a standard SPARQL server (Oxigraph server, Fuseki) inste
 from __future__ import annotations
 
 import json
-import threading
 import multiprocessing
 import pickle
+import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources as importlib_resources
