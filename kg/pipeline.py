@@ -63,8 +63,54 @@ def run_all(options: BuildOptions, output_dir: Path, *, verbose: bool = False,
         raise ValidationError(f"the built graph has {report.violations} SHACL violation(s); "
                               "nothing was written")
     written = write_graph_files(result, output_dir)
+    with result.timings.stage("library queries"):
+        written += write_query_results(result, output_dir)
+    with result.timings.stage("related studies"):
+        written.append(write_related(result, output_dir))
+    with result.timings.stage("interactive graph"):
+        written += write_views(result, output_dir)
     _report(result, echo, verbose)
     for path in written:
         echo(f"wrote {path}")
     echo("graph conforms to the SHACL shapes")
     return result
+
+
+def write_query_results(result: BuildResult, output_dir: Path) -> list[Path]:
+    """Every library query's answer on the built graph, as CSV and Markdown."""
+    from kg import query as q
+    from kg.formats import to_csv, to_markdown
+    from kg.io import atomic_write_text
+
+    written = []
+    for name, lq in q.library().items():
+        answer = q.run(result.store, lq)
+        for suffix, render in ((".csv", to_csv), (".md", to_markdown)):
+            path = output_dir / "queries" / f"{name}{suffix}"
+            atomic_write_text(path, render(answer))
+            written.append(path)
+    return written
+
+
+def write_related(result: BuildResult, output_dir: Path) -> Path:
+    from kg.formats import to_csv
+    from kg.io import atomic_write_text
+    from kg.related import find_related, to_query_result
+
+    path = output_dir / "related.csv"
+    atomic_write_text(path, to_csv(to_query_result(find_related(result.store))))
+    return path
+
+
+def write_views(result: BuildResult, output_dir: Path) -> list[Path]:
+    """The interactive HTML graph (with related studies highlighted) and Gephi/Cytoscape
+    exports."""
+    from kg.related import find_related
+    from kg.viz import write_exports, write_viz
+
+    graph = result.store.union()
+    html = output_dir / "graph.html"
+    write_viz(graph, html, related=find_related(result.store))
+    graphml, gexf = output_dir / "graph.graphml", output_dir / "graph.gexf"
+    write_exports(graph, graphml, gexf)
+    return [html, graphml, gexf]

@@ -1,0 +1,35 @@
+"""`make bench`: every benchmark at a size that finishes in a few minutes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("build of the bundled trial", ["build_bench.py"]),
+    ("library queries and kg related, both stores", ["queries_bench.py", "--runs", "5"]),
+    ("interactive graph: generate and settle", ["viz_bench.py", "--quick"]),
+    ("field scale", ["field.py", "--trials", "1000", "--articles", "10000"]),
+]
+
+
+def main() -> int:
+    failed = []
+    for title, args in BENCHES:
+        script = HERE / args[0]
+        if not script.exists():
+            print(f"\n== {title}: {args[0]} not present, skipped")
+            continue
+        print(f"\n== {title}", flush=True)
+        code = subprocess.call([sys.executable, str(script), *args[1:]])
+        if code:
+            failed.append(title)
+    if failed:
+        print("\nfailed: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
