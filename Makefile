@@ -15,14 +15,24 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kg run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Debian's chromium and chromedriver for the browser tests; installed when missing and root,
+# otherwise those tests skip with the reason.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    chromium chromium-driver) >/dev/null \
+	  || echo "could not install chromium: browser tests will be skipped"; \
+	else echo "chromium missing and not root: browser tests will be skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -256,5 +256,15 @@ def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
         server.shutdown()
 
 
+def _register_subcommands() -> None:
+    """Commands that live with their feature package."""
+    from kg.viz.cli import viz
+
+    main.add_command(viz)
+
+
+_register_subcommands()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -70,8 +70,12 @@ def run_all(options: BuildOptions, output_dir: Path, *, verbose: bool = False,
     with result.timings.stage("interactive graph"):
         written += write_views(result, output_dir)
     _report(result, echo, verbose)
+    queries = [p for p in written if p.parent.name == "queries"]
     for path in written:
-        echo(f"wrote {path}")
+        if path not in queries:
+            echo(f"wrote {path}")
+    if queries:
+        echo(f"wrote {len(queries)} query results to {queries[0].parent}/")
     echo("graph conforms to the SHACL shapes")
     return result
 

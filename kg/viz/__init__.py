@@ -39,7 +39,8 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
 
     ``related``: results of ``kg.related.find_related`` (anything with ``iri``, ``kind``,
     ``label``, ``score``, ``reasons``), highlighted with their scores and linked from
-    ``related_to`` (default: the focus, when it is a trial).
+    ``related_to`` (default: the focus when it is a trial, else the bundled trial, which is
+    also find_related's default seed).
     """
     from kg.io import atomic_write_text
     from kg.viz.page import render_page

@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg import resources
 from kg.rdf import iris
 from kg.viz.errors import FocusNotFound, VizError
 from kg.viz.kinds import KINDS
@@ -38,7 +39,7 @@ def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int =
     edges = list(full.edges)
     total_nodes, total_edges = len(nodes), len(edges)
     focus_id = resolve_focus(nodes, focus) if focus else None
-    seed = related_to or (focus_id if focus_id and nodes[focus_id].kind == "trial" else None)
+    seed = related_to or _default_seed(nodes, focus_id)
     forced = _add_related(nodes, edges, list(related or []), seed)
     graph = _undirected(nodes, edges)
 
@@ -112,6 +113,15 @@ def resolve_focus(nodes: dict[str, ViewNode], text: str) -> str:
             return candidate
     raise FocusNotFound(f"{raw!r} names no node in the graph (tried it as an NCT id, PMID, "
                         "drug key, drug-class key, MeSH id and IRI)", where="--focus")
+
+
+def _default_seed(nodes: dict[str, ViewNode], focus_id: str | None) -> str | None:
+    """Whose related studies these are when the caller does not say: the focus if it is a
+    trial, else the bundled trial (kg.related.find_related's own default seed)."""
+    if focus_id is not None and nodes[focus_id].kind == "trial":
+        return focus_id
+    bundled = str(iris.trial(resources.BUNDLED_NCT))
+    return bundled if bundled in nodes else None
 
 
 def _undirected(nodes: dict[str, ViewNode], edges: list[ViewEdge]) -> nx.Graph:

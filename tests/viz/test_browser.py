@@ -169,3 +169,15 @@ def test_hostile_text_shows_as_text_and_runs_nothing(chrome, hostile_graph, tmp_
     assert set(links) <= {"https:", "http:"}
     _assert_no_alert(chrome)
     assert console_errors(chrome) == [] and outside_requests(chrome) == []
+
+
+def test_the_request_detector_sees_outside_requests(chrome, tmp_path: Path):
+    """Guards the assertions above: a page that does fetch from a host is caught."""
+    path = tmp_path / "leaky.html"
+    path.write_text('<html><body><img src="https://cdn.example.org/x.png"></body></html>',
+                    encoding="utf-8")
+    chrome.get_log("performance")
+    chrome.get(path.as_uri())
+    time.sleep(0.3)
+    assert outside_requests(chrome) == ["https://cdn.example.org/x.png"]
+    chrome.get_log("browser")  # its failed load is expected here

@@ -99,3 +99,9 @@ def test_view_is_deterministic():
     assert [n.id for n in a.nodes] == [n.id for n in b.nodes]
     assert [(e.source, e.target, e.label) for e in a.edges] == \
            [(e.source, e.target, e.label) for e in b.edges]
+
+
+def test_related_default_seed_is_the_bundled_trial(real_graph):
+    other = next(n for n in build_view(real_graph).nodes if n.kind == "trial" and n.id != SEED)
+    view = build_view(real_graph, related=[FakeRelated(other.id, "trial", "x", 3.0)])
+    assert [(e.source, e.target) for e in view.edges if e.dashes] == [(SEED, other.id)]
