@@ -7,11 +7,13 @@ themselves do not depend on the route.
 
 from __future__ import annotations
 
-from rdflib import URIRef
+import hashlib
+
+from rdflib import Literal, URIRef
 
 from kg.model import Article, SourceInfo
 from kg.rdf import iris
-from kg.rdf.namespaces import BIBO, DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG
+from kg.rdf.namespaces import BIBO, DCTERMS, PROV, RDF, RDFS, SCHEMA, TKG, XSD
 from kg.rdf.terms import Triples, date_literal
 from kg.vocab import Vocabulary
 
@@ -173,8 +175,9 @@ def provenance_triples(article: Article, source: SourceInfo, project_root: str |
     location = source.location
     if project_root and location.startswith(project_root):
         location = location[len(project_root):].lstrip("/")  # stable across checkouts
-    key = source.retrieved or location
-    activity = iris.activity(source.kind, key)
+    # One activity per call (location and time) or per file: deterministic for files.
+    key = f"{location}@{source.retrieved}" if source.retrieved else location
+    activity = iris.activity(source.kind, hashlib.sha1(key.encode()).hexdigest()[:16])
     s = iris.article(article.pmid)
     t.add(s, PROV.wasGeneratedBy, activity)
     t.add(activity, RDF.type, PROV.Activity)
@@ -183,7 +186,7 @@ def provenance_triples(article: Article, source: SourceInfo, project_root: str |
     t.text(activity, TKG.database, "pubmed")
     t.text(activity, TKG.recordId, article.pmid)
     if source.retrieved:
-        t.add(activity, PROV.startedAtTime, date_literal(source.retrieved))
+        t.add(activity, PROV.startedAtTime, Literal(source.retrieved, datatype=XSD.dateTime))
     return t
 
 
