@@ -148,6 +148,7 @@ class Literature:
     neighbours: dict[str, list[str]] = field(default_factory=dict)  # PMID -> ELink neighbours
     counts: dict[str, int] = field(default_factory=dict)
     stats_lines: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # offline misses, named in a warning
 
 
 def literature(trials: list[Trial], options: BuildOptions, use_corpus: bool,
@@ -181,7 +182,16 @@ def literature(trials: list[Trial], options: BuildOptions, use_corpus: bool,
         wanted.extend(p for p in related if p not in wanted)
     wanted = [p for p in wanted if p not in have]
     if wanted:
-        result = service.fetch_articles(wanted)
+        try:
+            result = service.fetch_articles(wanted)
+        except OfflineMiss as miss:
+            # Offline is the default: the trial graph is still built (its references keep
+            # their PMIDs), and the user is told exactly what --online would add.
+            log.warning("%d cited article(s) are in neither the snapshot nor the cache "
+                        "(PMID %s); run with --online to fetch them",
+                        len(miss.missing), ", ".join(miss.missing))
+            out.missing = list(miss.missing)
+            result = service.fetch_articles([p for p in wanted if p not in set(miss.missing)])
         out.articles = result.articles
         if result.not_found:
             log.warning("NCBI has no record for PMID(s) %s", ", ".join(result.not_found))
@@ -189,7 +199,8 @@ def literature(trials: list[Trial], options: BuildOptions, use_corpus: bool,
     out.counts = {"articles from snapshot": st.from_snapshot,
                   "articles from cache": st.from_cache,
                   "articles from network": st.from_network,
-                  "http requests to NCBI": st.requests}
+                  "http requests to NCBI": st.requests,
+                  "articles missing offline": len(out.missing)}
     out.stats_lines = st.lines()
     return out
 

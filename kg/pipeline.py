@@ -39,6 +39,9 @@ def _report(result: BuildResult, echo: Echo, verbose: bool) -> None:
         for key, value in sorted(c.items()):
             if key not in ("trials", "articles", "triples"):
                 echo(f"  {key:<28} {value:8d}")
+        if result.literature is not None:
+            for line in result.literature.stats_lines:
+                echo(f"  literature: {line}")
 
 
 def run_build(options: BuildOptions, output_dir: Path, *, verbose: bool = False,

@@ -100,3 +100,20 @@ def test_ncbi_failures_degrade_enrichment_but_not_the_build(monkeypatch, tmp_pat
         ttl = (tmp_path / "graph.ttl").read_text()
         assert "lookup failed" in ttl
         assert URIRef(str(iris.article("34174189"))) is not None
+
+
+def test_offline_build_of_a_trial_with_uncached_references_warns_and_builds(tmp_path, caplog):
+    import json
+
+    study = json.loads((Path(__file__).parent / "fixtures" / "trials" /
+                        "NCT05807880.json").read_text())
+    study["protocolSection"]["referencesModule"]["references"].append(
+        {"pmid": "99999999", "type": "BACKGROUND", "citation": "Synthetic reference."})
+    path = tmp_path / "synthetic-extra-reference.json"
+    path.write_text(json.dumps(study))
+    result = build(BuildOptions(trials=[str(path)], network="offline"))
+    assert result.literature.missing == ["99999999"]
+    assert "99999999" in caplog.text and "--online" in caplog.text
+    g = result.store.union()
+    assert (iris.trial("NCT05807880"), DCTERMS.references, iris.article("99999999")) in g
+    assert result.counts["articles from snapshot"] == 9
