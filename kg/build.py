@@ -18,13 +18,11 @@ from kg import resources
 from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
 from kg.model import Article, CitationResolution, Trial
 from kg.rdf import iris
-from kg.rdf.terms import Triples
 from kg.store import Store, open_store
 from kg.vocab import Vocabulary, default_vocabulary
 
 log = logging.getLogger(__name__)
 
-REFERENCE_DATA_GRAPH = "reference-data"
 
 
 @dataclass
@@ -251,7 +249,7 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
                     vocab: Vocabulary, lit: Literature | None = None) -> dict[str, int]:
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.trial import trial_triples
-    from kg.rdf.vocabulary import condition_triples, drug_triples
+    from kg.rdf.vocabulary import reference_records
 
     trial_ids = {t.nct_id for t in trials}
     drug_keys: set[str] = set()
@@ -287,10 +285,8 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
         store.replace_graph(iris.record_graph("links", "entrez-related"),
                             literature_link_triples(lit.related, lit.neighbours,
                                                     {a.pmid for a in articles}))
-    reference = Triples()
-    reference.extend(drug_triples(vocab, drug_keys))
-    reference.extend(condition_triples(vocab, condition_keys))
-    store.replace_graph(iris.record_graph("reference", REFERENCE_DATA_GRAPH), reference)
+    for kind, key, triples in reference_records(vocab, drug_keys, condition_keys):
+        store.replace_graph(iris.record_graph("reference", f"{kind}/{key}"), triples)
     return {"trials": len(trials), "articles": len(articles), "triples": len(store)}
 
 

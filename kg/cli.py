@@ -258,9 +258,11 @@ def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
 
 def _register_subcommands() -> None:
     """Commands that live with their feature package."""
+    from kg.discover_cli import discover
     from kg.viz.cli import viz
 
     main.add_command(viz)
+    main.add_command(discover)
 
 
 _register_subcommands()

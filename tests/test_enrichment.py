@@ -90,11 +90,13 @@ def test_ncbi_failures_degrade_enrichment_but_not_the_build(monkeypatch, tmp_pat
     with stand_in(lambda req: Reply(500, "<html>boom</html>", content_type="text/html")) as s:
         monkeypatch.setenv("NCBI_EUTILS_URL", s.url)
         monkeypatch.setenv("NCBI_EMAIL", "tests@example.org")
-        import kg.entrez.config as cfg
+        from kg.entrez.config import EntrezConfig
 
-        monkeypatch.setattr(cfg.EntrezConfig, "backoff_base", 0.01)
-        monkeypatch.setattr(cfg.EntrezConfig, "backoff_cap", 0.02)
-        monkeypatch.setattr(cfg.EntrezConfig, "min_interval", 0.0)
+        # Dataclass defaults are fixed at class creation: speed goes in through from_env.
+        from_env = EntrezConfig.from_env.__func__
+        fast = {"backoff_base": 0.01, "backoff_cap": 0.02, "min_interval": 0.0}
+        monkeypatch.setattr(EntrezConfig, "from_env", classmethod(
+            lambda cls, environ=None, **kw: from_env(cls, environ, **{**fast, **kw})))
         result = CliRunner().invoke(main, ["build", "--online", "--output", str(tmp_path)])
         assert result.exit_code == 0, result.output
         ttl = (tmp_path / "graph.ttl").read_text()

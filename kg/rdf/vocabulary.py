@@ -6,7 +6,7 @@ so a one-trial graph is not padded with unrelated drugs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from kg.rdf import iris
 from kg.rdf.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS, TKG
@@ -82,3 +82,35 @@ def condition_triples(vocab: Vocabulary, condition_keys: Iterable[str]) -> Tripl
         for ident in mesh_ids:
             t.text(node, DCTERMS.source, ident.source)
     return t
+
+
+def reference_records(vocab: Vocabulary, drug_keys: Iterable[str],
+                      condition_keys: Iterable[str]) -> Iterator[tuple[str, str, Triples]]:
+    """The curated concepts a graph uses, one record each: ("drug"|"drug-class"|"condition",
+    key, triples). Each concept lives in its own named graph, so loading more records only
+    adds or refreshes concepts and never drops ones other records still point at."""
+    drugs = sorted(set(drug_keys))
+    for key in drugs:
+        yield "drug", key, _only(drug_triples(vocab, [key]), iris.drug(key))
+    classes = sorted({c for d in drugs for c in vocab.classes_of(d)})
+    for key in classes:
+        node = iris.drug_class(key)
+        member = next(d for d in drugs if key in vocab.classes_of(d))
+        yield "drug-class", key, _only(drug_triples(vocab, [member]), node)
+    conditions: list[str] = []
+    for key in condition_keys:
+        conditions.extend(k for k in vocab.condition_ancestors(key) if k not in conditions)
+    from kg.rdf.trial import condition_iri
+
+    for key in sorted(conditions):
+        yield "condition", key, _only(condition_triples(vocab, [key]), condition_iri(vocab, key))
+
+
+def _only(triples: Triples, node) -> Triples:
+    """The triples about ``node`` (and its identifier targets), out of a larger batch."""
+    out = Triples()
+    targets = {o for s, p, o in triples if s == node and p == SKOS.exactMatch}
+    for s, p, o in triples:
+        if s == node or s in targets:
+            out.add(s, p, o)
+    return out
