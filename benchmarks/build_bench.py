@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         walls = []
         for _ in range(3):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "kg.cli", "build", "--output", out], check=True,
+            subprocess.run([sys.executable, "-m", "kg", "build", "--output", out], check=True,
                            capture_output=True)
             walls.append(time.perf_counter() - start)
     print(f"\n`kg build` wall time including interpreter start-up and imports: "

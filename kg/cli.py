@@ -5,12 +5,19 @@ a non-zero exit code, here and nowhere else."""
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 import click
 
 from kg import resources
+from kg.cli_options import (
+    FORMAT,
+    network_mode,
+    network_options,
+    open_built_store,
+    store_option,
+    trial_option,
+)
 from kg.errors import KGError, OfflineMiss, ValidationError
 
 EXIT_INPUT = 2  # bad input, unknown id
@@ -52,52 +59,23 @@ def _setup_logging(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def _network_mode(online: bool, offline: bool, refresh: bool) -> str:
-    if sum([online, offline, refresh]) > 1:
-        raise click.UsageError("choose one of --online, --offline, --refresh")
-    if refresh:
-        return "refresh"
-    if online:
-        return "online"
-    if offline:
-        return "offline"
-    # No flag: offline unless the user has told NCBI who they are (NCBI_EMAIL).
-    import os
-
-    return "online" if os.environ.get("NCBI_EMAIL") else "offline"
-
-
-def _trial_option(f):
-    return click.option("--trial", "trials", multiple=True, metavar="PATH|NCT-ID",
-                        help="A trial page (.txt), a CT.gov v2 study JSON, or an NCT id. "
-                             "Repeatable. Default: the bundled NCT05807880.")(f)
-
-
-def _network_options(f):
-    f = click.option("--refresh", is_flag=True, help="Re-fetch everything live, overwriting "
-                     "the cache.")(f)
-    f = click.option("--offline", is_flag=True, help="Never touch the network: snapshot and "
-                     "cache only (the default unless NCBI_EMAIL is set).")(f)
-    f = click.option("--online", is_flag=True, help="Fetch what the snapshot and cache lack "
-                     "from ClinicalTrials.gov and NCBI.")(f)
-    return f
-
-
 @main.command()
-@_trial_option
-@_network_options
+@trial_option
+@network_options
 @click.option("--pubmed", "pubmed_files", multiple=True, type=click.Path(path_type=Path),
               help="A PubMed EFetch XML file to add to the graph. Repeatable.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
-def build(trials, online, offline, refresh, pubmed_files, output_dir, verbose) -> None:
+@store_option
+def build(trials, online, offline, refresh, pubmed_files, output_dir, verbose,
+          store_spec) -> None:
     """Build the graph and write output/graph.ttl and output/graph.jsonld."""
     _setup_logging(verbose)
     from kg.pipeline import BuildOptions, run_build
 
-    opts = BuildOptions(trials=list(trials), network=_network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files))
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
+                        pubmed_files=list(pubmed_files), store=store_spec)
     run_build(opts, output_dir, verbose=verbose, echo=click.echo)
 
 
@@ -116,47 +94,24 @@ def validate(path: Path | None) -> None:
 
 
 @main.command()
-@_trial_option
-@_network_options
+@trial_option
+@network_options
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
-def run(trials, online, offline, refresh, output_dir, verbose) -> None:
+@store_option
+def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
     """The whole main job: build, validate, and write every artifact to output/."""
     _setup_logging(verbose)
     from kg.pipeline import BuildOptions, run_all
 
-    opts = BuildOptions(trials=list(trials), network=_network_mode(online, offline, refresh))
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
+                        store=store_spec)
     run_all(opts, output_dir, verbose=verbose, echo=click.echo)
 
 
 
 # --------------------------------------------------------------------------- queries
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md"]),
-                       default="table", show_default=True, help="Output format.")
-
-
-def _store_option(f):
-    return click.option("--store", "store_spec", default="memory", show_default=True,
-                        metavar="memory|oxigraph:PATH",
-                        help="Where the graph lives. 'memory' builds it now; 'oxigraph:PATH' "
-                             "opens (or first builds) a persistent store.")(f)
-
-
-def _open_built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):
-    """A store holding the graph: reopened if it is a persistent store that has data,
-    otherwise built now from the trials (default: the bundled trial and its corpus)."""
-    from kg.build import BuildOptions, build
-    from kg.store import open_store
-
-    if store_spec.startswith("oxigraph:") and not trials:
-        store = open_store(store_spec)
-        if len(store) > 0:
-            return store
-        store.close()
-    return build(BuildOptions(trials=list(trials), network=network, store=store_spec)).store
-
-
 @main.command("queries")
 def list_queries() -> None:
     """List the query library (queries/*.rq) with descriptions and parameters."""
@@ -178,9 +133,9 @@ def list_queries() -> None:
 @click.option("-e", "--expression", help="Run this SPARQL query text.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of a library query. Repeatable.")
-@_FORMAT
-@_trial_option
-@_store_option
+@FORMAT
+@trial_option
+@store_option
 def query(name, query_file, expression, params, fmt, trials, store_spec) -> None:
     """Run a library query by NAME, a query --file, or an -e expression over the graph.
 
@@ -198,7 +153,7 @@ def query(name, query_file, expression, params, fmt, trials, store_spec) -> None
         lib = q.parse_query_file(query_file)
     else:
         lib = q.parse_query_text(expression, name="-e")
-    store = _open_built_store(store_spec, trials)
+    store = open_built_store(store_spec, trials)
     result = q.run(store, lib, q.parse_param_args(list(params)))
     click.echo(render(result, fmt).rstrip("\n"))
 
@@ -213,8 +168,8 @@ def query(name, query_file, expression, params, fmt, trials, store_spec) -> None
               "carcinoma').")
 @click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
 @click.option("--limit", type=int, default=None, help="At most this many results.")
-@_FORMAT
-@_store_option
+@FORMAT
+@store_option
 @click.option("--output", "output_csv", type=click.Path(path_type=Path), default=None,
               help="Also write the ranking as CSV here (default output/related.csv).")
 def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, output_csv) -> None:
@@ -223,7 +178,7 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
     from kg.io import atomic_write_text
     from kg.related import find_related, to_query_result
 
-    store = _open_built_store(store_spec)
+    store = open_built_store(store_spec)
     results = find_related(store, seed, drug=drug, drug_class=drug_class, condition=condition,
                            kind=kind, limit=limit)
     table = to_query_result(results)
@@ -238,13 +193,13 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
               help="Seconds a query may run before the endpoint answers 503.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int,
               help="Rows returned at most; longer answers are cut and say so.")
-@_trial_option
-@_store_option
+@trial_option
+@store_option
 def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /."""
     from kg.serve import ServeConfig, SparqlServer
 
-    store = _open_built_store(store_spec, trials)
+    store = open_built_store(store_spec, trials)
     server = SparqlServer(store, host, port, ServeConfig(timeout=timeout, max_rows=max_rows))
     click.echo(f"SPARQL endpoint: {server.url}/sparql  (query page: {server.url}/)  "
                "Ctrl-C stops it.")
@@ -254,6 +209,51 @@ def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
         pass
     finally:
         server.shutdown()
+
+
+EXPORT_FORMATS = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nquads": ".nq",
+                  "graphml": ".graphml", "gexf": ".gexf"}
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="turtle",
+              show_default=True, help="nquads keeps each record's named graph; graphml and "
+              "gexf are for Gephi and Cytoscape.")
+@click.option("--output", "output_path", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default output/graph.<ext>).")
+@trial_option
+@store_option
+def export(fmt, output_path, trials, store_spec) -> None:
+    """Export the graph in a standard format (deterministic: the same graph, the same bytes)."""
+    from kg.io import atomic_write_bytes
+
+    path = output_path or resources.DEFAULT_OUTPUT / f"graph{EXPORT_FORMATS[fmt]}"
+    store = open_built_store(store_spec, trials)
+    if fmt == "nquads":
+        atomic_write_bytes(path, store_nquads(store))
+    elif fmt in ("graphml", "gexf"):
+        from kg.viz import write_exports
+
+        write_exports(store.union(), path if fmt == "graphml" else None,
+                      path if fmt == "gexf" else None)
+    else:
+        from kg.serialize import write_graph
+
+        write_graph(store.union(), path, fmt)
+    click.echo(f"wrote {path}")
+
+
+def store_nquads(store) -> bytes:
+    """Every record graph as sorted N-Quads lines (named graphs kept)."""
+    from rdflib import Graph
+
+    lines: list[str] = []
+    for name in store.graph_names():
+        result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                             {"g": name})
+        g: Graph = result.graph
+        lines.extend(f"{s.n3()} {p.n3()} {o.n3()} {name.n3()} ." for s, p, o in g)
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
 
 
 def _register_subcommands() -> None:
@@ -267,6 +267,3 @@ def _register_subcommands() -> None:
 
 _register_subcommands()
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -14,7 +14,8 @@ import click
 from rdflib import Literal
 
 from kg import resources
-from kg.cli import _FORMAT, _network_mode
+from kg.cli_options import FORMAT as _FORMAT
+from kg.cli_options import network_mode as _network_mode
 from kg.discover import ClientSettings, Criteria, DiscoverOptions, DiscoverResult
 from kg.store import QueryResult
 

@@ -42,8 +42,21 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(spec: str = "memory") -> Store:
-    """'memory' or 'oxigraph:PATH' (or 'oxigraph:' for an in-memory Oxigraph)."""
+def open_store(spec: str = "memory", *, query_url: str | None = None,
+               update_url: str | None = None, gsp_url: str | None = None,
+               timeout: float | None = None) -> Store:
+    """'memory', 'oxigraph:PATH' (or 'oxigraph:' for an in-memory Oxigraph), or 'sparql:URL'
+    for a SPARQL 1.1 server (URL: Oxigraph's layout; the keywords, or 'key=value' words after
+    the URL, name other servers' endpoints; see kg.store.sparql)."""
+    if spec.startswith("sparql:"):
+        from kg.store.sparql import open_sparql_store
+
+        return open_sparql_store(spec, query_url=query_url, update_url=update_url,
+                                 gsp_url=gsp_url, timeout=timeout)
+    if query_url or update_url or gsp_url:
+        from kg.errors import StoreError
+
+        raise StoreError("query, update and Graph Store URLs need a 'sparql:' store")
     if spec == "memory":
         from kg.store.memory import MemoryStore
 
@@ -55,4 +68,4 @@ def open_store(spec: str = "memory") -> Store:
         return OxigraphStore(path)
     from kg.errors import StoreError
 
-    raise StoreError(f"unknown store {spec!r}; use 'memory' or 'oxigraph:PATH'")
+    raise StoreError(f"unknown store {spec!r}; use 'memory', 'oxigraph:PATH' or 'sparql:URL'")

@@ -6,7 +6,13 @@ disk reopens in milliseconds, so a CLI can reuse a built store on every call.
 Replacing a record's graph is atomic: the new triples are loaded into a staging graph,
 then one SPARQL Update ``MOVE`` (a single Oxigraph transaction) swaps it in. A process
 killed midway leaves the previous graph intact and at worst a stale staging graph, which
-the next replace of that record clears.
+opening the store again drops (queries see the union of all graphs, so a stale staging graph
+would otherwise show in every answer).
+
+RocksDB locks the directory: while one process has the store open, another cannot open it
+(StoreError "store is in use by another process"); ``close()`` releases the lock. For many
+readers and a writer at once, serve the directory with ``oxigraph serve`` and use a
+``sparql:`` store.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ def from_ox(term) -> Node:
 class OxigraphStore:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else None
+        self._store: ox.Store | None = None
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -68,35 +75,64 @@ class OxigraphStore:
                     raise StoreError("exists and is not a store directory", where=str(self.path))
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError("store is in use by another process; close it there first",
+                                 where=str(self.path)) from None
             raise StoreError(f"cannot open Oxigraph store: {exc}", where=str(self.path)) from None
+        self._drop_stale_staging()
+
+    def _drop_stale_staging(self) -> None:
+        """Staging graphs left by a process killed between loading and the MOVE."""
+        store = self.native
+        for g in list(store.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value.endswith(_STAGING_SUFFIX):
+                store.remove_graph(g)
 
     @property
     def native(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store is closed", where=str(self.path or "memory"))
         return self._store
 
     def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
-        staging = ox.NamedNode(str(name) + _STAGING_SUFFIX)
-        self._store.update(f"DROP SILENT GRAPH <{staging.value}>")
-        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), staging) for s, p, o in triples)
-        self._store.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{name}>")
+        try:  # NamedNode checks the IRI, so neither name can break the update text
+            target, staging = ox.NamedNode(str(name)), ox.NamedNode(str(name) + _STAGING_SUFFIX)
+        except ValueError as exc:
+            raise StoreError(f"not a graph IRI: {exc}", where=str(name)) from None
+        store = self.native
+        store.update(f"DROP SILENT GRAPH <{staging.value}>")
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), staging) for s, p, o in triples)
+        store.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{target.value}>")
 
     def load_quads_file(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         """Bulk-load a prepared N-Quads file (the fast path at field scale)."""
-        self._store.bulk_load(path=str(path), format=fmt)
+        self.native.bulk_load(path=str(path), format=fmt)
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(g.value) for g in self._store.named_graphs()
+        return sorted(URIRef(g.value) for g in self.native.named_graphs()
                       if isinstance(g, ox.NamedNode) and not g.value.endswith(_STAGING_SUFFIX))
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        from kg.errors import QueryError
+
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self._store.query(sparql, use_default_graph_as_union=True,
-                                       substitutions=subs or None)
-        except SyntaxError as exc:
-            from kg.errors import QueryError
+            try:
+                answer = self.native.query(sparql, use_default_graph_as_union=True,
+                                           substitutions=subs or None)
+            except RuntimeError as exc:
+                if not subs or "SELECT projection" not in str(exc):
+                    raise
+                # Oxigraph substitutes only projected variables; otherwise bind the values
+                # in a VALUES block inside the WHERE clause (one escaped RDF term each).
+                from kg.store.sparql import bind
 
+                answer = self.native.query(bind(sparql, bindings),
+                                           use_default_graph_as_union=True)
+        except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (RuntimeError, OSError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -119,7 +155,7 @@ class OxigraphStore:
     def union(self) -> Graph:
         g = Graph()
         bind_prefixes(g)
-        for q in self._store.quads_for_pattern(None, None, None, None):
+        for q in self.native.quads_for_pattern(None, None, None, None):
             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.endswith(
                     _STAGING_SUFFIX):
                 continue
@@ -127,9 +163,12 @@ class OxigraphStore:
         return g
 
     def __len__(self) -> int:
-        answer = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        answer = self.native.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
                                    f"FILTER(!STRENDS(STR(?g), '{_STAGING_SUFFIX}')) }}")
         return int(next(iter(answer))["n"].value)
 
     def close(self) -> None:
-        self._store.flush()
+        """Flush and let go of the store, which releases the directory's lock."""
+        if self._store is not None:
+            self._store.flush()
+            self._store = None

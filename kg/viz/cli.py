@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kg import resources
+from kg.cli_options import open_built_store, store_option
 from kg.viz.errors import VizError
 
 OUT = resources.DEFAULT_OUTPUT
@@ -32,9 +33,9 @@ def load_graph(path: Path):
     return graph
 
 
-def related_results(graph, focus: str | None) -> tuple[list, str]:
-    """Run the related-study finder on the graph; seed: the focus if it names a trial,
-    else the bundled trial."""
+def related_results(graph, focus: str | None, store=None) -> tuple[list, str]:
+    """Run the related-study finder; seed: the focus if it names a trial, else the bundled
+    trial. ``store``: the store the graph came from (else a memory store of ``graph``)."""
     from rdflib import URIRef
 
     from kg.rdf import iris
@@ -53,14 +54,15 @@ def related_results(graph, focus: str | None) -> tuple[list, str]:
     if (seed, None, None) not in graph:
         raise VizError("no such trial in the graph to find related studies for",
                        where=str(seed))
-    store = open_store("memory")
-    store.replace_graph(URIRef("urn:trialkg:viz"), graph)
+    if store is None:
+        store = open_store("memory")
+        store.replace_graph(URIRef("urn:trialkg:viz"), graph)
     return find_related(store, seed), str(seed)
 
 
 @click.command("viz")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path),
-              default=OUT / "graph.ttl", show_default=True, help="The RDF graph to draw.")
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
+              help="An RDF file to draw (e.g. output/graph.ttl) instead of the --store graph.")
 @click.option("--output", "html_path", type=click.Path(path_type=Path),
               default=OUT / "graph.html", show_default=True, help="The HTML page to write.")
 @click.option("--focus", metavar="ID", help="Draw only the neighbourhood of an NCT id, "
@@ -77,14 +79,20 @@ def related_results(graph, focus: str | None) -> tuple[list, str]:
               default=OUT / "graph.gexf", show_default=True, help="GEXF export (Gephi).")
 @click.option("--no-exports", is_flag=True, help="Write only the HTML page.")
 @click.option("--title", default=None, help="Page title.")
-def viz(graph_path: Path, html_path: Path, focus: str | None, depth: int, related: bool,
-        max_nodes: int, graphml_path: Path, gexf_path: Path, no_exports: bool,
-        title: str | None) -> None:
+@store_option
+def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
+        related: bool, max_nodes: int, graphml_path: Path, gexf_path: Path, no_exports: bool,
+        title: str | None, store_spec: str) -> None:
     """Draw the graph as one self-contained HTML page, and export GraphML and GEXF."""
     from kg.viz import DEFAULT_TITLE, write_exports, write_viz
 
-    graph = load_graph(graph_path)
-    results, seed = related_results(graph, focus) if related else (None, None)
+    store = None
+    if graph_path is not None:
+        graph = load_graph(graph_path)
+    else:
+        store = open_built_store(store_spec)
+        graph = store.union()
+    results, seed = related_results(graph, focus, store) if related else (None, None)
     heading = title or (f"{DEFAULT_TITLE} — around {focus}" if focus else DEFAULT_TITLE)
     summary = write_viz(graph, html_path, focus=focus, depth=depth, related=results,
                         related_to=seed, max_nodes=max_nodes, title=heading)
