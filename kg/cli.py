@@ -12,9 +12,9 @@ import click
 from kg import resources
 from kg.cli_options import (
     FORMAT,
+    built_store,
     network_mode,
     network_options,
-    open_built_store,
     store_option,
     trial_option,
 )
@@ -153,8 +153,8 @@ def query(name, query_file, expression, params, fmt, trials, store_spec) -> None
         lib = q.parse_query_file(query_file)
     else:
         lib = q.parse_query_text(expression, name="-e")
-    store = open_built_store(store_spec, trials)
-    result = q.run(store, lib, q.parse_param_args(list(params)))
+    with built_store(store_spec, trials) as store:
+        result = q.run(store, lib, q.parse_param_args(list(params)))
     click.echo(render(result, fmt).rstrip("\n"))
 
 
@@ -178,9 +178,9 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
     from kg.io import atomic_write_text
     from kg.related import find_related, to_query_result
 
-    store = open_built_store(store_spec)
-    results = find_related(store, seed, drug=drug, drug_class=drug_class, condition=condition,
-                           kind=kind, limit=limit)
+    with built_store(store_spec) as store:
+        results = find_related(store, seed, drug=drug, drug_class=drug_class,
+                               condition=condition, kind=kind, limit=limit)
     table = to_query_result(results)
     atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
     click.echo(render(table, fmt).rstrip("\n"))
@@ -199,16 +199,16 @@ def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /."""
     from kg.serve import ServeConfig, SparqlServer
 
-    store = open_built_store(store_spec, trials)
-    server = SparqlServer(store, host, port, ServeConfig(timeout=timeout, max_rows=max_rows))
-    click.echo(f"SPARQL endpoint: {server.url}/sparql  (query page: {server.url}/)  "
-               "Ctrl-C stops it.")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
+    with built_store(store_spec, trials) as store:
+        server = SparqlServer(store, host, port, ServeConfig(timeout=timeout, max_rows=max_rows))
+        click.echo(f"SPARQL endpoint: {server.url}/sparql  (query page: {server.url}/)  "
+                   "Ctrl-C stops it.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
 
 
 EXPORT_FORMATS = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nquads": ".nq",
@@ -228,18 +228,18 @@ def export(fmt, output_path, trials, store_spec) -> None:
     from kg.io import atomic_write_bytes
 
     path = output_path or resources.DEFAULT_OUTPUT / f"graph{EXPORT_FORMATS[fmt]}"
-    store = open_built_store(store_spec, trials)
-    if fmt == "nquads":
-        atomic_write_bytes(path, store_nquads(store))
-    elif fmt in ("graphml", "gexf"):
-        from kg.viz import write_exports
+    with built_store(store_spec, trials) as store:
+        if fmt == "nquads":
+            atomic_write_bytes(path, store_nquads(store))
+        elif fmt in ("graphml", "gexf"):
+            from kg.viz import write_exports
 
-        write_exports(store.union(), path if fmt == "graphml" else None,
-                      path if fmt == "gexf" else None)
-    else:
-        from kg.serialize import write_graph
+            write_exports(store.union(), path if fmt == "graphml" else None,
+                          path if fmt == "gexf" else None)
+        else:
+            from kg.serialize import write_graph
 
-        write_graph(store.union(), path, fmt)
+            write_graph(store.union(), path, fmt)
     click.echo(f"wrote {path}")
 
 

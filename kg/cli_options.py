@@ -3,6 +3,7 @@ feature commands (``kg.discover_cli``, ``kg.viz.cli``) import them without an im
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import click
@@ -76,6 +77,16 @@ def compose_store_spec(store: str, query_url: str | None, update_url: str | None
 
         raise StoreError("--query-url, --update-url and --gsp-url need a 'sparql:' --store")
     return " ".join([store, *words])
+
+
+@contextlib.contextmanager
+def built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):
+    """``open_built_store`` that closes the store afterwards (releasing an on-disk lock)."""
+    store = open_built_store(store_spec, trials, network)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def open_built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):

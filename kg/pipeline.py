@@ -47,7 +47,10 @@ def _report(result: BuildResult, echo: Echo, verbose: bool) -> None:
 def run_build(options: BuildOptions, output_dir: Path, *, verbose: bool = False,
               echo: Echo = print) -> BuildResult:
     result = build(options)
-    written = write_graph_files(result, output_dir)
+    try:
+        written = write_graph_files(result, output_dir)
+    finally:
+        result.store.close()
     _report(result, echo, verbose)
     for path in written:
         echo(f"wrote {path}")
@@ -56,9 +59,16 @@ def run_build(options: BuildOptions, output_dir: Path, *, verbose: bool = False,
 
 def run_all(options: BuildOptions, output_dir: Path, *, verbose: bool = False,
             echo: Echo = print) -> BuildResult:
+    result = build(options)
+    try:
+        return _run_all(result, output_dir, verbose, echo)
+    finally:
+        result.store.close()
+
+
+def _run_all(result: BuildResult, output_dir: Path, verbose: bool, echo: Echo) -> BuildResult:
     from kg.validate import validate_graph
 
-    result = build(options)
     with result.timings.stage("validate (SHACL)"):
         report = validate_graph(result.store.union())
     if not report.conforms:

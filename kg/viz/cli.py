@@ -92,7 +92,11 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
     else:
         store = open_built_store(store_spec)
         graph = store.union()
-    results, seed = related_results(graph, focus, store) if related else (None, None)
+    try:
+        results, seed = related_results(graph, focus, store) if related else (None, None)
+    finally:
+        if store is not None:
+            store.close()
     heading = title or (f"{DEFAULT_TITLE} — around {focus}" if focus else DEFAULT_TITLE)
     summary = write_viz(graph, html_path, focus=focus, depth=depth, related=results,
                         related_to=seed, max_nodes=max_nodes, title=heading)
