@@ -248,6 +248,7 @@ def _pubmed_files(paths: list[Path]) -> list[Article]:
 def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
                     vocab: Vocabulary, lit: Literature | None = None) -> dict[str, int]:
     from kg.rdf.article import article_triples, provenance_triples
+    from kg.rdf.partition import store_record
     from kg.rdf.trial import trial_triples
     from kg.rdf.vocabulary import reference_records
 
@@ -256,8 +257,7 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     condition_keys: list[str] = []
     for trial in trials:
         resolutions = lit.resolutions if lit else {}
-        store.replace_graph(iris.record_graph("trial", trial.nct_id),
-                            trial_triples(trial, vocab, resolutions))
+        store_record(store, "trial", trial.nct_id, trial_triples(trial, vocab, resolutions))
         for iv in trial.interventions:
             drug_keys.update(iv.drugs)
         for arm in trial.arms:
@@ -270,7 +270,7 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
         triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
-        store.replace_graph(iris.record_graph("pubmed", article.pmid), triples)
+        store_record(store, "pubmed", article.pmid, triples)
         text = " ".join([article.title or "", *(k.text for k in article.keywords),
                          *(a.text for a in article.abstract)])
         condition_keys.extend(vocab.condition_keys_in(text))

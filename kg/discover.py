@@ -379,6 +379,7 @@ def _stored_resolutions(stored: list[Triple], trial: Trial) -> dict[str, Citatio
 def add_trials(store: Store, trials: list[Trial], vocab: Vocabulary) -> dict[str, str]:
     """Write each trial whose triples differ from the store's; say which were new,
     updated or unchanged."""
+    from kg.rdf.partition import partition, store_record
     from kg.rdf.trial import trial_triples
 
     changes: dict[str, str] = {}
@@ -386,14 +387,16 @@ def add_trials(store: Store, trials: list[Trial], vocab: Vocabulary) -> dict[str
         name = iris.record_graph("trial", trial.nct_id)
         stored = graph_triples(store, name)
         triples = trial_triples(trial, vocab, _stored_resolutions(stored, trial))
+        # The record graph holds the triples about the nodes the trial owns; compare those.
+        owned, _ = partition("trial", trial.nct_id, triples)
         if not stored:
             changes[trial.nct_id] = "new"
-        elif _canonical(stored) == _canonical(triples):
+        elif _canonical(stored) == _canonical(owned):
             changes[trial.nct_id] = "unchanged"
             continue
         else:
             changes[trial.nct_id] = "updated"
-        store.replace_graph(name, triples)
+        store_record(store, "trial", trial.nct_id, triples)
     return changes
 
 
@@ -492,6 +495,7 @@ def add_articles(store: Store, lit: LiteratureOutcome, vocab: Vocabulary) -> Non
     graph per trial, so a later search for another trial replaces none of them."""
     from kg import resources
     from kg.rdf.article import article_triples, provenance_triples
+    from kg.rdf.partition import store_record
 
     trials = _graph_ids(store, "trial")
     for article in lit.articles:
@@ -499,7 +503,7 @@ def add_articles(store: Store, lit: LiteratureOutcome, vocab: Vocabulary) -> Non
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source,
                                               project_root=str(resources.PROJECT_ROOT)))
-        store.replace_graph(iris.record_graph("pubmed", article.pmid), triples)
+        store_record(store, "pubmed", article.pmid, triples)
     present = _graph_ids(store, "pubmed")
     for nct, pmids in sorted(lit.registered.items()):
         links = Triples()

@@ -184,7 +184,6 @@ def provenance_triples(article: Article, source: SourceInfo, project_root: str |
     t.text(activity, TKG.sourceKind, source.kind)
     t.text(activity, PROV.atLocation, location)
     t.text(activity, TKG.database, "pubmed")
-    t.text(activity, TKG.recordId, article.pmid)
     if source.retrieved:
         t.add(activity, PROV.startedAtTime, Literal(source.retrieved, datatype=XSD.dateTime))
     return t

@@ -1,7 +1,9 @@
 """The graph store as an interface, so nothing above it assumes rdflib's in-memory graph.
 
 Every store keeps each source record's triples in its own named graph: re-importing one
-changed trial or article replaces only its graph. Queries see the union of all graphs as
+changed trial or article replaces only its graph. Triples about nodes many records share
+(journals, authors, sponsors) live in one additive graph per node (kg.rdf.partition).
+Queries see the union of all graphs as
 the default graph.
 """
 
@@ -30,6 +32,8 @@ class QueryResult:
 
 class Store(Protocol):
     def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None: ...
+
+    def add_to_graph(self, name: URIRef, triples: Iterable[Triple]) -> None: ...
 
     def graph_names(self) -> list[URIRef]: ...
 

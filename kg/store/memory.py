@@ -30,6 +30,11 @@ class MemoryStore:
         for triple in triples:
             g.add(triple)
 
+    def add_to_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        g = self.dataset.graph(name)
+        for triple in triples:
+            g.add(triple)
+
     def graph_names(self) -> list[URIRef]:
         return sorted(g.identifier for g in self.dataset.graphs()
                       if isinstance(g.identifier, URIRef) and len(g) > 0

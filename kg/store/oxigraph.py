@@ -104,6 +104,12 @@ class OxigraphStore:
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), staging) for s, p, o in triples)
         store.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{target.value}>")
 
+    def add_to_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        """Add to a shared entity's graph (one transaction; a graph is a set, so repeats
+        are no-ops)."""
+        graph = ox.NamedNode(str(name))
+        self.native.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples)
+
     def load_quads_file(self, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> None:
         """Bulk-load a prepared N-Quads file (the fast path at field scale)."""
         self.native.bulk_load(path=str(path), format=fmt)

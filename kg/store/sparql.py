@@ -342,6 +342,23 @@ class SparqlStore:
             self._update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
                          f"{body}}} }}")
 
+    def add_to_graph(self, name: URIRef, triples: Iterable[Triple]) -> None:
+        """Add to a shared entity's graph: a Graph Store POST (which merges), or one
+        INSERT DATA."""
+        try:
+            graph = f"<{check_iri(str(name))}>"
+            body = ntriples(triples)
+        except TermError as exc:
+            raise StoreError(f"cannot store graph {name}: {exc}") from None
+        if not body:
+            return
+        gsp = self.endpoints.gsp_url
+        if gsp:
+            self._write("POST", _with_params(gsp, {"graph": str(name)}), gsp,
+                        body.encode("utf-8"), "application/n-triples")
+        else:
+            self._update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         text = bind(sparql, bindings)
         where = self.endpoints.query_url
