@@ -21,6 +21,7 @@ are ``SELECT DISTINCT`` or aggregate with ``COUNT(DISTINCT …)``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,14 @@ def parse_query_file(path: Path) -> LibraryQuery:
     except OSError as exc:
         raise QueryError(f"cannot read query file: {exc.strerror or exc}",
                          where=str(path)) from None
-    return parse_query_text(text, name=path.stem, path=path)
+    return _parse_cached(text, path.stem, path)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(text: str, name: str, path: Path) -> LibraryQuery:
+    """Checking a query against rdflib's grammar costs ~20 ms; the finder runs the same few
+    files on every call, so each text is checked once (keyed by its content)."""
+    return parse_query_text(text, name=name, path=path)
 
 
 def parse_query_text(text: str, *, name: str = "<query>", path: Path | None = None

@@ -176,18 +176,22 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
     vocab = vocab or default_vocabulary()
     seed_iri = _seed_iri(seed)
     collected = gather_evidence(store, seed_iri, vocab)
-    labels = {str(r["candidate"]): r for r in _run(store, "candidates", seed_iri)}
     wanted = _filters(vocab, drug, drug_class, condition)
-    results = []
+    scored = []
     for candidate, slots in collected.best.items():
+        evidence = sorted(slots.values(), key=lambda e: (-e.points, e.kind, e.reason))
+        scored.append((round(sum(e.points for e in evidence), 2), candidate, evidence))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    labels = _labels(store, seed_iri, [c for _, c, _ in scored], limit if not (kind or wanted)
+                     else None)
+    results = []
+    for score, candidate, evidence in scored:
         info = labels.get(candidate)
         if info is None:
             continue
-        evidence = sorted(slots.values(), key=lambda e: (-e.points, e.kind, e.reason))
         result = RelatedResult(candidate, str(info["kind"]), str(info.get("id", "")),
                                " ".join(str(info.get("label", candidate)).split()),
-                               round(sum(e.points for e in evidence), 2),
-                               [e.reason for e in evidence], evidence)
+                               score, [e.reason for e in evidence], evidence)
         if kind and result.kind != kind:
             continue
         if wanted and not _matches(result, wanted, vocab):
@@ -195,6 +199,31 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
         results.append(result)
     results.sort(key=lambda r: (-r.score, r.kind != "trial", r.identifier, r.iri))
     return results[:limit] if limit else results
+
+
+def _labels(store: Store, seed: URIRef, ranked: list[str], limit: int | None
+            ) -> dict[str, dict]:
+    """Kind, id and label per candidate. With a limit only the best ``limit`` (plus ties
+    at the cut) are looked up one by one: at field scale listing every trial and article
+    costs more than the whole ranking."""
+    if limit is None or len(ranked) <= limit:
+        return {str(r["candidate"]): r for r in _run(store, "candidates", seed)}
+    q = parse_query_file(RELATED_QUERIES / "label.rq")
+    out: dict[str, dict] = {}
+    for candidate in ranked[: limit * 2]:  # a few spares for candidates with no label
+        rows = store.query(q.text, {"candidate": URIRef(candidate)}).rows
+        row = rows[0] if rows else {}
+        if "nct" in row:
+            out[candidate] = {"kind": "trial", "id": row["nct"], "label": row.get("title", "")}
+        elif "pmid" in row:
+            out[candidate] = {"kind": "article", "id": row["pmid"],
+                              "label": row.get("title", "")}
+        elif "citation" in row:
+            out[candidate] = {"kind": "article", "id": row.get("doi", ""),
+                              "label": row["citation"]}
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _seed_iri(seed: str | URIRef | None) -> URIRef:
