@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -103,13 +104,13 @@ def _head(name: str) -> str | None:
 class _Matcher:
     pattern: re.Pattern[str]
     key_by_name: dict[str, str]
-    # A prefilter: a name can only match where its first part occurs, so each text is
-    # searched with the alternation of just those names (same order, so the same matches),
-    # and most texts, which name nothing, skip the regex entirely. Measured: 200 µs -> ~20
-    # µs on an abstract.
-    alternatives: list[str] = field(default_factory=list)
-    heads: list[str | None] = field(default_factory=list)
-    _narrowed: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    # A prefilter: a name can only match where its first part occurs, so only those
+    # places are tried, each name alone in alternation order; the first name to match at a
+    # place wins and the scan resumes after it, which is what ``pattern.finditer`` does.
+    # Most texts name nothing and never reach a regex. Measured: ~200 µs -> ~20 µs on an
+    # abstract. ``heads`` is None when some name is not ASCII: then the whole pattern runs.
+    singles: list[re.Pattern[str]] = field(default_factory=list)
+    heads: list[str] | None = None
 
     @classmethod
     def build(cls, names_by_key: dict[str, tuple[str, ...]]) -> _Matcher:
@@ -122,31 +123,36 @@ class _Matcher:
         # Longest names first so "nasopharyngeal carcinoma" wins over "carcinoma".
         ordered = sorted(spelled, key=lambda n: (-len(n), n))
         alternatives = [f"(?:{_name_pattern(spelled[n])})" for n in ordered]
-        alternation = "|".join(alternatives)
-        return cls(re.compile(alternation or r"(?!)", re.IGNORECASE), key_by_name,
-                   alternatives, [_head(spelled[n]) for n in ordered])
+        heads = [_head(spelled[n]) for n in ordered]
+        return cls(re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE), key_by_name,
+                   [re.compile(a, re.IGNORECASE) for a in alternatives],
+                   None if None in heads else heads)
 
-    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        if self.heads is None:
+            yield from self.pattern.finditer(text)
+            return
         folded = text.translate(_IGNORECASE_FOLD).lower()
-        present = tuple(i for i, head in enumerate(self.heads) if head is None or head in folded)
-        if not present:
-            return None
-        if len(present) == len(self.alternatives):
-            return self.pattern
-        pattern = self._narrowed.get(present)
-        if pattern is None:
-            if len(self._narrowed) > 4096:
-                self._narrowed.clear()
-            pattern = re.compile("|".join(self.alternatives[i] for i in present), re.IGNORECASE)
-            self._narrowed[present] = pattern
-        return pattern
+        places: dict[int, list[int]] = {}
+        for i, head in enumerate(self.heads):
+            at = folded.find(head)
+            while at >= 0:
+                places.setdefault(at, []).append(i)
+                at = folded.find(head, at + 1)
+        resume = 0
+        for at in sorted(places):
+            if at < resume:
+                continue
+            for i in places[at]:
+                m = self.singles[i].match(text, at)
+                if m:
+                    resume = m.end()
+                    yield m
+                    break
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        pattern = self._pattern_for(text or "") if self.alternatives else self.pattern
-        if pattern is None:
-            return found
-        for m in pattern.finditer(text or ""):
+        for m in self._matches(text or ""):
             key = self.key_by_name.get(_normalise(m.group(0)))
             if key is not None:
                 found.append(Mention(key, m.group(0), m.start(), m.end()))

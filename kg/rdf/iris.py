@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -33,6 +34,7 @@ from kg.rdf.namespaces import (
 _DEGREE = re.compile(r",?\s*\b(M\.?\s?D|Ph\.?\s?D|M\.?\s?S|MPH|MBBS|FRCP\w*)\.?\s*$", re.I)
 
 
+@lru_cache(maxsize=1 << 16)  # author, sponsor and site names recur on most records
 def slug(text: str) -> str:
     """A readable, stable IRI segment: 'Sun Yat-sen University' -> 'sun-yat-sen-university'."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace as _RdflibNamespace
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+
+
+class Namespace(_RdflibNamespace):
+    """rdflib's Namespace, making each attribute term (``TKG.hasArm``) once: such terms are
+    on the path of nearly every triple, and a fresh URIRef is checked every time it is made.
+    Item access (``TKR[...]``), which mints per-record IRIs, is left uncached."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
 
 TKG = Namespace("https://w3id.org/trialkg/vocab#")  # the project's own small vocabulary
 TKR = Namespace("https://w3id.org/trialkg/resource/")  # things with no public identifier

@@ -46,6 +46,33 @@ def boolean(value: bool) -> Literal:
     return Literal(bool(value), datatype=XSD.boolean)
 
 
+# Building an rdflib Literal costs microseconds (it parses and re-casts its value), and a
+# field build makes tens of millions; the same names, labels and small numbers recur on
+# most records, so those are made once. Literals are immutable: sharing one is safe.
+_TRUE, _FALSE = boolean(True), boolean(False)
+_INTEGERS = {n: integer(n) for n in range(0, 101)}
+_PLAIN: dict[str, Literal] = {}
+_PLAIN_LIMIT = 100_000
+
+
+def _plain(value: str) -> Literal:
+    """``Literal(value)``, from a bounded cache when ``value`` is a short plain str (long
+    texts such as abstracts rarely recur)."""
+    if type(value) is not str or len(value) > 160:
+        return Literal(value)
+    term = _PLAIN.get(value)
+    if term is None:
+        if len(_PLAIN) >= _PLAIN_LIMIT:
+            _PLAIN.clear()
+        term = _PLAIN[value] = Literal(value)
+    return term
+
+
+def _integer(value: int) -> Literal:
+    term = _INTEGERS.get(value) if type(value) is int else None
+    return term if term is not None else integer(value)
+
+
 class Triples:
     """A small accumulator that skips ``None`` objects, so mappings read as plain lists of
     facts without an ``if`` around every optional field."""
@@ -59,7 +86,7 @@ class Triples:
 
     def text(self, s: URIRef, p: URIRef, value: str | None) -> None:
         if value is not None and value != "":
-            self._items.append((s, p, Literal(value)))
+            self._items.append((s, p, _plain(value)))
 
     def date(self, s: URIRef, p: URIRef, value: str | None) -> None:
         if value:
@@ -67,7 +94,7 @@ class Triples:
 
     def integer(self, s: URIRef, p: URIRef, value: int | None) -> None:
         if value is not None:
-            self._items.append((s, p, integer(value)))
+            self._items.append((s, p, _integer(value)))
 
     def decimal(self, s: URIRef, p: URIRef, value: float | None) -> None:
         if value is not None:
@@ -75,7 +102,7 @@ class Triples:
 
     def boolean(self, s: URIRef, p: URIRef, value: bool | None) -> None:
         if value is not None:
-            self._items.append((s, p, boolean(value)))
+            self._items.append((s, p, _TRUE if value else _FALSE))
 
     def extend(self, triples) -> None:
         self._items.extend(triples)
