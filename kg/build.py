@@ -250,35 +250,26 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.partition import store_record
     from kg.rdf.trial import trial_triples
-    from kg.rdf.vocabulary import reference_records
+    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
 
     trial_ids = {t.nct_id for t in trials}
     drug_keys: set[str] = set()
-    condition_keys: list[str] = []
+    condition_keys: set[str] = set()
     for trial in trials:
         resolutions = lit.resolutions if lit else {}
         store_record(store, "trial", trial.nct_id, trial_triples(trial, vocab, resolutions))
-        for iv in trial.interventions:
-            drug_keys.update(iv.drugs)
-        for arm in trial.arms:
-            drug_keys.update(r.drug for r in arm.regimens)
-        for text in (*trial.conditions, trial.brief_title or "", trial.official_title or ""):
-            condition_keys.extend(vocab.condition_keys_in(text))
-            drug_keys.update(vocab.drug_keys_in(text))
+        drugs, conditions = concepts_of_trial(trial, vocab)
+        drug_keys |= drugs
+        condition_keys |= conditions
     root = str(resources.PROJECT_ROOT)
     for article in articles:
         triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
         store_record(store, "pubmed", article.pmid, triples)
-        text = " ".join([article.title or "", *(k.text for k in article.keywords),
-                         *(a.text for a in article.abstract)])
-        condition_keys.extend(vocab.condition_keys_in(text))
-        drug_keys.update(vocab.drug_keys_in(text))
-        for heading in article.mesh_headings:
-            cond = vocab.condition_by_mesh(heading.descriptor_ui)
-            if cond is not None:
-                condition_keys.append(cond.key)
+        drugs, conditions = concepts_of_article(article, vocab)
+        drug_keys |= drugs
+        condition_keys |= conditions
     if lit is not None and (lit.related or lit.neighbours):
         from kg.rdf.article import literature_link_triples
 

@@ -290,27 +290,20 @@ def map_articles(task: str, path: Path, trial_ids: frozenset[str], work: Path) -
     return result
 
 
-# The two functions below mirror what kg.build.load_into_store collects for the reference
-# data; tests/test_bulk.py checks that both paths give the same quads.
 def _trial_reference_keys(trial: Trial, vocab, result: ChunkResult) -> None:
-    for iv in trial.interventions:
-        result.drug_keys.update(iv.drugs)
-    for arm in trial.arms:
-        result.drug_keys.update(r.drug for r in arm.regimens)
-    for text in (*trial.conditions, trial.brief_title or "", trial.official_title or ""):
-        result.condition_keys.update(vocab.condition_keys_in(text))
-        result.drug_keys.update(vocab.drug_keys_in(text))
+    from kg.rdf.vocabulary import concepts_of_trial
+
+    drugs, conditions = concepts_of_trial(trial, vocab)
+    result.drug_keys |= drugs
+    result.condition_keys |= conditions
 
 
 def _article_reference_keys(article, vocab, result: ChunkResult) -> None:
-    text = " ".join([article.title or "", *(k.text for k in article.keywords),
-                     *(a.text for a in article.abstract)])
-    result.condition_keys.update(vocab.condition_keys_in(text))
-    result.drug_keys.update(vocab.drug_keys_in(text))
-    for heading in article.mesh_headings:
-        cond = vocab.condition_by_mesh(heading.descriptor_ui)
-        if cond is not None:
-            result.condition_keys.add(cond.key)
+    from kg.rdf.vocabulary import concepts_of_article
+
+    drugs, conditions = concepts_of_article(article, vocab)
+    result.drug_keys |= drugs
+    result.condition_keys |= conditions
 
 
 def reference_quads(drug_keys: Iterable[str], condition_keys: Iterable[str]) -> tuple[str, int]:

@@ -405,20 +405,14 @@ def merge_reference_data(store: Store, vocab: Vocabulary, trials: list[Trial],
     """Add the curated drugs and conditions the new records name. Each concept is its own
     named graph (see ``kg.rdf.vocabulary.reference_records``), so this never drops concepts
     other records still point at."""
-    from kg.rdf.vocabulary import reference_records
+    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
 
     drugs: set[str] = set()
-    conditions: list[str] = []
-    texts = [t for trial in trials for t in (*trial.conditions, trial.brief_title or "",
-                                             trial.official_title or "")]
-    texts += [" ".join([a.title or "", *(k.text for k in a.keywords),
-                        *(s.text for s in a.abstract)]) for a in articles]
-    for trial in trials:
-        drugs.update(k for iv in trial.interventions for k in iv.drugs)
-        drugs.update(r.drug for arm in trial.arms for r in arm.regimens)
-    for text in texts:
-        drugs.update(vocab.drug_keys_in(text))
-        conditions.extend(vocab.condition_keys_in(text))
+    conditions: set[str] = set()
+    for used in [*(concepts_of_trial(t, vocab) for t in trials),
+                 *(concepts_of_article(a, vocab) for a in articles)]:
+        drugs |= used[0]
+        conditions |= used[1]
     for kind, key, triples in reference_records(vocab, drugs, conditions):
         store.replace_graph(iris.record_graph("reference", f"{kind}/{key}"), triples)
 
