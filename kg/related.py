@@ -27,12 +27,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg import resources
 from kg.query import parse_query_file
 from kg.rdf import iris
 from kg.store import Store
+from kg.store.sparql import fill_values
 from kg.vocab import Vocabulary, default_vocabulary
 
 RELATED_QUERIES = resources.QUERIES / "related"
@@ -75,9 +76,41 @@ class RelatedResult:
         return sorted({e.kind for e in self.evidence})
 
 
-def _run(store: Store, name: str, seed: URIRef) -> list[dict]:
-    q = parse_query_file(RELATED_QUERIES / f"{name}.rq")
-    return store.query(q.text, {"seed": seed}).rows
+def _run(store: Store, name: str, seed: URIRef | None, tables: dict | None = None
+         ) -> list[dict]:
+    """One of the finder's queries, the seed bound and the tables given filled in."""
+    text = parse_query_file(RELATED_QUERIES / f"{name}.rq").text
+    if tables:
+        text = fill_values(text, tables)
+    return store.query(text, {"seed": seed} if seed is not None else None).rows
+
+
+@dataclass
+class SeedTables:
+    """What the seed has, looked up once: few rows, by which candidates are then found."""
+
+    drugs: list[dict]
+    class_drugs: list[dict]
+    conditions: list[dict]
+
+    @classmethod
+    def of(cls, store: Store, seed: URIRef) -> SeedTables:
+        return cls(_run(store, "seed-drugs", seed), _run(store, "seed-class-drugs", seed),
+                   _run(store, "seed-conditions", seed))
+
+    def class_links(self) -> list[tuple[URIRef, Literal]]:
+        """Per other drug, its strongest class link to the seed: "direct" unless every
+        shared class is a broader one."""
+        best: dict[URIRef, str] = {}
+        for row in self.class_drugs:
+            via = "broader" if _true(row.get("broader")) else "direct"
+            if best.get(row["drug"]) != "direct":
+                best[row["drug"]] = via
+        return [(drug, Literal(via)) for drug, via in sorted(best.items())]
+
+
+def _true(term) -> bool:
+    return str(term).lower() in ("true", "1")
 
 
 def _key_of(iri: str, prefix: str) -> str:
@@ -117,9 +150,19 @@ def _condition_label(vocab: Vocabulary, node) -> str:
     return iri.rsplit("/", 1)[-1].replace("-", " ")
 
 
-def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary) -> _Collector:
+def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary,
+                    tables: SeedTables | None = None,
+                    candidates: list[str] | None = None) -> _Collector:
+    """Every piece of evidence for every candidate, or for the ``candidates`` given."""
+    tables = tables or SeedTables.of(store, seed)
+    only = {("candidate",): [(URIRef(c),) for c in candidates]} if candidates is not None else {}
+
+    def run(name: str, more: dict | None = None) -> list[dict]:
+        return _run(store, name, seed, {**only, **(more or {})})
+
     c = _Collector()
-    for row in _run(store, "shared-conditions", seed):
+    conditions = [(r["condition"], r["seedCondition"]) for r in tables.conditions]
+    for row in run("shared-conditions", {("condition", "seedCondition"): conditions}):
         via = str(row["via"])
         label = _condition_label(vocab, row["condition"])
         how = {"registered": "registered condition", "mesh": "MeSH heading",
@@ -127,18 +170,21 @@ def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary) -> _Collector
         c.add(str(row["candidate"]), Evidence(
             "condition", via, str(row["seedCondition"]), WEIGHTS[("condition", via)],
             f"same disease: {label} ({how})"))
-    for row in _run(store, "shared-drugs", seed):
+    for row in run("shared-drugs"):
         via = str(row["via"])
         key = _drug_key(row["drug"])
         label = vocab.drugs[key].label if key in vocab.drugs else key
         how = "registered intervention" if via == "registered" else "named in text"
         c.add(str(row["candidate"]), Evidence(
             "drug", via, key, WEIGHTS[("drug", via)], f"same drug: {label} ({how})"))
-    for row in _run(store, "shared-drug-classes", seed):
+    class_rows = [(r["drug"], r["drugClass"], r["seedDrug"], r["broader"])
+                  for r in tables.class_drugs]
+    for row in run("shared-drug-classes",
+                   {("drug", "drugClass", "seedDrug", "broader"): class_rows}):
         key = _class_key(row["drugClass"])
         drug = _drug_key(row["drug"])
         seed_drug = _drug_key(row["seedDrug"])
-        broader = str(row.get("broader", "false")).lower() in ("true", "1")
+        broader = _true(row.get("broader", "false"))
         via = "broader" if broader else "direct"
         cls = vocab.classes[key].label if key in vocab.classes else key
         drug_label = vocab.drugs[drug].label if drug in vocab.drugs else drug
@@ -149,13 +195,13 @@ def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary) -> _Collector
         c.add(str(row["candidate"]), Evidence(
             "class", via, drug, WEIGHTS[("class", via)],
             f"same drug class: {drug_label} is {article} {cls}, like {seed_label}{text_note}"))
-    for row in _run(store, "citation-links", seed):
+    for row in run("citation-links"):
         link = str(row["link"])
         reason = ("cited by the seed trial's record" if link == "cited"
                   else "its PubMed DataBank list names the seed trial")
         c.add(str(row["candidate"]), Evidence("link", link, link, WEIGHTS[("link", link)],
                                               reason))
-    for row in _run(store, "mesh-overlap", seed):
+    for row in run("mesh-overlap"):
         shared = int(row["shared"])
         points = min(MESH_CAP, MESH_POINT * shared)
         labels = str(row.get("labels", ""))
@@ -172,18 +218,47 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
                  ) -> list[RelatedResult]:
     """Rank trials and articles related to ``seed`` (an NCT id or trial IRI; default the
     bundled trial). Filters keep only results whose evidence involves the given drug, class
-    or condition."""
+    or condition.
+
+    With a ``limit`` and no drug, class or condition filter the store ranks (``rank.rq``)
+    and only the best are explained: on a field of 100,000 articles most of them share
+    something with the seed, and explaining them all costs seconds. Otherwise every
+    candidate is explained. Both
+    give the same answer (tested); ties are broken the same way: trials first, then IRI."""
     vocab = vocab or default_vocabulary()
     seed_iri = _seed_iri(seed)
-    collected = gather_evidence(store, seed_iri, vocab)
+    tables = SeedTables.of(store, seed_iri)
     wanted = _filters(vocab, drug, drug_class, condition)
+    shortlist = None
+    if limit and not wanted:
+        shortlist = _shortlist(store, seed_iri, tables, limit * 2, kind)
+    results = _explain(store, seed_iri, vocab, tables, shortlist, kind, wanted,
+                       labels_for=limit if not wanted else None)
+    if shortlist is not None and len(results) < limit and len(shortlist) >= limit * 2:
+        # Candidates without a label were dropped (none in our graphs): explain them all.
+        results = _explain(store, seed_iri, vocab, tables, None, kind, wanted, None)
+    return results[:limit] if limit else results
+
+
+def _order(score: float, iri: str) -> tuple:
+    """Best first; among equals trials before articles, then by IRI (an NCT id or a PMID
+    after a common prefix, so this is also by identifier)."""
+    return -score, not iri.startswith(_TRIAL_PREFIX), iri
+
+
+_TRIAL_PREFIX = str(iris.trial(""))
+
+
+def _explain(store: Store, seed: URIRef, vocab: Vocabulary, tables: SeedTables,
+             candidates: list[str] | None, kind: str | None, wanted: dict[str, set[str]],
+             labels_for: int | None) -> list[RelatedResult]:
+    collected = gather_evidence(store, seed, vocab, tables, candidates)
     scored = []
     for candidate, slots in collected.best.items():
         evidence = sorted(slots.values(), key=lambda e: (-e.points, e.kind, e.reason))
         scored.append((round(sum(e.points for e in evidence), 2), candidate, evidence))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    labels = _labels(store, seed_iri, [c for _, c, _ in scored], limit if not (kind or wanted)
-                     else None)
+    scored.sort(key=lambda item: _order(item[0], item[1]))
+    labels = _labels(store, seed, [c for _, c, _ in scored], labels_for)
     results = []
     for score, candidate, evidence in scored:
         info = labels.get(candidate)
@@ -197,8 +272,42 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
         if wanted and not _matches(result, wanted, vocab):
             continue
         results.append(result)
-    results.sort(key=lambda r: (-r.score, r.kind != "trial", r.identifier, r.iri))
-    return results[:limit] if limit else results
+    return results
+
+
+def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
+               kind: str | None = None) -> list[str]:
+    """The ``size`` best candidates by the store's ranking, ties broken as ``_order`` does.
+
+    The store orders by score only, so the candidates at the lowest score it returned may
+    be an arbitrary part of a larger tie: only scores above it are complete. Fetch more
+    until ``size`` complete candidates are in hand or the ranking is exhausted."""
+    text = fill_values(parse_query_file(RELATED_QUERIES / "rank.rq").text, {
+        ("seed",): [(seed,)],
+        ("seedDrug",): [(r["seedDrug"],) for r in tables.drugs],
+        ("classDrug", "classVia"): tables.class_links(),
+        ("condition", "seedCondition"): [(r["condition"], r["seedCondition"])
+                                         for r in tables.conditions],
+        ("kind", "via", "points"): [(Literal(k), Literal(v), Literal(p))
+                                    for (k, v), p in sorted(WEIGHTS.items())],
+        ("meshPoint", "meshCap"): [(Literal(MESH_POINT), Literal(MESH_CAP))],
+    })
+    fetch = size + 20
+    while True:
+        rows = store.query(f"{text}\nLIMIT {int(fetch)}").rows
+        # rdflib answers an empty group with a row that has no candidate: skip it.
+        scores = [(float(r["score"]), str(r["candidate"])) for r in rows
+                  if "candidate" in r and "score" in r]
+        lowest = scores[-1][0] if scores else 0.0
+        if kind:  # a trial's IRI is its registry page: kind is known without a look-up
+            scores = [s for s in scores if s[1].startswith(_TRIAL_PREFIX) == (kind == "trial")]
+        exhausted = len(rows) < fetch
+        complete = scores if exhausted else [s for s in scores if s[0] > lowest]
+        if exhausted or len(complete) >= size:
+            break
+        fetch *= 4
+    complete.sort(key=lambda s: _order(*s))
+    return [candidate for _, candidate in complete[:size]]
 
 
 def _labels(store: Store, seed: URIRef, ranked: list[str], limit: int | None

@@ -113,3 +113,33 @@ def test_same_ranking_from_both_stores(ranking):
     other = find_related(oxi)
     assert [(r.identifier, r.score, r.reasons) for r in other] == [
         (r.identifier, r.score, r.reasons) for r in ranking]
+
+
+@pytest.mark.parametrize("store_spec", ["memory", "oxigraph:"])
+@pytest.mark.parametrize("seed", ["NCT05807880", "NCT03581786", "NCT09999901"])
+def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed):
+    """With a limit the store ranks and only the best are explained (rank.rq); the head of
+    the full ranking must come out the same, scores, reasons and tie order included."""
+    store = build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
+                               corpus=True, store=store_spec)).store
+    full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]
+    assert len(full) > 10
+    scores = [score for _, score, _ in full]
+    assert any(scores.count(s) > 1 for s in scores)  # ties exist, so their order is tested
+    for limit in (1, 2, 3, 5, 8, 13, 21, len(full) + 5):
+        head = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed,
+                                                                         limit=limit)]
+        assert head == full[:limit], limit
+    for kind in ("trial", "article"):
+        every = [(r.identifier, r.score) for r in find_related(store, seed, kind=kind)]
+        assert every and all(i.startswith("NCT") == (kind == "trial") for i, _ in every)
+        for limit in (1, 4, 9):
+            head = [(r.identifier, r.score) for r in find_related(store, seed, kind=kind,
+                                                                  limit=limit)]
+            assert head == every[:limit], (kind, limit)
+
+
+def test_a_seed_with_nothing_to_share_has_no_related_studies(store):
+    """Every seed table empty (no such trial): no evidence, on the full and the ranked path."""
+    assert find_related(store, "NCT00000000") == []
+    assert find_related(store, "NCT00000000", limit=5) == []

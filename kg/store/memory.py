@@ -43,9 +43,11 @@ class MemoryStore:
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         from kg.errors import QueryError
         from kg.store.results import from_rdflib
+        from kg.store.sparql import without_empty_values
 
         try:
-            result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+            result = self.dataset.query(without_empty_values(sparql),
+                                        initBindings=dict(bindings or {}))
             return from_rdflib(result)
         except QueryError:
             raise

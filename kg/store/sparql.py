@@ -27,7 +27,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -181,6 +181,84 @@ def bind(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if first is not None and first[0] == "word" and first[1].upper() == "SELECT":
         return f"{sparql[:at]} {block} {{{sparql[at:end]}}}{sparql[end:]}"
     return f"{sparql[:at]} {block}\n{sparql[at:]}"
+
+
+_VALUES_HEAD = re.compile(r"\s*(?:\(((?:\s*[?$]\w+)*)\s*\)|[?$](\w+))\s*")
+# What an empty VALUES block becomes for rdflib, whose evaluator fails on ``{ }`` (7.x):
+# one row of an IRI no graph holds, which joins with nothing, as no rows would.
+NO_VALUE = URIRef("urn:trialkg:no-value")
+
+
+def _values_blocks(sparql: str) -> Iterator[tuple[tuple[str, ...], int, int]]:
+    """(variables, start, end of the rows between the braces) of each VALUES block."""
+    tokens = _tokens(sparql)
+    for i, (kind, word, _start, end, _depth) in enumerate(tokens):
+        if kind != "word" or word.upper() != "VALUES":
+            continue
+        head = _VALUES_HEAD.match(sparql, end)
+        if head is None:
+            raise QueryError("cannot read a VALUES block's variables")
+        names = tuple(v.lstrip("?$") for v in (head.group(1) or "").split()) or (head.group(2),)
+        opening = next((j for j in range(i + 1, len(tokens)) if tokens[j][2] >= head.end()),
+                       None)
+        if opening is None or tokens[opening][1] != "{":
+            raise QueryError("cannot read a VALUES block: no '{' after its variables")
+        closing = next((j for j in range(opening + 1, len(tokens))
+                        if tokens[j][0] == "close" and tokens[j][4] == tokens[opening][4]), None)
+        if closing is None:
+            raise QueryError("a VALUES block is not closed")
+        yield names, tokens[opening][3], tokens[closing][2]
+
+
+def fill_values(sparql: str, tables: Mapping[tuple[str, ...], Iterable[tuple[Node | None, ...]]]
+                ) -> str:
+    """The query with the rows of its ``VALUES`` blocks given: each key names a block's
+    variables in order, and every block declaring exactly those gets the rows (``None`` is
+    ``UNDEF``). A query keeps its own rows, often ``{ UNDEF }`` (no restriction) or ``{ }``
+    (nothing), for the tables it is not given, so the file runs on its own.
+
+    Why blocks the query declares rather than ``bind``'s block at the top: a table often
+    belongs inside a sub-SELECT or one branch of a UNION, where only the query's author
+    knows to put it. Values are escaped term by term as in ``bind``."""
+    edits: list[tuple[int, int, str]] = []
+    found: set[tuple[str, ...]] = set()
+    for names, start, end in _values_blocks(sparql):
+        if names in tables:
+            found.add(names)
+            edits.append((start, end, _rows_text(names, tables[names])))
+    missing = [" ".join("?" + n for n in names) for names in tables if names not in found]
+    if missing:
+        raise QueryError(f"the query has no VALUES block for ({'; '.join(missing)})")
+    return _apply(sparql, edits)
+
+
+def without_empty_values(sparql: str) -> str:
+    """Empty VALUES blocks given one row of ``NO_VALUE`` (same answers; see NO_VALUE)."""
+    if "values" not in sparql.lower():
+        return sparql
+    edits = [(start, end, _rows_text(names, [(NO_VALUE,) * len(names)]))
+             for names, start, end in _values_blocks(sparql) if not sparql[start:end].strip()]
+    return _apply(sparql, edits)
+
+
+def _apply(sparql: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, text in reversed(edits):
+        sparql = f"{sparql[:start]} {text} {sparql[end:]}"
+    return sparql
+
+
+def _rows_text(names: tuple[str, ...], rows: Iterable[tuple[Node | None, ...]]) -> str:
+    single = len(names) == 1
+    out = []
+    try:
+        for row in rows:
+            if len(row) != len(names):
+                raise QueryError(f"a row of {len(row)} values for {len(names)} variables")
+            cells = " ".join("UNDEF" if term is None else _value_token(term) for term in row)
+            out.append(cells if single else f"({cells})")
+    except TermError as exc:
+        raise QueryError(f"table value refused: {exc}") from None
+    return " ".join(out)
 
 
 # --------------------------------------------------------------------------- answers

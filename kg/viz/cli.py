@@ -15,6 +15,9 @@ from kg.cli_options import open_built_store, store_option
 from kg.viz.errors import VizError
 
 OUT = resources.DEFAULT_OUTPUT
+# Related studies highlighted: the best this many. On a field graph nearly every article
+# shares something with the seed; ranking them all would take seconds and swamp the page.
+RELATED_LIMIT = 200
 
 
 def load_graph(path: Path):
@@ -57,7 +60,7 @@ def related_results(graph, focus: str | None, store=None) -> tuple[list, str]:
     if store is None:
         store = open_store("memory")
         store.replace_graph(URIRef("urn:trialkg:viz"), graph)
-    return find_related(store, seed), str(seed)
+    return find_related(store, seed, limit=RELATED_LIMIT), str(seed)
 
 
 @click.command("viz")
