@@ -16,7 +16,8 @@ match alone never outranks both together.
 | only a broader class (e.g. checkpoint inhibitor)    | 1      |
 | the seed trial cites the article                    | 3      |
 | the article's DataBank list names the seed trial    | 4      |
-| MeSH descriptors shared with the seed's citations   | 0.5 each, at most 2 |
+| MeSH descriptors an uncited article shares with the | 0.5 each, at most 2 |
+| seed's citations (check tags such as Humans aside)  |        |
 
 Per kind, only the strongest piece counts for each drug, class and condition, so a drug
 both registered and mentioned is not counted twice.
@@ -24,7 +25,9 @@ both registered and mentioned is not counted twice.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -50,6 +53,14 @@ WEIGHTS = {
     ("link", "databank"): 4.0,
 }
 MESH_POINT, MESH_CAP = 0.5, 2.0
+
+
+@lru_cache(maxsize=1)
+def mesh_check_tags() -> tuple[tuple[URIRef], ...]:
+    """MeSH check tags (Humans, Male, ...), left out of MeSH overlap: nearly every article
+    carries some, so sharing them says nothing (ontologies/mesh-check-tags.json)."""
+    data = json.loads(resources.MESH_CHECK_TAGS_JSON.read_text(encoding="utf-8"))
+    return tuple((iris.mesh(tag["mesh"]),) for tag in data["check_tags"])
 
 
 @dataclass
@@ -201,7 +212,7 @@ def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary,
                   else "its PubMed DataBank list names the seed trial")
         c.add(str(row["candidate"]), Evidence("link", link, link, WEIGHTS[("link", link)],
                                               reason))
-    for row in run("mesh-overlap"):
+    for row in run("mesh-overlap", {("seed",): [(seed,)], ("descriptor",): mesh_check_tags()}):
         shared = int(row["shared"])
         points = min(MESH_CAP, MESH_POINT * shared)
         labels = str(row.get("labels", ""))
@@ -291,6 +302,7 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
         ("kind", "via", "points"): [(Literal(k), Literal(v), Literal(p))
                                     for (k, v), p in sorted(WEIGHTS.items())],
         ("meshPoint", "meshCap"): [(Literal(MESH_POINT), Literal(MESH_CAP))],
+        ("descriptor",): mesh_check_tags(),
     })
     fetch = size + 20
     while True:
