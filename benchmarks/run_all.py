@@ -11,6 +11,8 @@ BENCHES = [
     ("build of the bundled trial", ["build_bench.py"]),
     ("library queries and kg related, both stores", ["queries_bench.py", "--runs", "5"]),
     ("interactive graph: generate and settle", ["viz_bench.py", "--quick"]),
+    ("what Oxigraph charges per quad to load (the floor under a field build)",
+     ["load_floor.py"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]
