@@ -98,7 +98,8 @@ def open_built_store(store_spec: str, trials: tuple[str, ...] = (), network: str
 
     if store_spec.startswith(("oxigraph:", "sparql:")) and not trials:
         store = open_store(store_spec)
-        if len(store) > 0:
+        # ASK, not len(): counting a field store's 15M quads takes 30 s.
+        if store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean:
             return store
         store.close()
     return build(BuildOptions(trials=list(trials), network=network, store=store_spec)).store

@@ -90,7 +90,7 @@ class RelatedResult:
 def _run(store: Store, name: str, seed: URIRef | None, tables: dict | None = None
          ) -> list[dict]:
     """One of the finder's queries, the seed bound and the tables given filled in."""
-    text = parse_query_file(RELATED_QUERIES / f"{name}.rq").text
+    text = parse_query_file(RELATED_QUERIES / f"{name}.rq", check=False).text
     if tables:
         text = fill_values(text, tables)
     return store.query(text, {"seed": seed} if seed is not None else None).rows
@@ -293,7 +293,7 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
     The store orders by score only, so the candidates at the lowest score it returned may
     be an arbitrary part of a larger tie: only scores above it are complete. Fetch more
     until ``size`` complete candidates are in hand or the ranking is exhausted."""
-    text = fill_values(parse_query_file(RELATED_QUERIES / "rank.rq").text, {
+    text = fill_values(parse_query_file(RELATED_QUERIES / "rank.rq", check=False).text, {
         ("seed",): [(seed,)],
         ("seedDrug",): [(r["seedDrug"],) for r in tables.drugs],
         ("classDrug", "classVia"): tables.class_links(),
@@ -329,7 +329,7 @@ def _labels(store: Store, seed: URIRef, ranked: list[str], limit: int | None
     costs more than the whole ranking."""
     if limit is None or len(ranked) <= limit:
         return {str(r["candidate"]): r for r in _run(store, "candidates", seed)}
-    q = parse_query_file(RELATED_QUERIES / "label.rq")
+    q = parse_query_file(RELATED_QUERIES / "label.rq", check=False)
     out: dict[str, dict] = {}
     for candidate in ranked[: limit * 2]:  # a few spares for candidates with no label
         rows = store.query(q.text, {"candidate": URIRef(candidate)}).rows

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg import query as q
+from kg import resources
 from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.errors import QueryError
@@ -223,3 +224,12 @@ def test_both_stores_give_the_same_answers(store, oxi_store):
         norm = [sorted((k, _value(v)) for k, v in r.items() if str(v) != "") for r in a.rows]
         norm_b = [sorted((k, _value(v)) for k, v in r.items() if str(v) != "") for r in b.rows]
         assert sorted(norm) == sorted(norm_b), name
+
+
+@pytest.mark.parametrize("path", sorted(p for folder in ("related", "viz")
+                                        for p in (resources.QUERIES / folder).glob("*.rq")),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_internal_queries_parse(path):
+    """The finder's and viz's own queries skip the grammar check at run time; here it runs."""
+    lq = q.parse_query_file(path)
+    assert lq.title, path

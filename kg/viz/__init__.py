@@ -23,18 +23,20 @@ __all__ = ["DEFAULT_TITLE", "VizSummary", "build_view", "write_exports", "write_
 
 def build_view(graph: Graph, *, focus: str | None = None, depth: int = 2,
                related: Iterable[Any] | None = None, related_to: str | None = None,
-               max_nodes: int = 2000, title: str = DEFAULT_TITLE):
-    """The view model one page would show (no file written): for tests and other callers."""
+               max_nodes: int = 2000, title: str = DEFAULT_TITLE, notes: Iterable[str] = ()):
+    """The view model one page would show (no file written): for tests and other callers.
+    ``notes``: lines the page shows first (e.g. what fetching a neighbourhood left out)."""
     from kg.viz.extract import extract
     from kg.viz.view import shape
 
     return shape(extract(graph), title=title, focus=focus, depth=depth, related=related,
-                 related_to=related_to, max_nodes=max_nodes)
+                 related_to=related_to, max_nodes=max_nodes, notes=notes)
 
 
 def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth: int = 2,
               related: Iterable[Any] | None = None, max_nodes: int = 2000,
-              title: str = DEFAULT_TITLE, related_to: str | None = None) -> VizSummary:
+              title: str = DEFAULT_TITLE, related_to: str | None = None,
+              notes: Iterable[str] = ()) -> VizSummary:
     """Write the page atomically and say what it drew and left out.
 
     ``related``: results of ``kg.related.find_related`` (anything with ``iri``, ``kind``,
@@ -46,7 +48,7 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
     from kg.viz.page import render_page
 
     model = build_view(graph, focus=focus, depth=depth, related=related,
-                       related_to=related_to, max_nodes=max_nodes, title=title)
+                       related_to=related_to, max_nodes=max_nodes, title=title, notes=notes)
     atomic_write_text(html_path, render_page(model))
     return VizSummary(nodes_drawn=len(model.nodes), edges_drawn=len(model.edges),
                       nodes_omitted=sum(model.omitted_by_kind.values()),

@@ -63,6 +63,28 @@ def related_results(graph, focus: str | None, store=None) -> tuple[list, str]:
     return find_related(store, seed, limit=RELATED_LIMIT), str(seed)
 
 
+def _graph_of(store, focus: str | None, depth: int):
+    """(graph, focus, notes): the whole store as a Graph when it is small; else the
+    neighbourhood of the focus (default: the bundled trial) fetched from it, since copying
+    a field store would take minutes and gigabytes."""
+    from kg.viz import neighbourhood as nb
+
+    if not nb.is_large(store):
+        return store.union(), focus, []
+    try:
+        node = nb.find_focus(store, focus or resources.BUNDLED_NCT)
+    except VizError:
+        if focus:
+            raise
+        raise VizError(f"the store holds more than {nb.LARGE_STORE:,} triples: give --focus "
+                       "(an NCT id, PMID, drug key or MeSH id) to draw one neighbourhood",
+                       where="--store") from None
+    fetched = nb.fetch(store, node, depth)
+    note = (f"The store holds more than {nb.LARGE_STORE:,} triples: drawing the neighbourhood "
+            f"of {node} ({depth} step(s)) fetched from it.")
+    return fetched.graph, str(node), [note, *fetched.notes]
+
+
 @click.command("viz")
 @click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
               help="An RDF file to draw (e.g. output/graph.ttl) instead of the --store graph.")
@@ -89,12 +111,12 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
     """Draw the graph as one self-contained HTML page, and export GraphML and GEXF."""
     from kg.viz import DEFAULT_TITLE, write_exports, write_viz
 
-    store = None
+    store, notes = None, []
     if graph_path is not None:
         graph = load_graph(graph_path)
     else:
         store = open_built_store(store_spec)
-        graph = store.union()
+        graph, focus, notes = _graph_of(store, focus, depth)
     try:
         results, seed = related_results(graph, focus, store) if related else (None, None)
     finally:
@@ -102,7 +124,9 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
             store.close()
     heading = title or (f"{DEFAULT_TITLE} — around {focus}" if focus else DEFAULT_TITLE)
     summary = write_viz(graph, html_path, focus=focus, depth=depth, related=results,
-                        related_to=seed, max_nodes=max_nodes, title=heading)
+                        related_to=seed, max_nodes=max_nodes, title=heading, notes=notes)
+    for note in notes:
+        click.echo(note)
     line = (f"wrote {html_path}: {summary.nodes_drawn:,} nodes, {summary.edges_drawn:,} edges "
             f"drawn of {summary.total_nodes:,} / {summary.total_edges:,}")
     if summary.nodes_omitted:

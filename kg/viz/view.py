@@ -30,7 +30,7 @@ DEFAULT_MAX_NODES = 2000
 def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int = 2,
           related: Iterable[Any] | None = None, related_to: str | None = None,
           max_nodes: int = DEFAULT_MAX_NODES,
-          author_threshold: int = AUTHOR_THRESHOLD) -> ViewModel:
+          author_threshold: int = AUTHOR_THRESHOLD, notes: Iterable[str] = ()) -> ViewModel:
     if max_nodes < 1:
         raise VizError(f"--max-nodes must be at least 1 (got {max_nodes})")
     if depth < 0:
@@ -43,7 +43,7 @@ def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int =
     forced = _add_related(nodes, edges, list(related or []), seed)
     graph = _undirected(nodes, edges)
 
-    notes: list[str] = []
+    notes: list[str] = list(notes)
     if focus_id is not None:
         reach = nx.single_source_shortest_path_length(graph, focus_id, cutoff=depth)
         distance = {n: float(d) for n, d in reach.items()}
@@ -96,6 +96,15 @@ def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int =
 
 def resolve_focus(nodes: dict[str, ViewNode], text: str) -> str:
     """An NCT id, PMID, drug or drug-class key, MeSH id, or IRI -> the node's id."""
+    for candidate in focus_candidates(text):
+        if candidate in nodes:
+            return candidate
+    raise FocusNotFound(f"{text.strip()!r} names no node in the graph (tried it as an NCT id, "
+                        "PMID, drug key, drug-class key, MeSH id and IRI)", where="--focus")
+
+
+def focus_candidates(text: str) -> list[str]:
+    """The IRIs a --focus text may name, most literal first."""
     raw = text.strip()
     key = raw.lower()
     candidates = [raw]
@@ -108,11 +117,7 @@ def resolve_focus(nodes: dict[str, ViewNode], text: str) -> str:
         candidates += [str(iris.drug(key)), str(iris.drug_class(key))]
     if re.fullmatch(r"[cdq]\d{6,9}", key):
         candidates.append(str(iris.mesh(raw.upper())))
-    for candidate in candidates:
-        if candidate in nodes:
-            return candidate
-    raise FocusNotFound(f"{raw!r} names no node in the graph (tried it as an NCT id, PMID, "
-                        "drug key, drug-class key, MeSH id and IRI)", where="--focus")
+    return candidates
 
 
 def _default_seed(nodes: dict[str, ViewNode], focus_id: str | None) -> str | None:

@@ -93,11 +93,16 @@ def test_a_stale_staging_graph_is_dropped_on_open(tmp_path):
     import pyoxigraph as ox  # what a process killed before its MOVE leaves behind
 
     staging = ox.NamedNode(f"{EX.g}#staging")
+    store.native.add(ox.Quad(staging, ox.NamedNode("urn:trialkg:staging-of"), ox.NamedNode(EX.g),
+                             ox.NamedNode("urn:trialkg:staging-registry")))
     store.native.add(ox.Quad(ox.NamedNode(EX.a), ox.NamedNode(EX.p), ox.Literal("half"), staging))
     store.close()
     store = OxigraphStore(tmp_path / "db")
     assert [str(r["o"]) for r in store.query("SELECT ?o WHERE { ?s ?p ?o }").rows] == ["live"]
     assert all(not g.value.endswith("#staging") for g in store.native.named_graphs())
+    assert store.graph_names() == [EX.g]
+    assert not list(store.native.quads_for_pattern(None, None, None,
+                                                   ox.NamedNode("urn:trialkg:staging-registry")))
     store.close()
 
 
