@@ -206,7 +206,9 @@ class _Pools:
     authors: list[tuple[str, str, str]] = field(default_factory=list)  # last, fore, initials
     author_zipf: _Zipf | None = None
     facilities: list[tuple[str, str, str | None, str]] = field(default_factory=list)
-    journals: list[tuple[str, str, str]] = field(default_factory=list)  # title, iso, nlm id
+    # title, ISO abbreviation, NLM id, electronic ISSN: a journal's own, the same in every
+    # record of it (as in PubMed), so what articles say about a journal repeats exactly
+    journals: list[tuple[str, str, str, str]] = field(default_factory=list)
     mesh_zipf: _Zipf | None = None
 
     @classmethod
@@ -232,7 +234,8 @@ class _Pools:
         for i in range(400):
             words = rng.sample(JOURNAL_WORDS, 3)
             iso = " ".join(words)
-            p.journals.append((f"{iso} (synthetic journal {i})", iso, f"9999{i:04d}"))
+            p.journals.append((f"{iso} (synthetic journal {i})", iso, f"9999{i:04d}",
+                               f"9999-{i:04d}"))
         p.mesh_zipf = _Zipf(len(FAKE_MESH), offset=4.0)
         return p
 
@@ -442,6 +445,10 @@ def _authors_xml(rng: random.Random, pools: _Pools) -> str:
             fac = rng.choice(pools.facilities)
             aff = ("<AffiliationInfo>" + _el("Affiliation", f"Department of Oncology, {fac[0]}, "
                                              f"{fac[1]}, {fac[3]}.") + "</AffiliationInfo>")
+        if rng.random() < 0.05:
+            # A person's name is the same in most of their records; a few (as in older
+            # MEDLINE citations) give only the initials where the fore name goes.
+            fore = " ".join(initials)
         out.append('<Author ValidYN="Y">' + _el("LastName", last) + _el("ForeName", fore)
                    + _el("Initials", initials) + ident + aff + "</Author>")
     return '<AuthorList CompleteYN="Y">' + "".join(out) + "</AuthorList>"
@@ -490,7 +497,7 @@ def article_xml(rng: random.Random, pools: _Pools, pmid: int, trials: int) -> st
     title_drugs = " plus ".join(pools.drugs.spell(rng, k) for k in drugs)
     title = (f"{title_drugs} in {condition[0]}: a synthetic phase {rng.choice(['II', 'III'])} "
              f"study" if drugs else f"Synthetic cohort study {pmid} of {condition[0].lower()}")
-    journal_title, iso, nlm = rng.choice(pools.journals)
+    journal_title, iso, nlm, eissn = rng.choice(pools.journals)
     year = rng.randint(2005, 2025)
     month = rng.randint(1, 12)
     ptypes = [PUBLICATION_TYPES[0]] + ([rng.choice(PUBLICATION_TYPES[1:])]
@@ -504,7 +511,7 @@ def article_xml(rng: random.Random, pools: _Pools, pmid: int, trials: int) -> st
     return (
         '<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
         f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print-Electronic"><Journal>'
-        f'<ISSN IssnType="Electronic">9999-{pmid % 10000:04d}</ISSN>'
+        f'<ISSN IssnType="Electronic">{eissn}</ISSN>'
         f'<JournalIssue CitedMedium="Internet"><Volume>{year - 1990}</Volume>'
         f"<Issue>{month}</Issue><PubDate><Year>{year}</Year><Month>{month:02d}</Month>"
         f"</PubDate></JournalIssue>{_el('Title', journal_title)}"

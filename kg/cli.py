@@ -67,16 +67,88 @@ def _setup_logging(verbose: bool) -> None:
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @store_option
-def build(trials, online, offline, refresh, pubmed_files, output_dir, verbose,
-          store_spec) -> None:
-    """Build the graph and write output/graph.ttl and output/graph.jsonld."""
+@click.option("--bulk", is_flag=True, help="Field scale: parse and map the --trial files "
+              "(JSON lines of v2 studies, study JSON, trial pages) and --pubmed files in "
+              "worker processes and bulk-load them into a new on-disk store, which replaces "
+              "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --bulk: worker processes (default: one per core).")
+@click.pass_context
+def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbose, quiet,
+          store_spec, bulk, workers) -> None:
+    """Build the graph and write output/graph.ttl and output/graph.jsonld.
+
+    With --bulk, build a whole field from files into an on-disk Oxigraph store instead
+    (kg build --bulk --store oxigraph:PATH --trial FILE ... --pubmed FILE ...); then query
+    it with --store oxigraph:PATH.
+    """
+    if bulk:
+        _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
+                          output_dir=output_dir)
+        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
+        return
+    if workers is not None:
+        raise click.UsageError("--workers applies only with --bulk")
     _setup_logging(verbose)
     from kg.pipeline import BuildOptions, run_build
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
                         pubmed_files=list(pubmed_files), store=store_spec)
-    run_build(opts, output_dir, verbose=verbose, echo=click.echo)
+    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _refuse_with_bulk(ctx: click.Context, **given) -> None:
+    """Options of the normal build that a bulk build would silently ignore."""
+    from click.core import ParameterSource
+
+    named = {"online": "--online", "offline": "--offline", "refresh": "--refresh",
+             "output_dir": "--output"}
+    for key in given:
+        if ctx.get_parameter_source(key) not in (ParameterSource.DEFAULT, None):
+            raise click.UsageError(f"{named[key]} does not apply with --bulk (it reads only "
+                                   "the files given and writes only the store)")
+
+
+def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Path, ...],
+                workers: int | None, verbose: bool, quiet: bool) -> None:
+    """``kg build --bulk``: ``kg.bulk.build_field`` with progress lines on stderr (only on a
+    terminal) and a summary on stdout."""
+    import sys
+    import time
+
+    from kg.bulk import BulkError, build_field
+
+    kind, _, path = store_spec.partition(":")
+    if kind != "oxigraph" or not path:
+        raise BulkError(f"--bulk builds an on-disk Oxigraph store: give --store oxigraph:PATH "
+                        f"(not {store_spec.split()[0]!r})")
+    if not trials and not pubmed_files:
+        raise click.UsageError("--bulk needs input files: --trial FILE and/or --pubmed FILE")
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(line: str) -> None:
+        if show:
+            click.echo(f"build: {line}", err=True)
+
+    start = time.perf_counter()
+    result = build_field(Path(path), [Path(t) for t in trials], list(pubmed_files),
+                         workers=workers, progress=progress)
+    seconds = time.perf_counter() - start
+    if quiet:
+        return
+    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s), "
+               f"{result.quads:,} quads in {seconds:.1f} s -> {store_spec}")
+    if verbose:
+        for stage, secs in result.seconds.items():
+            click.echo(f"  {stage:<40} {secs:8.1f} s")
+        for stage, secs in result.cpu.items():
+            click.echo(f"  CPU {stage:<36} {secs:8.1f} s")
 
 
 @main.command()
@@ -167,7 +239,8 @@ def query(name, query_file, expression, params, fmt, trials, store_spec) -> None
 @click.option("--condition", help="Only results sharing this condition (e.g. 'nasopharyngeal "
               "carcinoma').")
 @click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
-@click.option("--limit", type=int, default=None, help="At most this many results.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="At most this many results; 0 for all (on a field graph: slow).")
 @FORMAT
 @store_option
 @click.option("--output", "output_csv", type=click.Path(path_type=Path), default=None,
@@ -180,7 +253,7 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
 
     with built_store(store_spec) as store:
         results = find_related(store, seed, drug=drug, drug_class=drug_class,
-                               condition=condition, kind=kind, limit=limit)
+                               condition=condition, kind=kind, limit=limit or None)
     table = to_query_result(results)
     atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
     click.echo(render(table, fmt).rstrip("\n"))
@@ -224,36 +297,14 @@ EXPORT_FORMATS = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nquads":
 @trial_option
 @store_option
 def export(fmt, output_path, trials, store_spec) -> None:
-    """Export the graph in a standard format (deterministic: the same graph, the same bytes)."""
-    from kg.io import atomic_write_bytes
+    """Export the graph in a standard format (deterministic: the same graph, the same bytes).
+    A field store (over 300,000 triples) exports as N-Quads only, streamed."""
+    from kg.export import export_store
 
     path = output_path or resources.DEFAULT_OUTPUT / f"graph{EXPORT_FORMATS[fmt]}"
     with built_store(store_spec, trials) as store:
-        if fmt == "nquads":
-            atomic_write_bytes(path, store_nquads(store))
-        elif fmt in ("graphml", "gexf"):
-            from kg.viz import write_exports
-
-            write_exports(store.union(), path if fmt == "graphml" else None,
-                          path if fmt == "gexf" else None)
-        else:
-            from kg.serialize import write_graph
-
-            write_graph(store.union(), path, fmt)
+        export_store(store, fmt, path)
     click.echo(f"wrote {path}")
-
-
-def store_nquads(store) -> bytes:
-    """Every record graph as sorted N-Quads lines (named graphs kept)."""
-    from rdflib import Graph
-
-    lines: list[str] = []
-    for name in store.graph_names():
-        result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
-                             {"g": name})
-        g: Graph = result.graph
-        lines.extend(f"{s.n3()} {p.n3()} {o.n3()} {name.n3()} ." for s, p, o in g)
-    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
 
 
 def _register_subcommands() -> None:

@@ -232,4 +232,25 @@ def test_generated_records_parse_and_look_real(small_field):
     assert any(a.nct_ids for a in articles)
     cited = {r.pmid for t in trials for r in t.references if r.pmid}
     assert cited and cited <= {a.pmid for a in articles}
+
+
+def test_generated_shared_nodes_say_the_same_in_every_record(small_field):
+    """A journal has one title and ISSN; a person mostly one spelling of their name (a few
+    records give only the initials, as older MEDLINE citations do)."""
+    articles = [a for path in small_field.pubmed_files for a in iter_articles(path)]
+    journals: dict[str, set] = {}
+    people: dict[str, list[str]] = {}
+    for a in articles:
+        j = a.journal
+        journals.setdefault(j.nlm_unique_id, set()).add(
+            (j.title, j.iso_abbreviation, j.issn_electronic))
+        for author in a.authors:
+            if author.orcid:
+                people.setdefault(author.orcid, []).append(author.fore_name)
+    assert len(journals) > 50 and all(len(v) == 1 for v in journals.values())
+    assert all(len(set(names)) <= 2 for names in people.values())
+    spellings = [name for names in people.values() for name in names]
+    initials_only = [name for name in spellings if len(name.replace(" ", "")) <= 2
+                     and name.replace(" ", "").isupper()]
+    assert 0 < len(initials_only) < len(spellings) / 5
     assert not any(Path(p).is_relative_to(ROOT / "data") for p in small_field.directory.iterdir())

@@ -31,6 +31,11 @@ from kg.rdf.namespaces import (
     UNII,
 )
 
+# The IRIs of nodes many records share (MeSH descriptors, authors, drugs, journals, sponsors,
+# sites) recur on nearly every record of a field: each is made once and handed out again (a
+# URIRef is immutable), which also lets the bulk writer find it by identity.
+_shared = lru_cache(maxsize=1 << 16)
+
 _DEGREE = re.compile(r",?\s*\b(M\.?\s?D|Ph\.?\s?D|M\.?\s?S|MPH|MBBS|FRCP\w*)\.?\s*$", re.I)
 
 
@@ -105,21 +110,25 @@ def secondary_id(nct_id: str, value: str) -> URIRef:
     return trial_part(nct_id, "identifier", slug(value))
 
 
+@_shared
 def organization(name: str) -> URIRef:
     return TKR[f"organization/{slug(name)}"]
 
 
+@_shared
 def site(facility: str, city: str | None, country: str | None) -> URIRef:
     parts = [slug(facility)] + [slug(p) for p in (city, country) if p]
     return TKR["site/" + "/".join(parts)]
 
 
+@_shared
 def condition_text(name: str) -> URIRef:
     """A condition as registered when it maps to no curated MeSH descriptor."""
     return TKR[f"condition/{slug(name)}"]
 
 
 # --------------------------------------------------------------------------- vocabulary
+@_shared
 def drug(key: str) -> URIRef:
     return TKR[f"drug/{key}"]
 
@@ -128,6 +137,7 @@ def drug_class(key: str) -> URIRef:
     return TKR[f"drug-class/{key}"]
 
 
+@_shared
 def mesh(ui: str) -> URIRef:
     return MESH[ui]
 
@@ -177,6 +187,7 @@ def authorship(pmid: str, position: int) -> URIRef:
     return TKR[f"pubmed/{pmid}/author/{position}"]
 
 
+@_shared
 def author(last_name: str | None, initials: str | None, orcid: str | None,
            collective: str | None = None) -> URIRef:
     """ORCID when the record gives one; else a name key (last name + initials).
@@ -196,6 +207,7 @@ def mesh_heading(pmid: str, descriptor_ui: str) -> URIRef:
     return TKR[f"pubmed/{pmid}/mesh/{descriptor_ui}"]
 
 
+@_shared
 def journal(key: str) -> URIRef:
     return TKR[f"journal/{slug(key)}"]
 
