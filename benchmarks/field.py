@@ -33,10 +33,11 @@ from benchmarks.common import ms, table  # noqa: E402
 from benchmarks.synthetic_field import FieldFiles, generate  # noqa: E402
 from kg import query as q  # noqa: E402
 from kg.bulk import BulkResult, build_field, open_field_store  # noqa: E402
-from kg.related import RELATED_QUERIES, find_related  # noqa: E402
+from kg.related import find_related  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"build s": 60.0, "peak RSS MB": 4096.0, "kg related ms": 1000.0}
+RELATED_LIMIT = 20  # what `kg related` shows by default
 
 
 class _PeakRSS:
@@ -135,16 +136,24 @@ def _print_build(result: BulkResult, figures: dict) -> None:
 # --------------------------------------------------------------------------- queries
 
 
-def _evidence_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
-    """Each of the finder's evidence queries alone, to say which one costs the time."""
-    from kg.related import _seed_iri
+def _stage_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
+    """The finder's stages alone (what the seed has, the store's ranking, explaining the
+    top), and the whole ranking unranked by the store, to say where the time goes."""
+    from kg import related as r
+    from kg.vocab import default_vocabulary
 
-    iri = _seed_iri(seed)
-    rows = []
-    for path in sorted(RELATED_QUERIES.glob("*.rq")):
-        lq = q.parse_query_file(path)
-        secs, answer = _median(lambda lq=lq: store.query(lq.text, {"seed": iri}), runs)
-        rows.append([f"related/{path.stem} ({label})", ms(secs), f"{len(answer.rows):,}"])
+    iri, vocab = r._seed_iri(seed), default_vocabulary()
+    secs, tables = _median(lambda: r.SeedTables.of(store, iri), runs)
+    rows = [[f"  seed look-ups ({label})", ms(secs),
+             f"{len(tables.drugs) + len(tables.class_drugs) + len(tables.conditions):,}"]]
+    secs, short = _median(lambda: r._shortlist(store, iri, tables, RELATED_LIMIT * 2), runs)
+    rows.append([f"  rank.rq: the store ranks ({label})", ms(secs), f"{len(short):,}"])
+    secs, got = _median(lambda: r.gather_evidence(store, iri, vocab, tables, short), runs)
+    rows.append([f"  evidence for the top {len(short)} ({label})", ms(secs),
+                 f"{len(got.best):,}"])
+    secs, every = _median(lambda: find_related(store, seed), 1)
+    rows.append([f"kg related --limit 0: every candidate explained ({label})", ms(secs),
+                 f"{len(every):,}"])
     return rows
 
 
@@ -174,7 +183,7 @@ target, name, runs, budget = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(s
 store = open_field_store(target)
 if name.startswith("related:"):
     from kg.related import find_related
-    work = lambda: find_related(store, name.partition(":")[2])
+    work = lambda: find_related(store, name.partition(":")[2], limit=20)
 else:
     lq = q.library()[name]
     work = lambda: q.run(store, lq).rows
@@ -281,9 +290,10 @@ def _compare(field: FieldFiles, work: Path, args) -> list[list[str]]:
     if rdflib_secs is None:
         return rows
     oxi = open_field_store(work / "subset-store")
-    ox_secs, _ = _median(lambda: find_related(oxi), args.runs)
+    ox_secs, _ = _median(lambda: find_related(oxi, limit=RELATED_LIMIT), args.runs)
     oxi.close()
-    rows.append(_ratio_row("kg related", _within(args.budget, lambda: find_related(memory)),
+    rows.append(_ratio_row(f"kg related, top {RELATED_LIMIT}", _within(
+        args.budget, lambda: find_related(memory, limit=RELATED_LIMIT)),
                            ox_secs, args.budget))
     ox_times = _library_times(work / "subset-store", args.runs, args.budget)
     for name, lq in q.library().items():
@@ -341,15 +351,18 @@ def _run(args, work: Path) -> int:
     result, figures = _build(field, work / "store", args.workers)
     _print_build(result, figures)
     store = open_field_store(work / "store")
-    related_secs, results = _median(lambda: find_related(store), args.runs)
+    related_secs, results = _median(lambda: find_related(store, limit=RELATED_LIMIT),
+                                    args.runs)
     _print_related(results)
     other = _synthetic_seed(store)
-    evidence = [["kg related (real seed NCT05807880)", ms(related_secs), f"{len(results):,}"],
-                *_evidence_times(store, args.runs, "NCT05807880", "real seed")]
+    evidence = [[f"kg related, top {RELATED_LIMIT} (real seed NCT05807880)", ms(related_secs),
+                 f"{len(results):,}"],
+                *_stage_times(store, args.runs, "NCT05807880", "real seed")]
     store.close()
     # A seed whose citations carry MeSH: its evidence may not finish, so it runs in a child.
     other_related = _in_child(work / "store", f"related:{other}", args.runs, args.budget)
-    evidence += _query_rows({f"kg related (synthetic seed {other})": other_related},
+    evidence += _query_rows({f"kg related, top {RELATED_LIMIT} (synthetic seed {other}, "
+                             "citations with MeSH)": other_related},
                             args.budget)
     library = _library_times(work / "store", args.runs, args.budget)
     print(f"\n`kg related` on the field store, its evidence queries alone, and every library "
