@@ -53,6 +53,7 @@ WEIGHTS = {
     ("link", "databank"): 4.0,
 }
 MESH_POINT, MESH_CAP = 0.5, 2.0
+SHORTLIST_MIN_FETCH = 500  # candidates the store's ranking returns at first (see _shortlist)
 
 
 @lru_cache(maxsize=1)
@@ -304,7 +305,9 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
         ("meshPoint", "meshCap"): [(Literal(MESH_POINT), Literal(MESH_CAP))],
         ("descriptor",): mesh_check_tags(),
     })
-    fetch = size + 20
+    # Each try costs the whole aggregation (~0.4 s on a 15M-quad field) and returning more
+    # rows costs little, so the first asks for plenty: ties at the cut are common.
+    fetch = max(size * 10, SHORTLIST_MIN_FETCH)
     while True:
         rows = store.query(f"{text}\nLIMIT {int(fetch)}").rows
         # rdflib answers an empty group with a row that has no candidate: skip it.
@@ -317,7 +320,7 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
         complete = scores if exhausted else [s for s in scores if s[0] > lowest]
         if exhausted or len(complete) >= size:
             break
-        fetch *= 4
+        fetch *= 8
     complete.sort(key=lambda s: _order(*s))
     return [candidate for _, candidate in complete[:size]]
 

@@ -115,11 +115,17 @@ def test_same_ranking_from_both_stores(ranking):
         (r.identifier, r.score, r.reasons) for r in ranking]
 
 
+@pytest.mark.parametrize("first_fetch", [500, 1])
 @pytest.mark.parametrize("store_spec", ["memory", "oxigraph:"])
 @pytest.mark.parametrize("seed", ["NCT05807880", "NCT03581786", "NCT09999901"])
-def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed):
+def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed, first_fetch,
+                                                            monkeypatch):
     """With a limit the store ranks and only the best are explained (rank.rq); the head of
-    the full ranking must come out the same, scores, reasons and tie order included."""
+    the full ranking must come out the same, scores, reasons and tie order included (with a
+    small first fetch, ties at its cut make the shortlist fetch again)."""
+    import kg.related
+
+    monkeypatch.setattr(kg.related, "SHORTLIST_MIN_FETCH", first_fetch)
     store = build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
                                corpus=True, store=store_spec)).store
     full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]
