@@ -37,3 +37,11 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
+
+
+HEADLINE = "headline: "
+
+
+def headline(measure: str, value: str) -> None:
+    """One figure for `make bench`'s closing summary table (benchmarks/run_all.py)."""
+    print(f"{HEADLINE}{measure} | {value}", flush=True)

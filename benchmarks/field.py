@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ms, table  # noqa: E402
+from benchmarks.common import headline, ms, table  # noqa: E402
 from benchmarks.synthetic_field import FieldFiles, generate  # noqa: E402
 from kg import query as q  # noqa: E402
 from kg.bulk import BulkResult, build_field, open_field_store  # noqa: E402
@@ -384,6 +384,8 @@ def _summary(args, result: BulkResult, figures: dict, related_secs: float,
     for key, value in measured.items():
         verdict = "met" if value <= TARGETS[key] else "MISSED"
         rows.append([key, f"{value:,.1f}", f"{TARGETS[key]:,.0f}", verdict])
+        headline(f"field {args.trials:,} trials / {args.articles:,} articles: {key}",
+                 f"{value:,.1f} (target {TARGETS[key]:,.0f} at 10k/100k)")
     rows.append(["quads", f"{result.quads:,}", "", ""])
     rows.append(["CPU s (all processes)", f"{sum(result.cpu.values()):,.1f}", "", ""])
     stopped = sorted(name for name, got in library.items() if got is None)

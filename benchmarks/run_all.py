@@ -7,10 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.common import HEADLINE, table  # noqa: E402
+
 BENCHES = [
     ("build of the bundled trial", ["build_bench.py"]),
     ("library queries and kg related, both stores", ["queries_bench.py", "--runs", "5"]),
-    ("interactive graph: generate and settle", ["viz_bench.py", "--quick"]),
+    ("interactive graph: generate and settle", ["viz_bench.py", "--sizes", "200,2000",
+                                                "--runs", "1"]),
     ("what Oxigraph charges per quad to load (the floor under a field build)",
      ["load_floor.py"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
@@ -19,19 +24,34 @@ BENCHES = [
 
 
 def main() -> int:
-    failed = []
+    failed, headlines = [], []
     for title, args in BENCHES:
         script = HERE / args[0]
         if not script.exists():
             print(f"\n== {title}: {args[0]} not present, skipped")
             continue
         print(f"\n== {title}", flush=True)
-        code = subprocess.call([sys.executable, str(script), *args[1:]])
+        code, lines = _run(script, args[1:])
+        headlines += [line[len(HEADLINE):].split(" | ", 1) for line in lines
+                      if line.startswith(HEADLINE)]
         if code:
             failed.append(title)
+    print("\n== summary")
+    print(table(["measure", "value"], [[m, v] for m, v in headlines]))
     if failed:
         print("\nfailed: " + ", ".join(failed))
     return 1 if failed else 0
+
+
+def _run(script: Path, args: list[str]) -> tuple[int, list[str]]:
+    """Run one benchmark, echoing its output as it comes, and keep its lines."""
+    lines = []
+    with subprocess.Popen([sys.executable, str(script), *args], stdout=subprocess.PIPE,
+                          text=True, bufsize=1) as child:
+        for line in child.stdout:
+            print(line, end="", flush=True)
+            lines.append(line.rstrip("\n"))
+    return child.returncode, lines
 
 
 if __name__ == "__main__":

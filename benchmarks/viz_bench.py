@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import headline  # noqa: E402
 from kg.viz import write_viz  # noqa: E402
 from kg.viz.synthetic import synthetic_graph  # noqa: E402
 from tests.viz.browser import missing_reason, offline_chrome, open_page  # noqa: E402
@@ -54,6 +55,9 @@ def bench(sizes: list[int], runs: int, big_runs: int) -> list[dict]:
                              "generate": statistics.median(generate),
                              "settle": statistics.median(settle) if settle else None})
                 print(_row(rows[-1]), flush=True)
+                if rows[-1]["settle"] is not None:
+                    headline(f"kg viz, {rows[-1]['nodes']:,} nodes: page settles",
+                             f"{rows[-1]['settle']:.2f} s")
     finally:
         if driver is not None:
             driver.quit()
