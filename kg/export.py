@@ -17,14 +17,14 @@ FIELD_FORMATS = ("nquads",)
 
 
 def export_store(store, fmt: str, path: Path) -> None:
+    import kg.store
     from kg.io import atomic_write_bytes
-    from kg.viz.neighbourhood import LARGE_STORE, is_large
 
-    if is_large(store):
+    if kg.store.is_large(store):
         if fmt not in FIELD_FORMATS:
-            raise StoreError(f"the store holds more than {LARGE_STORE:,} triples: export it "
-                             "with --format nquads (streamed), or draw one neighbourhood with "
-                             "kg viz --focus ID", where="--format")
+            raise StoreError(f"the store holds more than {kg.store.LARGE_STORE:,} triples: "
+                             "export it with --format nquads (streamed), or draw one "
+                             "neighbourhood with kg viz --focus ID", where="--format")
         _stream_nquads(store, path)
     elif fmt == "nquads":
         atomic_write_bytes(path, store_nquads(store))

@@ -110,6 +110,10 @@ class SeedTables:
         return cls(_run(store, "seed-drugs", seed), _run(store, "seed-class-drugs", seed),
                    _run(store, "seed-conditions", seed))
 
+    def condition_rows(self) -> list[tuple[URIRef, URIRef]]:
+        """(condition, the seed's condition it falls under), as the queries' table."""
+        return [(r["condition"], r["seedCondition"]) for r in self.conditions]
+
     def class_links(self) -> list[tuple[URIRef, Literal]]:
         """Per other drug, its strongest class link to the seed: "direct" unless every
         shared class is a broader one."""
@@ -173,8 +177,7 @@ def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary,
         return _run(store, name, seed, {**only, **(more or {})})
 
     c = _Collector()
-    conditions = [(r["condition"], r["seedCondition"]) for r in tables.conditions]
-    for row in run("shared-conditions", {("condition", "seedCondition"): conditions}):
+    for row in run("shared-conditions", {("condition", "seedCondition"): tables.condition_rows()}):
         via = str(row["via"])
         label = _condition_label(vocab, row["condition"])
         how = {"registered": "registered condition", "mesh": "MeSH heading",
@@ -298,8 +301,7 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
         ("seed",): [(seed,)],
         ("seedDrug",): [(r["seedDrug"],) for r in tables.drugs],
         ("classDrug", "classVia"): tables.class_links(),
-        ("condition", "seedCondition"): [(r["condition"], r["seedCondition"])
-                                         for r in tables.conditions],
+        ("condition", "seedCondition"): tables.condition_rows(),
         ("kind", "via", "points"): [(Literal(k), Literal(v), Literal(p))
                                     for (k, v), p in sorted(WEIGHTS.items())],
         ("meshPoint", "meshCap"): [(Literal(MESH_POINT), Literal(MESH_CAP))],

@@ -9,10 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from rdflib import Dataset
 
+import kg.store
 from kg import resources
 from kg.build import BuildOptions, build
 from kg.cli import main
-from kg.viz import neighbourhood as nb
 
 
 def _quads(path: Path) -> set[tuple[str, ...]]:
@@ -31,7 +31,7 @@ def test_a_field_store_streams_nquads_and_refuses_the_rest(tmp_path, monkeypatch
     result = CliRunner().invoke(main, ["export", "--store", store, "--format", "nquads",
                                        "--output", str(small)])
     assert result.exit_code == 0, result.output
-    monkeypatch.setattr(nb, "LARGE_STORE", 1000)
+    monkeypatch.setattr(kg.store, "LARGE_STORE", 1000)
     field = tmp_path / "field.nq"
     result = CliRunner().invoke(main, ["export", "--store", store, "--format", "nquads",
                                        "--output", str(field)])

@@ -46,6 +46,25 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+# Above this many triples a store is a field: commands fetch or stream from it instead of
+# copying it into an rdflib Graph (15M quads would take minutes and gigabytes).
+LARGE_STORE = 300_000
+
+
+def has_data(store: Store) -> bool:
+    """Whether any named graph holds a triple (ASK, not len(): counting a field's quads
+    takes 30 s)."""
+    return bool(store.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean)
+
+
+def is_large(store: Store, threshold: int | None = None) -> bool:
+    """More than ``threshold`` (default LARGE_STORE) triples, counted only that far."""
+    threshold = LARGE_STORE if threshold is None else threshold
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT ?s WHERE { ?s ?p ?o } "
+                       f"LIMIT {int(threshold) + 1} }}").rows
+    return bool(rows) and int(rows[0]["n"]) > threshold
+
+
 def open_store(spec: str = "memory", *, query_url: str | None = None,
                update_url: str | None = None, gsp_url: str | None = None,
                timeout: float | None = None) -> Store:

@@ -67,21 +67,22 @@ def _graph_of(store, focus: str | None, depth: int):
     """(graph, focus, notes): the whole store as a Graph when it is small; else the
     neighbourhood of the focus (default: the bundled trial) fetched from it, since copying
     a field store would take minutes and gigabytes."""
+    import kg.store
     from kg.viz import neighbourhood as nb
 
-    if not nb.is_large(store):
+    if not kg.store.is_large(store):
         return store.union(), focus, []
     try:
         node = nb.find_focus(store, focus or resources.BUNDLED_NCT)
     except VizError:
         if focus:
             raise
-        raise VizError(f"the store holds more than {nb.LARGE_STORE:,} triples: give --focus "
+        raise VizError(f"the store holds more than {kg.store.LARGE_STORE:,} triples: give --focus "
                        "(an NCT id, PMID, drug key or MeSH id) to draw one neighbourhood",
                        where="--store") from None
     fetched = nb.fetch(store, node, depth)
-    note = (f"The store holds more than {nb.LARGE_STORE:,} triples: drawing the neighbourhood "
-            f"of {node} ({depth} step(s)) fetched from it.")
+    note = (f"The store holds more than {kg.store.LARGE_STORE:,} triples: drawing the "
+            f"neighbourhood of {node} ({depth} step(s)) fetched from it.")
     return fetched.graph, str(node), [note, *fetched.notes]
 
 

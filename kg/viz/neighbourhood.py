@@ -21,22 +21,12 @@ from kg.store.sparql import fill_values
 from kg.viz.errors import FocusNotFound
 from kg.viz.extract import FOLDED, NOT_EDGES
 
-LARGE_STORE = 300_000  # triples; above this viz draws a fetched neighbourhood
 TRIPLE_CAP = 60_000  # triples fetched at most
 IN_EDGES_PER_NODE = 150  # what points at one node, at most
 EXPANDED_PER_LEVEL = 400  # nodes whose in-edges are fetched, per level
 QUERIES = resources.QUERIES / "viz"
 
-_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {limit} }}"
 _EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
-
-
-def is_large(store, threshold: int | None = None) -> bool:
-    """More than ``threshold`` (default LARGE_STORE) triples, counted only that far: cheap
-    on any store."""
-    threshold = LARGE_STORE if threshold is None else threshold
-    rows = store.query(_COUNT.format(limit=int(threshold) + 1)).rows
-    return bool(rows) and int(rows[0]["n"]) > threshold
 
 
 def find_focus(store, text: str) -> URIRef:

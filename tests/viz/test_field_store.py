@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kg.store
 from kg import resources
 from kg.build import BuildOptions, build
 from kg.cli import main
@@ -30,8 +31,8 @@ def store():
 
 
 def test_size_and_focus_are_found_by_queries(store):
-    assert nb.is_large(store, threshold=100)
-    assert not nb.is_large(store, threshold=10_000_000)
+    assert kg.store.is_large(store, threshold=100)
+    assert not kg.store.is_large(store, threshold=10_000_000)
     assert nb.find_focus(store, "nct05807880") == SEED
     assert nb.find_focus(store, "anlotinib") == iris.drug("anlotinib")
     with pytest.raises(FocusNotFound, match="names no node in the store"):
@@ -64,7 +65,7 @@ def test_viz_command_on_a_large_store(tmp_path: Path, monkeypatch):
     target = tmp_path / "db"
     build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL)], corpus=True,
                        store=f"oxigraph:{target}")).store.close()
-    monkeypatch.setattr(nb, "LARGE_STORE", 1000)
+    monkeypatch.setattr(kg.store, "LARGE_STORE", 1000)
     page = tmp_path / "field.html"
     result = CliRunner().invoke(main, ["viz", "--store", f"oxigraph:{target}", "--depth", "1",
                                        "--related", "--output", str(page), "--no-exports"])
