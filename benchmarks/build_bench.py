@@ -16,8 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import headline, ms, table  # noqa: E402
-from kg.build import BuildOptions, build  # noqa: E402
-from kg.pipeline import write_graph_files  # noqa: E402
+from kg.pipeline.build import BuildOptions, build  # noqa: E402
+from kg.pipeline.run import write_graph_files  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """Field scale: a synthetic field of N trials and M articles (benchmarks/synthetic_field.py),
-built through the real parsers, mapping and the bulk path (kg/bulk.py) into an on-disk
+built through the real parsers, mapping and the bulk path (kg/pipeline/bulk.py) into an on-disk
 Oxigraph store; then `kg related` and every library query on it. The first K trials and
 L articles of the same field also go through the normal build into the rdflib memory store
 and through the bulk path, for rdflib/Oxigraph ratios where rdflib finishes in its budget.
@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import headline, ms, table  # noqa: E402
 from benchmarks.synthetic_field import FieldFiles, generate  # noqa: E402
-from kg import query as q  # noqa: E402
-from kg.bulk import BulkResult, build_field, open_field_store  # noqa: E402
-from kg.related import find_related  # noqa: E402
+from kg.pipeline.bulk import BulkResult, build_field, open_field_store  # noqa: E402
+from kg.views import query as q  # noqa: E402
+from kg.views.related import find_related  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"build s": 60.0, "peak RSS MB": 4096.0, "kg related ms": 1000.0}
@@ -177,12 +177,12 @@ def _synthetic_seed(store) -> str:
 # can be stopped: a query inside Oxigraph cannot be interrupted from Python.
 _QUERY_CHILD = """
 import json, statistics, sys, time
-from kg import query as q
-from kg.bulk import open_field_store
+from kg.views import query as q
+from kg.pipeline.bulk import open_field_store
 target, name, runs, budget = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 store = open_field_store(target)
 if name.startswith("related:"):
-    from kg.related import find_related
+    from kg.views.related import find_related
     work = lambda: find_related(store, name.partition(":")[2], limit=20)
 else:
     lq = q.library()[name]
@@ -262,9 +262,9 @@ def _lines(files: list[Path], limit: int):
 
 
 def _rdflib_store(field: FieldFiles, budget: float):
-    """The normal build (kg.build.load_into_store) into the rdflib memory store."""
-    from kg.build import load_into_store
-    from kg.bulk import iter_articles, iter_trials
+    """The normal build (kg.pipeline.build.load_into_store) into the rdflib memory store."""
+    from kg.pipeline.build import load_into_store
+    from kg.pipeline.bulk import iter_articles, iter_trials
     from kg.store.memory import MemoryStore
     from kg.vocab import default_vocabulary
 

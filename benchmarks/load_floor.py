@@ -3,7 +3,7 @@
 A field build parses, maps and loads; the load alone is a lower bound on its time. This
 measures pyoxigraph's ``bulk_load`` on N-Quads from a synthetic field (the same quads a field
 build loads: per-record named graphs), in CPU microseconds per quad (threads included):
-on disk (what a persistent store needs), on disk with ``lenient=True`` (what kg/bulk.py
+on disk (what a persistent store needs), on disk with ``lenient=True`` (what kg/pipeline/bulk.py
 uses), in memory (not persistent; for comparison), and the same triples in the default
 graph (fewer indexes: what per-record named graphs cost). It then prints the build time the
 load alone implies for a field of the size given, with every core loading and nothing else
@@ -45,7 +45,7 @@ def _nquads(work: Path, trials: int, articles: int) -> tuple[Path, Path, int]:
     """N-Quads and N-Triples of a synthetic field, as a field build stores them."""
     import pyoxigraph as ox
 
-    from kg.bulk import build_field
+    from kg.pipeline.bulk import build_field
 
     field = generate(work / "field", trials, articles, seed=7)
     build_field(work / "store", field.all_trial_files, field.all_pubmed_files)
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = {
             "on disk, N-Quads (named graphs)": lambda: ox.Store(str(work / "a")).bulk_load(
                 path=str(nq), format=ox.RdfFormat.N_QUADS),
-            "on disk, N-Quads, lenient (kg/bulk.py)": lambda: ox.Store(str(work / "b")).bulk_load(
+            "on disk, N-Quads, lenient (bulk build)": lambda: ox.Store(str(work / "b")).bulk_load(
                 path=str(nq), format=ox.RdfFormat.N_QUADS, lenient=True),
             "on disk, same triples in the default graph": lambda: ox.Store(
                 str(work / "c")).bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES,
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             wall, per_quad = _measure(load, quads)
             floor = per_quad * args.field_quads / 1e6 / args.cores
             rows.append([name, f"{wall:.2f}", f"{per_quad:.1f}", f"{floor:.0f}"])
-            if "kg/bulk.py" in name:
+            if "kg/pipeline/bulk.py" in name:
                 headline("Oxigraph on-disk bulk load (the floor under a field build)",
                          f"{per_quad:.1f} us CPU a quad: {floor:.0f} s for "
                          f"{args.field_quads / 1e6:.1f}M quads on {args.cores} cores")

@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import headline, interleaved, ms, table  # noqa: E402
-from kg import query as q  # noqa: E402
-from kg.build import BuildOptions, build  # noqa: E402
-from kg.related import find_related  # noqa: E402
+from kg.pipeline.build import BuildOptions, build  # noqa: E402
+from kg.views import query as q  # noqa: E402
+from kg.views.related import find_related  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

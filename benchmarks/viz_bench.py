@@ -1,9 +1,9 @@
 """How long the graph page takes to generate and to settle in headless Chromium.
 
-Graphs are SYNTHETIC (kg.viz.synthetic: trials with arms, sites, drugs and conditions;
+Graphs are SYNTHETIC (kg.views.viz.synthetic: trials with arms, sites, drugs and conditions;
 articles with authors, journals and MeSH terms), at about 200, 2,000 and 10,000 drawn
 nodes; the node cap is raised so every node is drawn. "generate" is RDF graph -> view model
--> HTML file (kg.viz.write_viz); "settle" is navigation start -> layout stabilised and
+-> HTML file (kg.views.viz.write_viz); "settle" is navigation start -> layout stabilised and
 physics off (the page's own ready flag, measured inside the page). Medians of a few runs,
 fewer at 10,000 nodes.
 
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import headline  # noqa: E402
-from kg.viz import write_viz  # noqa: E402
-from kg.viz.synthetic import synthetic_graph  # noqa: E402
+from kg.views.viz import write_viz  # noqa: E402
+from kg.views.viz.synthetic import synthetic_graph  # noqa: E402
 from tests.viz.browser import missing_reason, offline_chrome, open_page  # noqa: E402
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import BuildOptions, build
+from kg.pipeline.build import BuildOptions, build
 
 
 @pytest.fixture(scope="session")

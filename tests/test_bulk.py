@@ -1,4 +1,4 @@
-"""The field-scale load path (kg/bulk.py): same quads as the normal build, a store that
+"""The field-scale load path (kg/pipeline/bulk.py): same quads as the normal build, a store that
 survives a build killed midway, N-Quads that carry hostile text exactly, and a generator
 that gives the same bytes for the same seed."""
 
@@ -19,8 +19,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from benchmarks.synthetic_field import generate
-from kg.build import load_into_store
-from kg.bulk import (
+from kg.pipeline.build import load_into_store
+from kg.pipeline.bulk import (
     BulkError,
     NQuadsWriter,
     build_field,
@@ -31,8 +31,8 @@ from kg.bulk import (
     nq_iri,
     open_field_store,
 )
-from kg.related import find_related
 from kg.store.oxigraph import OxigraphStore, to_ox
+from kg.views.related import find_related
 from kg.vocab import default_vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def test_marker_and_link(bulk_store):
 
 _KILLED_BUILD = textwrap.dedent("""
     import sys, time
-    from kg.bulk import build_field
+    from kg.pipeline.bulk import build_field
     target, trials, pubmed = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
 
     def hold(line):

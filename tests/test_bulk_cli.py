@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.synthetic_field import generate
-from kg.bulk import build_info, builds_dir, iter_articles, iter_trials
 from kg.cli import EXIT_INPUT, main
+from kg.pipeline.bulk import build_info, builds_dir, iter_articles, iter_trials
 
 
 def kg(*args: str):

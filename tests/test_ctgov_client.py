@@ -1,4 +1,4 @@
-"""kg.ctgov.CTGovClient against a stand-in server on 127.0.0.1 (real sockets, real time-outs).
+"""kg.clients.ctgov.CTGovClient against a stand-in server on 127.0.0.1 (real sockets and time-outs).
 
 Intervals and time-outs are scaled down so the whole file runs in a few seconds.
 """
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.cache import RequestCache
-from kg.ctgov import CTGovClient, InvalidNCTId, _retry_after_seconds
+from kg.clients.cache import RequestCache
+from kg.clients.ctgov import CTGovClient, InvalidNCTId, _retry_after_seconds
 from kg.errors import CTGovError, NotFoundError, OfflineMiss
 from tests.support.standin import Reply, Request, StandIn, sequence, stand_in
 

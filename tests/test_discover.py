@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from kg import resources
 from kg.cli import KGGroup
-from kg.discover import Criteria, DiscoverError, essie_phrase, match, plan
-from kg.discover_cli import discover
+from kg.cli.discover import discover
+from kg.pipeline.discover import Criteria, DiscoverError, essie_phrase, match, plan
 from kg.rdf import iris
 from kg.rdf.namespaces import TKG
 from kg.sources import load_trial_file
@@ -277,7 +277,7 @@ def eutils(req: Request) -> Reply:
 
 @pytest.fixture
 def ncbi(monkeypatch):
-    from kg.entrez.config import EntrezConfig
+    from kg.clients.entrez.config import EntrezConfig
 
     # Dataclass defaults are fixed at class creation, so speed goes in through from_env.
     from_env = EntrezConfig.from_env.__func__
@@ -362,7 +362,7 @@ def test_unknown_class_lists_the_known_ones():
 
 
 def test_progress_on_a_terminal_only_and_never_with_q(ctgov, monkeypatch, tmp_path):
-    import kg.discover_cli as dc
+    import kg.cli.discover as dc
 
     monkeypatch.setattr(dc, "_on_terminal", lambda: True)
     db = f"oxigraph:{tmp_path / 'db'}"

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import URIRef
 
-from kg.build import BuildOptions, build
 from kg.cli import main
+from kg.pipeline.build import BuildOptions, build
 from kg.rdf import iris
 from kg.rdf.namespaces import DCTERMS, PROV, TKG
 from tests.support.standin import Reply, stand_in
@@ -90,7 +90,7 @@ def test_ncbi_failures_degrade_enrichment_but_not_the_build(monkeypatch, tmp_pat
     with stand_in(lambda req: Reply(500, "<html>boom</html>", content_type="text/html")) as s:
         monkeypatch.setenv("NCBI_EUTILS_URL", s.url)
         monkeypatch.setenv("NCBI_EMAIL", "tests@example.org")
-        from kg.entrez.config import EntrezConfig
+        from kg.clients.entrez.config import EntrezConfig
 
         # Dataclass defaults are fixed at class creation: speed goes in through from_env.
         from_env = EntrezConfig.from_env.__func__

@@ -11,8 +11,8 @@ from rdflib import Dataset
 
 import kg.store
 from kg import resources
-from kg.build import BuildOptions, build
 from kg.cli import main
+from kg.pipeline.build import BuildOptions, build
 
 
 def _quads(path: Path) -> set[tuple[str, ...]]:

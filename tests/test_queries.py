@@ -10,12 +10,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg import query as q
 from kg import resources
-from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.errors import QueryError
-from kg.formats import render
+from kg.pipeline.build import BuildOptions, build
+from kg.views import query as q
+from kg.views.formats import render
 
 
 @pytest.fixture(scope="module")

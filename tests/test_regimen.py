@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg import resources
+from kg.extract.regimen import complete_trial, extract_regimens, resolve_interventions
 from kg.model import Arm, Intervention, Regimen, Trial
-from kg.regimen import complete_trial, extract_regimens, resolve_interventions
 from kg.vocab import Drug, Vocabulary, default_vocabulary
 
 UNTIL = "disease progression or intolerable toxicity"

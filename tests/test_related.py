@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg import resources
-from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.errors import QueryError
-from kg.related import find_related
+from kg.pipeline.build import BuildOptions, build
+from kg.views.related import find_related
 
 MELANOMA = Path(__file__).parent / "fixtures" / "trials" / "synthetic-pembrolizumab-melanoma.json"
 
@@ -123,9 +123,9 @@ def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed, fi
     """With a limit the store ranks and only the best are explained (rank.rq); the head of
     the full ranking must come out the same, scores, reasons and tie order included (with a
     small first fetch, ties at its cut make the shortlist fetch again)."""
-    import kg.related
+    import kg.views.related
 
-    monkeypatch.setattr(kg.related, "SHORTLIST_MIN_FETCH", first_fetch)
+    monkeypatch.setattr(kg.views.related, "SHORTLIST_MIN_FETCH", first_fetch)
     store = build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
                                corpus=True, store=store_spec)).store
     full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]

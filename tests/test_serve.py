@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.serve import ServeConfig, SparqlServer, negotiate
+from kg.views.serve import ServeConfig, SparqlServer, negotiate
 
 OVERVIEW = ("PREFIX tkg: <https://w3id.org/trialkg/vocab#> "
             "SELECT ?id ?n WHERE { ?t tkg:orgStudyId ?id ; tkg:enrollment ?n ; "

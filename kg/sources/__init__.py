@@ -22,7 +22,7 @@ def sniff_trial_format(path: Path, head: bytes) -> str:
 
 def load_trial_file(path: str | Path) -> Trial:
     """Parse a trial file of either format, then resolve its drugs and regimens."""
-    from kg.regimen import complete_trial
+    from kg.extract.regimen import complete_trial
 
     p = Path(path)
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.entrez import EntrezClient, EntrezConfig
-from kg.entrez.pacing import Pacer
+from kg.clients.entrez import EntrezClient, EntrezConfig
+from kg.clients.entrez.pacing import Pacer
 from tests.support.standin import Handler, Reply, StandIn, stand_in
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "entrez"

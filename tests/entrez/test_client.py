@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from kg.entrez import EntrezClient, EntrezConfig
-from kg.entrez.client import CitationQuery
-from kg.entrez.pacing import Pacer
-from kg.entrez.results import (
+from kg.clients.entrez import EntrezClient, EntrezConfig
+from kg.clients.entrez.client import CitationQuery
+from kg.clients.entrez.pacing import Pacer
+from kg.clients.entrez.results import (
     parse_ecitmatch,
     parse_elink,
     parse_epost,
@@ -17,7 +17,7 @@ from kg.entrez.results import (
     parse_esummary,
     read_xml,
 )
-from kg.entrez.transport import build_query
+from kg.clients.entrez.transport import build_query
 from kg.errors import EntrezError
 from kg.sources.pubmed import parse_bytes
 from tests.entrez import (  # noqa: F401  (fixtures are used by name)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.cache import RequestCache
-from kg.entrez import EmptySnapshot, LiteratureService, Snapshot
-from kg.entrez.records import split_records
-from kg.entrez.service import pmid_key
+from kg.clients.cache import RequestCache
+from kg.clients.entrez import EmptySnapshot, LiteratureService, Snapshot
+from kg.clients.entrez.records import split_records
+from kg.clients.entrez.service import pmid_key
 from kg.errors import EntrezError, OfflineMiss
 from kg.model import Reference
 from kg.resources import SNAPSHOT_PUBMED
@@ -64,7 +64,7 @@ def bodies(cache_dir: Path) -> list[Path]:
 
 
 def test_offline_is_the_default_without_an_email(tmp_path):
-    from kg.entrez import EntrezClient, EntrezConfig
+    from kg.clients.entrez import EntrezClient, EntrezConfig
 
     quiet = LiteratureService(EntrezClient(EntrezConfig.from_env({})), Snapshot(),
                               RequestCache(tmp_path))

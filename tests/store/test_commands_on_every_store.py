@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from kg import query as q
 from kg.cli import main
-from kg.serve import ServeConfig, SparqlServer
 from kg.store import open_store
+from kg.views import query as q
+from kg.views.serve import ServeConfig, SparqlServer
 from tests.test_queries import _value
 
 
@@ -96,7 +96,7 @@ def test_serve_answers_the_same(specs):
              "GROUP BY ?id ORDER BY ?id")
     for store, spec in specs.items():
         if store == "memory":
-            from kg.build import BuildOptions, build
+            from kg.pipeline.build import BuildOptions, build
 
             backend = build(BuildOptions()).store
         else:

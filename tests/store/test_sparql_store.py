@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Literal, Namespace, URIRef
 
-from kg import query as q
-from kg.build import BuildOptions, build
 from kg.cli import main
 from kg.errors import NetworkError, QueryError, StoreError
-from kg.related import find_related
+from kg.pipeline.build import BuildOptions, build
 from kg.store import open_store
 from kg.store.sparql import SparqlStore, bind
+from kg.views import query as q
+from kg.views.related import find_related
 from tests.test_queries import _value
 
 EX = Namespace("http://example.org/")

@@ -19,7 +19,7 @@ HOSTILE_LINK = "javascript:alert(4)"
 
 @dataclass
 class FakeRelated:
-    """Shaped like kg.related.RelatedResult, for tests that must not depend on it."""
+    """Shaped like kg.views.related.RelatedResult, for tests that must not depend on it."""
 
     iri: str
     kind: str

@@ -20,8 +20,8 @@ from selenium.webdriver.common.keys import Keys
 from kg import resources
 from kg.io import atomic_write_bytes
 from kg.rdf import iris
-from kg.viz import build_view, write_viz
-from kg.viz.synthetic import synthetic_graph
+from kg.views.viz import build_view, write_viz
+from kg.views.viz.synthetic import synthetic_graph
 from tests.viz.browser import console_errors, open_page, outside_requests
 from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
 
@@ -31,7 +31,7 @@ SEED = str(iris.trial("NCT05807880"))
 
 def _related(real_graph):
     try:
-        from kg.related import find_related
+        from kg.views.related import find_related
     except ImportError:
         return None
     from rdflib import URIRef
@@ -120,7 +120,7 @@ def test_related_studies_are_listed_with_scores(real_page):
     driver, model = real_page
     related = [n for n in model.nodes if n.related]
     if not related:
-        pytest.skip("kg.related found nothing (or is not importable yet)")
+        pytest.skip("kg.views.related found nothing (or is not importable yet)")
     items = driver.find_elements(By.CSS_SELECTOR, "#kg-related li")
     assert len(items) == len(related)
     best = max(n.related[0] for n in related)

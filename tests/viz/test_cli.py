@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import KGGroup
-from kg.viz.cli import viz
+from kg.cli.viz import viz
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_viz_focus_and_cap(cli, graph_file: Path, tmp_path: Path):
 
 
 def test_viz_related_highlights_scores(cli, graph_file: Path, tmp_path: Path):
-    pytest.importorskip("kg.related")
+    pytest.importorskip("kg.views.related")
     result = CliRunner().invoke(cli, [
         "viz", "--graph", str(graph_file), "--output", str(tmp_path / "r.html"),
         "--related", "--no-exports"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.rdf import iris
-from kg.viz import write_exports
+from kg.views.viz import write_exports
 
 SEED = str(iris.trial("NCT05807880"))
 

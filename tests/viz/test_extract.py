@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from kg.rdf import iris
 from kg.rdf import namespaces as ns
-from kg.viz.extract import extract
-from kg.viz.kinds import KINDS, predicate_words
-from kg.viz.links import links_for, safe_url
+from kg.views.viz.extract import extract
+from kg.views.viz.kinds import KINDS, predicate_words
+from kg.views.viz.links import links_for, safe_url
 from tests.viz.conftest import HOSTILE_LINK, HOSTILE_TITLE
 
 

@@ -1,5 +1,5 @@
 """`kg viz` on a store too large to copy: the focus neighbourhood is fetched from the store,
-level by level with caps, and the page says so (kg/viz/neighbourhood.py). The thresholds
+level by level with caps, and the page says so (kg/views/viz/neighbourhood.py). The thresholds
 are lowered so the bundled graph plays the field."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 import kg.store
 from kg import resources
-from kg.build import BuildOptions, build
 from kg.cli import main
+from kg.pipeline.build import BuildOptions, build
 from kg.rdf import iris
-from kg.viz import build_view
-from kg.viz import neighbourhood as nb
-from kg.viz.errors import FocusNotFound
+from kg.views.viz import build_view
+from kg.views.viz import neighbourhood as nb
+from kg.views.viz.errors import FocusNotFound
 
 SEED = iris.trial(resources.BUNDLED_NCT)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.viz import build_view, write_viz
-from kg.viz.page import render_page, script_safe, style_safe, vis_asset
+from kg.views.viz import build_view, write_viz
+from kg.views.viz.page import render_page, script_safe, style_safe, vis_asset
 from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
 
 

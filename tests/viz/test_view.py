@@ -6,9 +6,9 @@ import pytest
 
 from kg.errors import KGError
 from kg.rdf import iris
-from kg.viz import build_view
-from kg.viz.errors import FocusNotFound
-from kg.viz.synthetic import synthetic_graph
+from kg.views.viz import build_view
+from kg.views.viz.errors import FocusNotFound
+from kg.views.viz.synthetic import synthetic_graph
 from tests.viz.conftest import FakeRelated
 
 SEED = str(iris.trial("NCT05807880"))

@@ -1,0 +1,127 @@
+"""SPARQL results in the formats people paste into papers and notebooks: an aligned table
+for terminals, CSV and TSV (as the SPARQL 1.1 CSV/TSV results spec writes them), SPARQL 1.1
+JSON results, and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.rdf.namespaces import PREFIXES
+from kg.store import QueryResult
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+_MAX_CELL = 80
+
+
+def compact(term: Node) -> str:
+    """A short, readable form for tables: prefixed names for IRIs, lexical form for text."""
+    if isinstance(term, URIRef):
+        value = str(term)
+        best = None
+        for prefix, ns in PREFIXES.items():
+            if value.startswith(str(ns)) and (best is None or len(str(ns)) > len(best[1])):
+                best = (prefix, str(ns))
+        return f"{best[0]}:{value[len(best[1]):]}" if best else value
+    return str(term)
+
+
+def _json_term(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_json(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=1)
+    doc = {"head": {"vars": result.variables},
+           "results": {"bindings": [{k: _json_term(v) for k, v in row.items()}
+                                    for row in result.rows]}}
+    return json.dumps(doc, indent=1, ensure_ascii=False)
+
+
+def to_csv(result: QueryResult) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([str(row[v]) if v in row else "" for v in result.variables])
+    return buf.getvalue()
+
+
+def to_tsv(result: QueryResult) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(row[v].n3() if v in row else "" for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def _cells(result: QueryResult, limit: int | None) -> list[list[str]]:
+    rows = []
+    for row in result.rows:
+        cells = []
+        for v in result.variables:
+            text = compact(row[v]) if v in row else ""
+            text = " ".join(text.split())
+            if limit and len(text) > limit:
+                text = text[: limit - 1] + "…"
+            cells.append(text)
+        rows.append(cells)
+    return rows
+
+
+def to_table(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "yes" if result.boolean else "no"
+    header = result.variables
+    rows = _cells(result, _MAX_CELL)
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join([line, rule, *body, f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def to_markdown(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return "yes" if result.boolean else "no"
+
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    rows = _cells(result, None)
+    out = ["| " + " | ".join(result.variables) + " |",
+           "|" + "|".join("---" for _ in result.variables) + "|"]
+    out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    if result.kind == "graph":
+        from kg.rdf.serialize import to_turtle
+
+        return to_turtle(result.graph).decode("utf-8")
+    if fmt == "table":
+        return to_table(result)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "tsv":
+        return to_tsv(result)
+    if fmt == "json":
+        return to_json(result)
+    if fmt == "md":
+        return to_markdown(result)
+    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
