@@ -1,0 +1,140 @@
+"""``kg build``, ``kg validate`` and ``kg run``: building the graph and writing output/."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from kg import resources
+from kg.cli.options import network_mode, network_options, store_option, trial_option
+from kg.errors import ValidationError
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@click.command()
+@trial_option
+@network_options
+@click.option("--pubmed", "pubmed_files", multiple=True, type=click.Path(path_type=Path),
+              help="A PubMed EFetch XML file to add to the graph. Repeatable.")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+              default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
+@click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@store_option
+@click.option("--bulk", is_flag=True, help="Field scale: parse and map the --trial files "
+              "(JSON lines of v2 studies, study JSON, trial pages) and --pubmed files in "
+              "worker processes and bulk-load them into a new on-disk store, which replaces "
+              "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="With --bulk: worker processes (default: one per core).")
+@click.pass_context
+def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbose, quiet,
+          store_spec, bulk, workers) -> None:
+    """Build the graph and write output/graph.ttl and output/graph.jsonld.
+
+    With --bulk, build a whole field from files into an on-disk Oxigraph store instead
+    (kg build --bulk --store oxigraph:PATH --trial FILE ... --pubmed FILE ...); then query
+    it with --store oxigraph:PATH.
+    """
+    if bulk:
+        _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
+                          output_dir=output_dir)
+        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
+        return
+    if workers is not None:
+        raise click.UsageError("--workers applies only with --bulk")
+    _setup_logging(verbose)
+    from kg.pipeline.run import BuildOptions, run_build
+
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
+                        pubmed_files=list(pubmed_files), store=store_spec)
+    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _refuse_with_bulk(ctx: click.Context, **given) -> None:
+    """Options of the normal build that a bulk build would silently ignore."""
+    from click.core import ParameterSource
+
+    named = {"online": "--online", "offline": "--offline", "refresh": "--refresh",
+             "output_dir": "--output"}
+    for key in given:
+        if ctx.get_parameter_source(key) not in (ParameterSource.DEFAULT, None):
+            raise click.UsageError(f"{named[key]} does not apply with --bulk (it reads only "
+                                   "the files given and writes only the store)")
+
+
+def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Path, ...],
+                workers: int | None, verbose: bool, quiet: bool) -> None:
+    """``kg build --bulk``: ``kg.pipeline.bulk.build_field`` with progress lines on stderr
+    (only on a terminal) and a summary on stdout."""
+    import sys
+    import time
+
+    from kg.pipeline.bulk import BulkError, build_field
+
+    kind, _, path = store_spec.partition(":")
+    if kind != "oxigraph" or not path:
+        raise BulkError(f"--bulk builds an on-disk Oxigraph store: give --store oxigraph:PATH "
+                        f"(not {store_spec.split()[0]!r})")
+    if not trials and not pubmed_files:
+        raise click.UsageError("--bulk needs input files: --trial FILE and/or --pubmed FILE")
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(line: str) -> None:
+        if show:
+            click.echo(f"build: {line}", err=True)
+
+    start = time.perf_counter()
+    result = build_field(Path(path), [Path(t) for t in trials], list(pubmed_files),
+                         workers=workers, progress=progress)
+    seconds = time.perf_counter() - start
+    if quiet:
+        return
+    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s), "
+               f"{result.quads:,} quads in {seconds:.1f} s -> {store_spec}")
+    if verbose:
+        for stage, secs in result.seconds.items():
+            click.echo(f"  {stage:<40} {secs:8.1f} s")
+        for stage, secs in result.cpu.items():
+            click.echo(f"  CPU {stage:<36} {secs:8.1f} s")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def validate(path: Path | None) -> None:
+    """Validate a graph file (default: output/graph.ttl) against the SHACL shapes."""
+    from kg.rdf.validate import validate_file
+
+    target = path or resources.DEFAULT_OUTPUT / "graph.ttl"
+    report = validate_file(target)
+    if not report.conforms:
+        click.echo(report.text, err=True)
+        raise ValidationError(f"{report.violations} SHACL violation(s)", where=str(target))
+    click.echo(f"{target}: conforms to the SHACL shapes")
+
+
+@click.command()
+@trial_option
+@network_options
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+              default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
+@click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
+@store_option
+def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
+    """The whole main job: build, validate, and write every artifact to output/."""
+    _setup_logging(verbose)
+    from kg.pipeline.run import BuildOptions, run_all
+
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
+                        store=store_spec)
+    run_all(opts, output_dir, verbose=verbose, echo=click.echo)

@@ -1,0 +1,39 @@
+"""``kg related``: related trials and articles, ranked, with reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg import resources
+from kg.cli.options import FORMAT, built_store, store_option
+
+
+@click.command()
+@click.option("--trial", "seed", default=None, metavar="NCT-ID|IRI",
+              help="The seed trial (default: the bundled NCT05807880).")
+@click.option("--drug", help="Only results whose evidence involves this drug.")
+@click.option("--drug-class", "drug_class", help="Only results involving this drug class "
+              "(e.g. anti-PD-1).")
+@click.option("--condition", help="Only results sharing this condition (e.g. 'nasopharyngeal "
+              "carcinoma').")
+@click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="At most this many results; 0 for all (on a field graph: slow).")
+@FORMAT
+@store_option
+@click.option("--output", "output_csv", type=click.Path(path_type=Path), default=None,
+              help="Also write the ranking as CSV here (default output/related.csv).")
+def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, output_csv) -> None:
+    """Rank trials and articles related to a trial, with a score and the reasons for each."""
+    from kg.io import atomic_write_text
+    from kg.views.formats import render, to_csv
+    from kg.views.related import find_related, to_query_result
+
+    with built_store(store_spec) as store:
+        results = find_related(store, seed, drug=drug, drug_class=drug_class,
+                               condition=condition, kind=kind, limit=limit or None)
+    table = to_query_result(results)
+    atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
+    click.echo(render(table, fmt).rstrip("\n"))
