@@ -54,3 +54,36 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     with atomic_writer(path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def check_output_file(path: str | Path) -> Path:
+    """Refuse, before any work, an output file that could not be written: a folder, a
+    missing folder, or one this user cannot write to."""
+    from kg.errors import SourceError
+
+    target = Path(path)
+    if target.is_dir():
+        raise SourceError("is a folder; give a file name for --output", where=str(target))
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise SourceError("its folder does not exist", where=str(target))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SourceError("its folder is not writable", where=str(target))
+    return target
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """Refuse, before any work, an output folder that is a file or cannot be written (a
+    missing one is created when written to)."""
+    from kg.errors import SourceError
+
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise SourceError("is a file, not a folder; give a folder for --output",
+                          where=str(target))
+    existing = target
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise SourceError("is not writable", where=str(existing))
+    return target

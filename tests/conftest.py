@@ -31,3 +31,6 @@ def _no_user_ncbi_identity(monkeypatch, tmp_path_factory):
     monkeypatch.delenv("NCBI_EMAIL", raising=False)
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     monkeypatch.setenv("TRIALKG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    # No test touches the repository's own workspace (output/store): a command run without
+    # --store builds in memory, as before the workspace; workspace tests set a folder.
+    monkeypatch.setenv("TRIALKG_STORE", "memory")

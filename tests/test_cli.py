@@ -29,7 +29,7 @@ def test_help_says_what_each_command_does():
     out = invoke("--help").output
     for command in ("build", "validate", "run", "query", "queries", "related"):
         assert command in out
-    assert "Build the graph" in invoke("build", "--help").output
+    assert "Load records into the store" in invoke("build", "--help").output
     assert "SHACL" in invoke("validate", "--help").output
 
 

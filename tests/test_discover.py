@@ -169,8 +169,13 @@ def test_table_format_and_quiet(tmp_path):
                       "source"]
     assert "(8 rows)" in table.stdout
     assert "8 matching trial(s)" in table.stderr and "page" not in table.stderr  # no TTY
+    # -q silences progress and the summary, never the result asked for
     quiet = run(*NPC_QUERY, "--offline", "--output", str(tmp_path), "-q")
-    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert quiet.exit_code == 0 and quiet.stdout == table.stdout and quiet.stderr == ""
+    for fmt in ("csv", "json"):
+        asked = run(*NPC_QUERY, "--offline", "--format", fmt, "-q")
+        assert asked.exit_code == 0 and asked.stderr == ""
+        assert "NCT05981157" in asked.stdout and len(asked.stdout.splitlines()) >= 2
 
 
 def test_plan_expands_a_class_to_names_and_code_names():
@@ -311,8 +316,7 @@ def test_with_literature_links_the_field(ctgov, ncbi, tmp_path):
                          f"<{iris.trial('NCT05807880')}> }}").rows
     assert {str(r["a"]) for r in linked} >= {str(iris.article("9997")),
                                             str(iris.article("12091962"))}
-    del store
-    gc.collect()
+    store.close()
     ncbi.requests.clear()
     again = run(*NPC_QUERY, "--online", *FAST, "--with-literature", "--store", f"oxigraph:{db}")
     assert "0 article(s) added (11 already held" in again.stderr
@@ -374,4 +378,5 @@ def test_progress_on_a_terminal_only_and_never_with_q(ctgov, monkeypatch, tmp_pa
     assert "discover: matched 8 of 12 studies" in lines and "discover: loading 8 trials" in lines
     assert lines[-1].startswith("discover: 8 matching trial(s) of 12 studies read in 3 page(s)")
     quiet = run(*NPC_QUERY, "--online", *FAST, "--store", db, "-q")
-    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert quiet.exit_code == 0 and quiet.stderr == ""  # no progress, no summary
+    assert "(8 rows)" in quiet.stdout  # the result is still printed

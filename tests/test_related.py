@@ -145,7 +145,29 @@ def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed, fi
             assert head == every[:limit], (kind, limit)
 
 
-def test_a_seed_with_nothing_to_share_has_no_related_studies(store):
-    """Every seed table empty (no such trial): no evidence, on the full and the ranked path."""
-    assert find_related(store, "NCT00000000") == []
-    assert find_related(store, "NCT00000000", limit=5) == []
+def test_a_seed_with_nothing_to_share_has_no_related_studies():
+    """A trial with no drug, condition or citation: every seed table empty, no evidence, on
+    the full and the ranked path."""
+    from kg.rdf import iris
+    from kg.rdf.namespaces import RDF, TKG
+    from kg.store import open_store
+
+    bare = open_store("memory")
+    seed = iris.trial("NCT00000000")
+    bare.replace_graph(iris.record_graph("trial", "NCT00000000"),
+                       [(seed, RDF.type, TKG.ClinicalTrial)])
+    assert find_related(bare, "NCT00000000") == []
+    assert find_related(bare, "NCT00000000", limit=5) == []
+
+
+def test_an_unknown_seed_is_bad_input(store, tmp_path):
+    from kg.errors import NotFoundError
+
+    with pytest.raises(NotFoundError) as err:
+        find_related(store, "NCT99999999")
+    assert str(err.value) == ("NCT99999999: no such trial in the store; load it first "
+                              "(kg build --trial NCT99999999)")
+    result = CliRunner().invoke(main, ["related", "NCT99999999"])
+    assert result.exit_code == 2
+    assert result.output == ("kg: error: NCT99999999: no such trial in the store; load it "
+                             "first (kg build --trial NCT99999999)\n")

@@ -11,6 +11,7 @@ from kg.errors import KGError, OfflineMiss, ValidationError
 EXIT_INPUT = 2  # bad input, unknown id
 EXIT_INVALID = 3  # SHACL violations
 EXIT_NETWORK = 4  # remote failure after retries, or an offline miss
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report it
 
 
 class KGGroup(click.Group):
@@ -19,6 +20,10 @@ class KGGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # What was being written is left as it was (atomic writes, store batches).
+            click.echo("kg: interrupted; nothing half-written was kept", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except KGError as exc:
             click.echo(f"kg: error: {exc}", err=True)
             from kg.errors import NetworkError
@@ -52,9 +57,10 @@ def _register_subcommands() -> None:
     from kg.cli.related import related
     from kg.cli.serve import serve
     from kg.cli.viz import viz
+    from kg.cli.workspace import remove, status
 
     for command in (build, validate, run, list_queries, query, related, serve, export, viz,
-                    discover):
+                    discover, status, remove):
         main.add_command(command)
 
 

@@ -21,9 +21,12 @@ def _setup_logging(verbose: bool) -> None:
 @trial_option
 @network_options
 @click.option("--pubmed", "pubmed_files", multiple=True, type=click.Path(path_type=Path),
-              help="A PubMed EFetch XML file to add to the graph. Repeatable.")
-@click.option("--output", "output_dir", type=click.Path(path_type=Path),
-              default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
+              help="A PubMed XML file whose articles to load. Repeatable.")
+@click.option("--fresh", is_flag=True, help="Start from an empty store: drop everything else "
+              "(in the same transaction, on an on-disk store).")
+@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Also write the whole graph as graph.ttl and graph.jsonld "
+              "into this folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 @store_option
@@ -34,27 +37,32 @@ def _setup_logging(verbose: bool) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --bulk: worker processes (default: one per core).")
 @click.pass_context
-def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbose, quiet,
-          store_spec, bulk, workers) -> None:
-    """Build the graph and write output/graph.ttl and output/graph.jsonld.
+def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir, verbose,
+          quiet, store_spec, bulk, workers) -> None:
+    """Load records into the store (the workspace unless --store): the --trial and --pubmed
+    given, each replacing its earlier version, the rest left as it is. With neither, the
+    bundled trial NCT05807880 and its corpus.
 
     With --bulk, build a whole field from files into an on-disk Oxigraph store instead
-    (kg build --bulk --store oxigraph:PATH --trial FILE ... --pubmed FILE ...); then query
-    it with --store oxigraph:PATH.
+    (kg build --bulk --store oxigraph:PATH --trial FILE ... --pubmed FILE ...).
     """
     if bulk:
         _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
-                          output_dir=output_dir)
+                          output_dir=output_dir, fresh=fresh)
         _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
         return
     if workers is not None:
         raise click.UsageError("--workers applies only with --bulk")
     _setup_logging(verbose)
+    from kg.io import check_output_dir
     from kg.pipeline.run import BuildOptions, run_build
 
+    if output_dir is not None:
+        check_output_dir(output_dir)
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files), store=store_spec)
-    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+                        pubmed_files=list(pubmed_files))
+    run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
+              echo=_quiet if quiet else click.echo)
 
 
 def _quiet(_line: str) -> None:
@@ -66,7 +74,7 @@ def _refuse_with_bulk(ctx: click.Context, **given) -> None:
     from click.core import ParameterSource
 
     named = {"online": "--online", "offline": "--offline", "refresh": "--refresh",
-             "output_dir": "--output"}
+             "output_dir": "--output", "fresh": "--fresh"}
     for key in given:
         if ctx.get_parameter_source(key) not in (ParameterSource.DEFAULT, None):
             raise click.UsageError(f"{named[key]} does not apply with --bulk (it reads only "
@@ -82,10 +90,11 @@ def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Pa
 
     from kg.pipeline.bulk import BulkError, build_field
 
-    kind, _, path = store_spec.partition(":")
+    kind, _, path = (store_spec or "").partition(":")
     if kind != "oxigraph" or not path:
+        given = f"not {store_spec.split()[0]!r}" if store_spec else "it replaces the whole store"
         raise BulkError(f"--bulk builds an on-disk Oxigraph store: give --store oxigraph:PATH "
-                        f"(not {store_spec.split()[0]!r})")
+                        f"({given})")
     if not trials and not pubmed_files:
         raise click.UsageError("--bulk needs input files: --trial FILE and/or --pubmed FILE")
     show = not quiet and sys.stderr.isatty()
@@ -111,30 +120,40 @@ def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Pa
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def validate(path: Path | None) -> None:
-    """Validate a graph file (default: output/graph.ttl) against the SHACL shapes."""
-    from kg.rdf.validate import validate_file
+@store_option
+def validate(path: Path | None, store_spec: str | None) -> None:
+    """Validate the store's graph (the workspace unless --store), or a graph file, against
+    the SHACL shapes; exit 3 on violations."""
+    from kg.rdf.validate import validate_file, validate_graph
 
-    target = path or resources.DEFAULT_OUTPUT / "graph.ttl"
-    report = validate_file(target)
+    if path is not None:
+        target, report = str(path), validate_file(path)
+    else:
+        from kg.cli.options import built_store
+        from kg.store.workspace import choose
+
+        with built_store(store_spec) as store:
+            target, report = choose(store_spec).describe(), validate_graph(store.union())
     if not report.conforms:
         click.echo(report.text, err=True)
-        raise ValidationError(f"{report.violations} SHACL violation(s)", where=str(target))
+        raise ValidationError(f"{report.violations} SHACL violation(s)", where=target)
     click.echo(f"{target}: conforms to the SHACL shapes")
 
 
 @click.command()
 @trial_option
 @network_options
-@click.option("--output", "output_dir", type=click.Path(path_type=Path),
+@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
 @store_option
 def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
-    """The whole main job: build, validate, and write every artifact to output/."""
+    """The main job: build the bundled trial (or the --trial given) into the store, validate
+    the store's graph, and write every artifact to output/ (all or nothing)."""
     _setup_logging(verbose)
+    from kg.io import check_output_dir
     from kg.pipeline.run import BuildOptions, run_all
 
-    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        store=store_spec)
-    run_all(opts, output_dir, verbose=verbose, echo=click.echo)
+    check_output_dir(output_dir)
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh))
+    run_all(opts, store_spec, output_dir, verbose=verbose, echo=click.echo)

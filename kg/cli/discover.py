@@ -13,11 +13,12 @@ from pathlib import Path
 import click
 from rdflib import Literal
 
-from kg import resources
 from kg.cli.options import FORMAT as _FORMAT
 from kg.cli.options import network_mode as _network_mode
+from kg.cli.options import store_option
 from kg.pipeline.discover import ClientSettings, Criteria, DiscoverOptions, DiscoverResult
 from kg.store import QueryResult
+from kg.store.workspace import choose
 
 COLUMNS = ["nct_id", "change", "status", "title", "drugs", "condition", "why", "source"]
 
@@ -97,20 +98,18 @@ def _write_graph_files(store, output_dir: Path) -> list[Path]:
 @click.option("--with-literature", is_flag=True, help="Also fetch the trials' references "
               "and the PubMed articles that name them (NCT…[si]).")
 @_FORMAT
-@click.option("--store", "store_spec", default="memory", show_default=True,
-              metavar="memory|oxigraph:PATH",
-              help="'memory': the bundled trial plus what is found, written to --output; "
-                   "'oxigraph:PATH': add to that persistent store (created if absent).")
-@click.option("--output", "output_dir", type=click.Path(path_type=Path),
-              default=resources.DEFAULT_OUTPUT, show_default=True,
-              help="With --store memory: where graph.ttl and graph.jsonld go.")
+@store_option
+@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None, help="Also write the store's whole graph as graph.ttl and "
+              "graph.jsonld into this folder.")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True)
 @click.option("--interval", type=click.FloatRange(min=0), default=0.5, show_default=True,
               help="Seconds between requests to ClinicalTrials.gov.")
 @click.option("--retries", type=click.IntRange(min=1), default=4, show_default=True,
               help="Attempts per request, the first included.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, hidden=True)
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary lines (the "
+              "results are still printed).")
 def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
              with_literature, fmt, store_spec, output_dir, page_size, interval, retries,
              backoff, quiet) -> None:
@@ -128,18 +127,23 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
     options = DiscoverOptions(criteria, network=_network_mode(online, offline, False),
                               limit=limit, settings=settings, with_literature=with_literature)
     progress = _Progress(not quiet and _on_terminal())
-    store = open_target(store_spec)
+    if output_dir is not None:
+        from kg.io import check_output_dir
+
+        check_output_dir(output_dir)
+    choice = choose(store_spec)
+    store = open_target(choice)
     try:
         result = run(options, store, progress=progress)
         written = []
-        if store_spec == "memory":
+        if output_dir is not None:
             progress(f"writing {output_dir}/graph.ttl and graph.jsonld")
             written = _write_graph_files(store, output_dir)
     finally:
         store.close()
+    click.echo(render(to_table(result), fmt).rstrip("\n"))
     if quiet:
         return
-    click.echo(render(to_table(result), fmt).rstrip("\n"))
     for note in result.search.notes:
         click.echo(f"discover: {note}", err=True)
-    click.echo(summary(result, store_spec, written), err=True)
+    click.echo(summary(result, choice.describe(), written), err=True)

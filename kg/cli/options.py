@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
@@ -26,8 +29,41 @@ def network_mode(online: bool, offline: bool, refresh: bool) -> str:
 
 def trial_option(f):
     return click.option("--trial", "trials", multiple=True, metavar="PATH|NCT-ID",
-                        help="A trial page (.txt), a CT.gov v2 study JSON, or an NCT id. "
-                             "Repeatable. Default: the bundled NCT05807880.")(f)
+                        help="A trial to load first: a trial page (.txt), a CT.gov v2 study "
+                             "JSON, or an NCT id. Repeatable.")(f)
+
+
+def records_options(f):
+    """--trial and --pubmed: records to load into the store before the command runs (the
+    same meaning in every command)."""
+    f = click.option("--pubmed", "pubmed_files", multiple=True,
+                     type=click.Path(path_type=Path),
+                     help="A PubMed XML file whose articles to load first. Repeatable.")(f)
+    return trial_option(f)
+
+
+def trial_reference(value: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """A seed or focus trial as the user gave it: (NCT id or IRI, files to load first).
+    An NCT id or trial IRI is taken as it is; a trial file is parsed for its NCT id and
+    loaded like --trial; anything else that looks like a path is one clear error."""
+    if value is None:
+        return None, ()
+    text = value.strip()
+    if re.fullmatch(r"(?i)NCT\d{8}", text):
+        return text.upper(), ()
+    if text.startswith(("http://", "https://")):
+        return text, ()
+    path = Path(text)
+    if path.is_file():
+        from kg.sources import load_trial_file
+
+        return load_trial_file(path).nct_id, (str(path),)
+    from kg.errors import SourceError
+
+    if path.exists():
+        raise SourceError("is a folder, not a trial file or NCT id", where=text)
+    raise SourceError("neither an NCT id (NCT followed by 8 digits), a trial IRI nor an "
+                      "existing trial file", where=text)
 
 
 def network_options(f):
@@ -59,20 +95,24 @@ def store_option(f):
         click.option("--update-url", help="SPARQL Update URL of a sparql: store."),
         click.option("--query-url", help="SPARQL query URL of a sparql: store "
                      "(e.g. Fuseki's /ds/sparql); an Oxigraph server needs only its base URL."),
-        click.option("--store", "store_spec", default="memory", show_default=True,
+        click.option("--store", "store_spec", default=None,
                      metavar="memory|oxigraph:PATH|sparql:URL",
-                     help="Where the graph lives. 'memory' builds it now; 'oxigraph:PATH' and "
-                          "'sparql:URL' are reused when they hold a graph, built otherwise."),
+                     help="Where the graph lives. Default: the workspace (output/store, or "
+                          "$TRIALKG_STORE), created on first use with the bundled trial. "
+                          "'memory' builds the bundled graph for this command only."),
     ):
         wrapper = option(wrapper)
     return wrapper
 
 
-def compose_store_spec(store: str, query_url: str | None, update_url: str | None,
-                       gsp_url: str | None) -> str:
+def compose_store_spec(store: str | None, query_url: str | None, update_url: str | None,
+                       gsp_url: str | None) -> str | None:
+    """None (the workspace) when no --store is given."""
     words = [f"{k}={v}" for k, v in (("query_url", query_url), ("update_url", update_url),
                                      ("gsp_url", gsp_url)) if v]
-    if words and not store.startswith("sparql:"):
+    if not words:
+        return store
+    if not (store or "").startswith("sparql:"):
         from kg.errors import StoreError
 
         raise StoreError("--query-url, --update-url and --gsp-url need a 'sparql:' --store")
@@ -80,25 +120,19 @@ def compose_store_spec(store: str, query_url: str | None, update_url: str | None
 
 
 @contextlib.contextmanager
-def built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):
-    """``open_built_store`` that closes the store afterwards (releasing an on-disk lock)."""
-    store = open_built_store(store_spec, trials, network)
-    try:
+def built_store(store_spec: str | None, trials: Sequence[str] = (),
+                pubmed: Sequence[Path] = (), network: str = "offline"):
+    """The store a command works on (the workspace by default), with ``trials`` and
+    ``pubmed`` loaded first; closed afterwards, which releases its lock."""
+    from kg.pipeline.workspace import workspace
+
+    with workspace(store_spec, trials, pubmed, network) as store:
         yield store
-    finally:
-        store.close()
 
 
-def open_built_store(store_spec: str, trials: tuple[str, ...] = (), network: str = "offline"):
-    """A store holding the graph: a persistent or remote store that already has data is
-    reused as it is; otherwise the graph is built into it now from the trials (default: the
-    bundled trial and its corpus)."""
-    from kg.pipeline.build import BuildOptions, build
-    from kg.store import has_data, open_store
+def open_built_store(store_spec: str | None, trials: Sequence[str] = (),
+                     pubmed: Sequence[Path] = (), network: str = "offline"):
+    """``built_store`` for a caller that closes the store itself."""
+    from kg.pipeline.workspace import open_workspace
 
-    if store_spec.startswith(("oxigraph:", "sparql:")) and not trials:
-        store = open_store(store_spec)
-        if has_data(store):
-            return store
-        store.close()
-    return build(BuildOptions(trials=list(trials), network=network, store=store_spec)).store
+    return open_workspace(store_spec, trials, pubmed, network)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import FORMAT, built_store, store_option, trial_option
+from kg.cli.options import FORMAT, built_store, records_options, store_option
 
 
 @click.command("queries")
@@ -31,9 +31,9 @@ def list_queries() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of a library query. Repeatable.")
 @FORMAT
-@trial_option
+@records_options
 @store_option
-def query(name, query_file, expression, params, fmt, trials, store_spec) -> None:
+def query(name, query_file, expression, params, fmt, trials, pubmed_files, store_spec) -> None:
     """Run a library query by NAME, a query --file, or an -e expression over the graph.
 
     Parameters are bound as typed values, never pasted into the query text.
@@ -50,6 +50,6 @@ def query(name, query_file, expression, params, fmt, trials, store_spec) -> None
         lib = q.parse_query_file(query_file)
     else:
         lib = q.parse_query_text(expression, name="-e")
-    with built_store(store_spec, trials) as store:
+    with built_store(store_spec, trials, pubmed_files) as store:
         result = q.run(store, lib, q.parse_param_args(list(params)))
     click.echo(render(result, fmt).rstrip("\n"))

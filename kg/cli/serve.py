@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.options import built_store, store_option, trial_option
+from kg.cli.options import built_store, records_options, store_option
 
 
 @click.command()
@@ -14,13 +14,13 @@ from kg.cli.options import built_store, store_option, trial_option
               help="Seconds a query may run before the endpoint answers 503.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int,
               help="Rows returned at most; longer answers are cut and say so.")
-@trial_option
+@records_options
 @store_option
-def serve(host, port, timeout, max_rows, trials, store_spec) -> None:
+def serve(host, port, timeout, max_rows, trials, pubmed_files, store_spec) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /."""
     from kg.views.serve import ServeConfig, SparqlServer
 
-    with built_store(store_spec, trials) as store:
+    with built_store(store_spec, trials, pubmed_files) as store:
         server = SparqlServer(store, host, port, ServeConfig(timeout=timeout, max_rows=max_rows))
         click.echo(f"SPARQL endpoint: {server.url}/sparql  (query page: {server.url}/)  "
                    "Ctrl-C stops it.")

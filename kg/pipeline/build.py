@@ -19,6 +19,7 @@ from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
 from kg.model import Article, CitationResolution, Trial
 from kg.rdf import iris
 from kg.store import Store, open_store
+from kg.store.manifest import BuildInfo
 from kg.vocab import Vocabulary, default_vocabulary
 
 log = logging.getLogger(__name__)
@@ -98,13 +99,18 @@ def fetch_trial_online(nct_id: str, refresh: bool = False) -> Trial:
     return complete_trial(trial)
 
 
-def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult:
+def build(options: BuildOptions, vocab: Vocabulary | None = None, store: Store | None = None,
+          *, command: str = "build", fresh: bool = False) -> BuildResult:
+    """Parse, enrich, map and load into ``store`` (default: a new one of ``options.store``).
+    No trial and no PubMed file means the bundled default graph (the trial and the shipped
+    corpus); otherwise exactly the records given, and their literature."""
     vocab = vocab or default_vocabulary()
     timings = Timings()
-    specs = options.trials or [str(resources.BUNDLED_TRIAL)]
+    default = not options.trials and not options.pubmed_files
+    specs = options.trials or ([str(resources.BUNDLED_TRIAL)] if default else [])
     with timings.stage("parse trials"):
         trials = [load_trial_spec(spec, options.network) for spec in specs]
-    use_corpus = options.corpus if options.corpus is not None else not options.trials
+    use_corpus = options.corpus if options.corpus is not None else default
     if use_corpus:
         with timings.stage("parse corpus trials"):
             trials.extend(corpus_trials(exclude={t.nct_id for t in trials}))
@@ -112,15 +118,35 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult
     with timings.stage("read PubMed files"):
         articles.extend(_pubmed_files(options.pubmed_files))
     lit = Literature()
-    if options.enrich or use_corpus:
+    if (options.enrich and trials) or use_corpus:
         with timings.stage("literature"):
             lit = literature(trials, options, use_corpus, have={a.pmid for a in articles})
         articles.extend(lit.articles)
-    store = open_store(options.store)
+    store = store if store is not None else open_store(options.store)
+    inputs = build_inputs(options, default)
     with timings.stage("map and load"):
-        counts = load_into_store(store, trials, articles, vocab, lit)
+        counts = load_into_store(store, trials, articles, vocab, lit,
+                                 build=BuildInfo(inputs, command=command, fresh=fresh))
     counts.update(lit.counts)
     return BuildResult(store, trials, articles, timings, counts, lit)
+
+
+def build_inputs(options: BuildOptions, default: bool) -> list[str]:
+    """What a build was given, as the workspace's manifest records it."""
+    if default:
+        return [f"bundled default: {_relative(resources.BUNDLED_TRIAL)} and the shipped "
+                "corpus (data/snapshot)"]
+    return ([f"trial: {_relative(Path(t)) if Path(t).exists() else t}" for t in options.trials]
+            + [f"pubmed: {_relative(Path(p))}" for p in options.pubmed_files])
+
+
+def _relative(path: Path) -> str:
+    """A path inside the project relative to it (stable across checkouts), else absolute."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(resources.PROJECT_ROOT))
+    except ValueError:
+        return str(resolved)
 
 
 def corpus_trials(exclude: set[str]) -> list[Trial]:
@@ -246,39 +272,93 @@ def _pubmed_files(paths: list[Path]) -> list[Article]:
 
 
 def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
-                    vocab: Vocabulary, lit: Literature | None = None) -> dict[str, int]:
+                    vocab: Vocabulary, lit: Literature | None = None,
+                    build: BuildInfo | None = None) -> dict[str, int]:
+    """Map and load every record, all in one batch (an on-disk store shows the whole build
+    or none of it), with the manifest noting each record written. A record whose content is
+    unchanged since it was last loaded is left as it is."""
     from kg.rdf.article import article_triples, provenance_triples
-    from kg.rdf.partition import store_record
     from kg.rdf.trial import trial_triples
     from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
 
-    trial_ids = {t.nct_id for t in trials}
+    writer = _RecordWriter(store)
     drug_keys: set[str] = set()
     condition_keys: set[str] = set()
+    trial_ids = {t.nct_id for t in trials}
+    root = str(resources.PROJECT_ROOT)
+    resolutions = lit.resolutions if lit else {}
     for trial in trials:
-        resolutions = lit.resolutions if lit else {}
-        store_record(store, "trial", trial.nct_id, trial_triples(trial, vocab, resolutions))
+        writer.record("trial", trial.nct_id, trial_triples(trial, vocab, resolutions),
+                      trial.source)
         drugs, conditions = concepts_of_trial(trial, vocab)
         drug_keys |= drugs
         condition_keys |= conditions
-    root = str(resources.PROJECT_ROOT)
     for article in articles:
         triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
-        store_record(store, "pubmed", article.pmid, triples)
+        writer.record("pubmed", article.pmid, triples, article.source)
         drugs, conditions = concepts_of_article(article, vocab)
         drug_keys |= drugs
         condition_keys |= conditions
     if lit is not None and (lit.related or lit.neighbours):
         from kg.rdf.article import literature_link_triples
 
-        store.replace_graph(iris.record_graph("links", "entrez-related"),
-                            literature_link_triples(lit.related, lit.neighbours,
-                                                    {a.pmid for a in articles}))
+        writer.graph("links", "entrez-related", literature_link_triples(
+            lit.related, lit.neighbours, {a.pmid for a in articles}))
     for kind, key, triples in reference_records(vocab, drug_keys, condition_keys):
-        store.replace_graph(iris.record_graph("reference", f"{kind}/{key}"), triples)
-    return {"trials": len(trials), "articles": len(articles), "triples": len(store)}
+        writer.graph("reference", f"{kind}/{key}", triples)
+    writer.commit(build or BuildInfo([]))
+    return {"trials": len(trials), "articles": len(articles),
+            "records written": writer.written, "records unchanged": writer.unchanged}
+
+
+class _RecordWriter:
+    """Writes records into one store batch, skipping those whose content is unchanged, and
+    notes each written one in the workspace manifest."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: list[tuple[str, str, list, object]] = []
+
+    def record(self, kind: str, identifier: str, triples, source=None) -> None:
+        self.pending.append((kind, identifier, list(triples), source))
+
+    def graph(self, kind: str, identifier: str, triples) -> None:
+        self.pending.append((kind, identifier, list(triples), None))
+
+    def commit(self, build: BuildInfo) -> None:
+        from kg.rdf.partition import store_record
+        from kg.store import manifest
+
+        graphs = [iris.record_graph(kind, ident) for kind, ident, _, _ in self.pending]
+        # A fresh build drops everything before it: nothing counts as already loaded.
+        known = {} if build.fresh else manifest.stored_digests(self.store, graphs)
+        entries = []
+        self.written = self.unchanged = 0
+        with self.store.batch():
+            for graph, (kind, ident, triples, source) in zip(graphs, self.pending, strict=True):
+                digest = manifest.digest(triples)
+                if known.get(graph) == digest:
+                    self.unchanged += 1
+                    continue
+                if kind in ("trial", "pubmed"):
+                    store_record(self.store, kind, ident, triples)
+                else:
+                    self.store.replace_graph(graph, triples)
+                self.written += 1
+                entries.append(manifest.RecordEntry(
+                    graph, kind, ident, digest,
+                    _source_location(source), getattr(source, "kind", None)))
+            self.store.update(manifest.record_update(entries, build))
+
+
+def _source_location(source) -> str | None:
+    location = getattr(source, "location", None)
+    if not location:
+        return None
+    path = Path(location)
+    return _relative(path) if path.is_absolute() and path.exists() else location
 
 
 def literature_service(network: str):

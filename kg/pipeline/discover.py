@@ -552,13 +552,14 @@ def discover(options: DiscoverOptions, store: Store, vocab: Vocabulary | None = 
     return result
 
 
-def open_target(spec: str) -> Store:
-    """'memory': the bundled trial's graph (built offline) to add to; 'oxigraph:PATH': that
-    persistent store as it is, opened before any network work so a bad path costs nothing."""
-    if spec == "memory":
+def open_target(choice) -> Store:
+    """The store found trials go into (a ``kg.store.workspace.StoreChoice``): the workspace
+    by default, created on first use; 'memory': the bundled trial's graph (built offline)
+    for this command only. Opened before any network work, so a bad path costs nothing."""
+    if choice.spec == "memory":
         from kg.pipeline.build import BuildOptions, build
 
         return build(BuildOptions(corpus=False)).store
-    from kg.store import open_store
+    from kg.pipeline.workspace import open_for_build
 
-    return open_store(spec)
+    return open_for_build(choice)

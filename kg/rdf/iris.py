@@ -216,6 +216,11 @@ def activity(kind: str, key: str) -> URIRef:
     return TKR[f"activity/{kind}/{_seg(key)}"]
 
 
+def workspace() -> URIRef:
+    """The workspace itself, as its bookkeeping graph describes it (kg.store.manifest)."""
+    return TKR["workspace"]
+
+
 def record_graph(kind: str, identifier: str) -> URIRef:
     """The named graph holding one source record's triples (re-import replaces only it)."""
     return TKR[f"graph/{kind}/{_seg(identifier)}"]

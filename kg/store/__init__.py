@@ -10,6 +10,7 @@ the default graph.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,6 +35,10 @@ class Store(Protocol):
     def replace_graph(self, name: URIRef, triples: Iterable[Triple]) -> None: ...
 
     def add_to_graph(self, name: URIRef, triples: Iterable[Triple]) -> None: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def batch(self) -> AbstractContextManager: ...
 
     def graph_names(self) -> list[URIRef]: ...
 
@@ -67,10 +72,12 @@ def is_large(store: Store, threshold: int | None = None) -> bool:
 
 def open_store(spec: str = "memory", *, query_url: str | None = None,
                update_url: str | None = None, gsp_url: str | None = None,
-               timeout: float | None = None) -> Store:
+               timeout: float | None = None, read_only: bool = False,
+               create: bool = True) -> Store:
     """'memory', 'oxigraph:PATH' (or 'oxigraph:' for an in-memory Oxigraph), or 'sparql:URL'
     for a SPARQL 1.1 server (URL: Oxigraph's layout; the keywords, or 'key=value' words after
-    the URL, name other servers' endpoints; see kg.store.sparql)."""
+    the URL, name other servers' endpoints; see kg.store.sparql). ``read_only`` and
+    ``create`` apply to on-disk stores (kg.store.oxigraph)."""
     if spec.startswith("sparql:"):
         from kg.store.sparql import open_sparql_store
 
@@ -88,7 +95,7 @@ def open_store(spec: str = "memory", *, query_url: str | None = None,
         from kg.store.oxigraph import OxigraphStore
 
         path = spec.partition(":")[2] or None
-        return OxigraphStore(path)
+        return OxigraphStore(path, read_only=read_only, create=create)
     from kg.errors import StoreError
 
     raise StoreError(f"unknown store {spec!r}; use 'memory', 'oxigraph:PATH' or 'sparql:URL'")

@@ -4,6 +4,7 @@ slower)."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterable, Mapping
 
@@ -12,10 +13,12 @@ from rdflib.term import Node
 
 from kg.rdf.namespaces import bind_prefixes
 from kg.store import QueryResult, Triple
+from kg.store.manifest import MANIFEST_GRAPH
 
 # rdflib 7.6's own Dataset.triples() reads a property it deprecated, warning on every call
 # (tens of thousands per query); the warning is about rdflib's internals, not our use.
-warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|identifier) is deprecated",
+warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|identifier|contexts) is "
+                        r"deprecated",
                         category=DeprecationWarning)
 
 
@@ -34,6 +37,14 @@ class MemoryStore:
         g = self.dataset.graph(name)
         for triple in triples:
             g.add(triple)
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL Update of the project's own (the views refuse users' updates)."""
+        self.dataset.update(sparql)
+
+    def batch(self):
+        """Nothing to make atomic: a memory store ends with its process."""
+        return contextlib.nullcontext()
 
     def graph_names(self) -> list[URIRef]:
         return sorted(g.identifier for g in self.dataset.graphs()
@@ -55,10 +66,13 @@ class MemoryStore:
             raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
 
     def union(self) -> Graph:
+        """Every record's triples (the workspace's bookkeeping left out)."""
         g = Graph()
         bind_prefixes(g)
-        for triple in self.dataset.triples((None, None, None)):
-            g.add(triple)
+        for name in self.graph_names():
+            if name != MANIFEST_GRAPH:
+                for triple in self.dataset.graph(name):
+                    g.add(triple)
         return g
 
     def __len__(self) -> int:

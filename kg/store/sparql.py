@@ -20,6 +20,7 @@ a whole field with the server's own dump instead.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -437,6 +438,15 @@ class SparqlStore:
         else:
             self._update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
 
+    def update(self, sparql: str) -> None:
+        """A SPARQL Update of the project's own (the views refuse users' updates)."""
+        self._update(sparql)
+
+    def batch(self):
+        """A server applies each request on its own: records stay atomic one by one (see
+        replace_graph), a whole build does not."""
+        return contextlib.nullcontext()
+
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         text = bind(sparql, bindings)
         where = self.endpoints.query_url
@@ -460,7 +470,10 @@ class SparqlStore:
         return sorted(r["g"] for r in rows if isinstance(r.get("g"), URIRef))
 
     def union(self) -> Graph:
-        graph = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").graph
+        from kg.store.manifest import MANIFEST_GRAPH
+
+        graph = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                           f"FILTER(?g != {nt_term(MANIFEST_GRAPH)}) }}").graph
         return graph if graph is not None else Graph()
 
     def __len__(self) -> int:

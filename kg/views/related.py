@@ -242,6 +242,7 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
     give the same answer (tested); ties are broken the same way: trials first, then IRI."""
     vocab = vocab or default_vocabulary()
     seed_iri = _seed_iri(seed)
+    _check_seed(store, seed_iri)
     tables = SeedTables.of(store, seed_iri)
     wanted = _filters(vocab, drug, drug_class, condition)
     shortlist = None
@@ -350,6 +351,18 @@ def _labels(store: Store, seed: URIRef, ranked: list[str], limit: int | None
         if len(out) >= limit:
             break
     return out
+
+
+def _check_seed(store: Store, seed: URIRef) -> None:
+    """An unknown seed is bad input, not an empty answer."""
+    from kg.errors import NotFoundError
+    from kg.rdf.namespaces import TKG
+
+    if not store.query("ASK { ?seed a ?trial }", {"seed": seed, "trial": TKG.ClinicalTrial}
+                       ).boolean:
+        nct = str(seed).rsplit("/", 1)[-1]
+        raise NotFoundError(f"no such trial in the store; load it first (kg build --trial "
+                            f"{nct})", where=nct)
 
 
 def _seed_iri(seed: str | URIRef | None) -> URIRef:

@@ -75,13 +75,18 @@ def test_a_store_in_use_by_another_process_is_a_clear_error(tmp_path):
         out = _python("import sys; from kg.store import open_store; from kg.errors import KGError\n"
                       "try:\n    open_store('oxigraph:' + sys.argv[1])\n"
                       "except KGError as exc:\n    print(exc)", str(path))
-        in_use = f"{path}: store is in use by another process; close it there first"
+        in_use = (f"{path}: the store is in use by another kg process (a kg serve, query or "
+                  "build); stop it or wait, then try again")
         assert out.stdout.strip() == in_use
+        # A reader is refused too while a writer has it (RocksDB alone would let it read
+        # files the writer is changing).
         cli = subprocess.run([str(Path(sys.executable).parent / "kg"), "query", "trial-overview",
                               "--store", f"oxigraph:{path}"], capture_output=True, text=True,
                              timeout=60, cwd=ROOT)
         assert cli.returncode == 2 and "Traceback" not in cli.stderr
-        assert cli.stderr.strip() == f"kg: error: {in_use}"
+        assert cli.stderr.strip() == (f"kg: error: {path}: the store is being written by "
+                                      "another kg process (a build); try again when it has "
+                                      "finished")
     finally:
         store.close()
     assert len(open_store(f"oxigraph:{path}")) == 1  # free again once closed

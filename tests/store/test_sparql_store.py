@@ -150,10 +150,14 @@ def test_read_only_server_refuses_a_build_in_one_line(read_only_server):
     assert "refused the update: HTTP 403" in message and read_only_server.url in message
     assert "\n" not in message
     assert len(SparqlStore(read_only_server.url)) == 0  # nothing half-written
-    out = CliRunner().invoke(main, ["query", "trial-overview", "--store",
-                                    f"sparql:{read_only_server.url}"])
+    out = CliRunner().invoke(main, ["build", "--store", f"sparql:{read_only_server.url}"])
     assert out.exit_code == 2 and "refused the update" in out.output
     assert out.output.count("\n") == 1 and "Traceback" not in out.output
+    # A command that only reads never builds into a server: an empty one is said so.
+    out = CliRunner().invoke(main, ["query", "trial-overview", "--store",
+                                    f"sparql:{read_only_server.url}"])
+    assert out.exit_code == 2 and "holds no graph yet" in out.output
+    assert out.output.count("\n") == 1
 
 
 @pytest.fixture(scope="module")
