@@ -438,6 +438,11 @@ class SparqlStore:
             self._update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """FROM / FROM NAMED and SERVICE are refused before anything is sent (see
+        kg.store.guard): what a server does with them is its own setting."""
+        from kg.store.guard import DATASET_REFUSE, check
+
+        check(sparql, dataset_clause=DATASET_REFUSE)
         text = bind(sparql, bindings)
         where = self.endpoints.query_url
         url = _with_params(where, {"union-default-graph": ""}) \
