@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from kg.cli.options import built_store, store_option, trial_option
@@ -47,9 +49,7 @@ def serve(host, port, timeout, max_rows, allowed_hosts, trials, store_spec) -> N
                 click.echo(f"kg serve: listening beyond loopback on {host}, but answering only "
                            "Host names of this machine's loopback; add --allowed-host NAME "
                            "for the name clients use (see README)", err=True)
-            try:
+            with contextlib.suppress(KeyboardInterrupt):
                 server.serve_forever()
-            except KeyboardInterrupt:
-                pass
     finally:
         server.shutdown()

@@ -16,8 +16,8 @@ from kg.store import QueryResult, Triple
 
 # rdflib 7.6's own Dataset.triples() reads a property it deprecated, warning on every call
 # (tens of thousands per query); the warning is about rdflib's internals, not our use.
-warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|identifier) is deprecated",
-                        category=DeprecationWarning)
+warnings.filterwarnings("ignore", category=DeprecationWarning,
+                        message=r"Dataset\.(default_context|identifier|contexts) is deprecated")
 
 
 @functools.lru_cache(maxsize=256)
