@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kg.errors import KGError
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "wb", encoding: str | None = None
@@ -54,3 +56,40 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
 def atomic_write_text(path: str | Path, text: str) -> None:
     with atomic_writer(path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+class OutputError(KGError):
+    """An output path that cannot take the output: a folder where a file goes, a missing or
+    unwritable parent folder."""
+
+
+def check_output(path: str | Path, *, folder: bool = False, option: str = "--output") -> Path:
+    """Refuse, before any work, an output path that cannot be written: one line naming it.
+
+    ``folder``: the path is a folder of outputs, created when missing (its parent must
+    exist). Otherwise it is a file, whose folder must exist: a typo in a parent does not
+    silently grow a tree of folders. Whether the folder takes a file is tried for real (a
+    temporary file, removed at once), since permission bits do not tell for root or for a
+    read-only mount."""
+    target = Path(path)
+    where = f"{option} {target}"
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError("is a file; give a folder for the outputs", where=where)
+        home = target if target.exists() else target.parent
+    else:
+        if target.is_dir():
+            raise OutputError("is a folder; give a file name", where=where)
+        home = target.parent
+    if not home.exists():
+        raise OutputError(f"the folder {home} does not exist", where=where)
+    if not home.is_dir():
+        raise OutputError(f"{home} is not a folder", where=where)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".trialkg-probe.", dir=home)
+    except OSError as exc:
+        raise OutputError(f"cannot write into {home}: {exc.strerror or exc}",
+                          where=where) from None
+    os.close(fd)
+    os.unlink(probe)
+    return target

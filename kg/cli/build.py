@@ -10,6 +10,7 @@ import click
 from kg import resources
 from kg.cli.options import network_mode, network_options, store_option, trial_option
 from kg.errors import ValidationError
+from kg.io import check_output
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -49,6 +50,7 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
         return
     if workers is not None:
         raise click.UsageError("--workers applies only with --bulk")
+    check_output(output_dir, folder=True)
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_build
 
@@ -132,6 +134,7 @@ def validate(path: Path | None) -> None:
 @store_option
 def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
     """The whole main job: build, validate, and write every artifact to output/."""
+    check_output(output_dir, folder=True)
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_all
 

@@ -128,6 +128,10 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
     options = DiscoverOptions(criteria, network=_network_mode(online, offline, False),
                               limit=limit, settings=settings, with_literature=with_literature)
     progress = _Progress(not quiet and _on_terminal())
+    if store_spec == "memory":
+        from kg.io import check_output
+
+        check_output(output_dir, folder=True)
     store = open_target(store_spec)
     try:
         result = run(options, store, progress=progress)

@@ -24,9 +24,10 @@ EXPORT_FORMATS = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nquads":
 def export(fmt, output_path, trials, store_spec) -> None:
     """Export the graph in a standard format (deterministic: the same graph, the same bytes).
     A field store (over 300,000 triples) exports as N-Quads only, streamed."""
+    from kg.io import check_output
     from kg.views.export import export_store
 
-    path = output_path or resources.DEFAULT_OUTPUT / f"graph{EXPORT_FORMATS[fmt]}"
+    path = check_output(output_path or resources.DEFAULT_OUTPUT / f"graph{EXPORT_FORMATS[fmt]}")
     with built_store(store_spec, trials) as store:
         export_store(store, fmt, path)
     click.echo(f"wrote {path}")

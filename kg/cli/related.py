@@ -27,13 +27,14 @@ from kg.cli.options import FORMAT, built_store, store_option
               help="Also write the ranking as CSV here (default output/related.csv).")
 def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, output_csv) -> None:
     """Rank trials and articles related to a trial, with a score and the reasons for each."""
-    from kg.io import atomic_write_text
+    from kg.io import atomic_write_text, check_output
     from kg.views.formats import render, to_csv
     from kg.views.related import find_related, to_query_result
 
+    csv_path = check_output(output_csv or resources.DEFAULT_OUTPUT / "related.csv")
     with built_store(store_spec) as store:
         results = find_related(store, seed, drug=drug, drug_class=drug_class,
                                condition=condition, kind=kind, limit=limit or None)
     table = to_query_result(results)
-    atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
+    atomic_write_text(csv_path, to_csv(table))
     click.echo(render(table, fmt).rstrip("\n"))

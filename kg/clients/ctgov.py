@@ -240,7 +240,7 @@ class CTGovClient:
             return None
         try:
             data = json.loads(entry.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None  # an unreadable entry is a miss: online mode fetches it again
         return _Fetched(data, "cache", entry.meta.get("url", url), entry.meta.get("retrieved"))
 
@@ -264,6 +264,8 @@ class CTGovClient:
                     return json.loads(body), body
                 except ValueError as exc:
                     last = f"HTTP 200 with a body that is not valid JSON ({exc})"
+                except RecursionError:
+                    last = "HTTP 200 with JSON nested too deeply to be an API answer"
             if attempt < self.retries:
                 time.sleep(self._delay(attempt, retry_after))
         raise CTGovError(f"no usable answer after {self.retries} attempts; last: {last}",

@@ -296,6 +296,9 @@ def parse_answer(content_type: str, body: bytes, where: str) -> QueryResult:
             bind_prefixes(g)
             g.parse(data=body.decode("utf-8"), format=fmt[content_type])
             return QueryResult("graph", graph=g)
+    except RecursionError:
+        raise NetworkError("unreadable answer from the SPARQL server: nested too deeply",
+                           where=where) from None
     except (ValueError, KeyError, TypeError, SyntaxError) as exc:
         raise NetworkError(f"unreadable answer from the SPARQL server: {exc}",
                            where=where) from None
