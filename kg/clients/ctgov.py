@@ -30,7 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,16 +125,14 @@ class CTGovClient:
         endpoint = f"studies/{nct}"
         url = self.url(endpoint, {})
         try:
-            got = self._get(endpoint, {}, url, what=nct)
+            got = self._get(endpoint, {}, url, what=nct,
+                            check=lambda data: _not_the_study(data, nct, url))
         except _HTTPAnswer as answer:
             if answer.status in (400, 404):  # 400: an id the API calls malformed
                 raise NotFoundError(f"{nct} is not on ClinicalTrials.gov "
                                     f"(HTTP {answer.status}: {answer.message})",
                                     where=url) from None
             raise CTGovError(f"HTTP {answer.status}: {answer.message}", where=url) from None
-        if not isinstance(got.data, dict):
-            raise CTGovError(f"expected a study object, got JSON {type(got.data).__name__}",
-                             where=url)
         return got.data, SourceInfo(kind="ctgov-api", location=got.url,
                                     retrieved=got.retrieved, record_id=nct)
 
@@ -217,17 +215,23 @@ class CTGovClient:
     # ----------------------------------------------------------------- cache + network
 
     def _get(self, endpoint: str, params: dict[str, str], url: str, *, what: str,
-             bypass_cache: bool = False) -> _Fetched:
+             bypass_cache: bool = False,
+             check: Callable[[Any], KGError | None] | None = None) -> _Fetched:
+        """``check`` vets an answer before it is cached or used: a cached entry it refuses
+        is a miss; a network answer it refuses is raised and never cached."""
         key = request_key(SERVICE, endpoint, params)
         if self.mode != "refresh" and not bypass_cache:
             cached = self._from_cache(key, url)
-            if cached is not None:
+            if cached is not None and (check is None or check(cached.data) is None):
                 return cached
         if self.mode == "offline":
             where = self.cache.directory if self.cache else "no cache configured"
             raise OfflineMiss(f"{what} is not in the ClinicalTrials.gov cache ({where}); "
                               "run online once to fetch it", missing=[what], where=url)
         data, body = self._request_json(url)
+        problem = check(data) if check is not None else None
+        if problem is not None:
+            raise problem
         retrieved = _now()
         if self.cache is not None:
             self.cache.put(key, body, {"service": SERVICE, "endpoint": endpoint,
@@ -331,6 +335,34 @@ def search_params(*, condition: str | None, intervention: str | None, term: str 
         params["filter.overallStatus"] = ",".join(s.strip().upper() for s in statuses)
     params["pageSize"] = str(page_size)
     return params
+
+
+def _not_the_study(data: Any, nct: str, url: str) -> KGError | None:
+    """Why ``data`` is not the study ``nct`` (None when it is). An answer about another
+    study, e.g. the record an alias id now redirects to, is never kept under ``nct``."""
+    if not isinstance(data, dict):
+        return CTGovError(f"expected a study object, got JSON {type(data).__name__}", where=url)
+    answered = _study_id(data) if _has_id(data) else None
+    if answered == nct:
+        return None
+    if answered is None:
+        return CTGovError(f"the answer for {nct} names no NCT id", where=url)
+    try:
+        aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases") or []
+    except (KeyError, TypeError, AttributeError):
+        aliases = []
+    if nct in aliases:
+        return NotFoundError(f"{nct} is now {answered} on ClinicalTrials.gov (an alias); ask "
+                             f"for {answered}", where=url)
+    return NotFoundError(f"asked for {nct} but ClinicalTrials.gov answered {answered}",
+                         where=url)
+
+
+def _has_id(study: Any) -> bool:
+    try:
+        return isinstance(study["protocolSection"]["identificationModule"]["nctId"], str)
+    except (KeyError, TypeError):
+        return False
 
 
 def _page_label(params: dict[str, str], number: int) -> str:
