@@ -9,6 +9,7 @@ import click
 
 from kg import resources
 from kg.cli.options import network_mode, network_options, store_option, trial_option
+from kg.clients.budget import request_budget
 from kg.errors import ValidationError
 from kg.io import check_output
 
@@ -56,7 +57,10 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
                         pubmed_files=list(pubmed_files), store=store_spec)
-    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+    with request_budget() as budget:  # every HTTP request of the command counts
+        run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+    if verbose and not quiet:
+        click.echo(f"  {budget.line()}")
 
 
 def _quiet(_line: str) -> None:
@@ -140,4 +144,7 @@ def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> No
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
                         store=store_spec)
-    run_all(opts, output_dir, verbose=verbose, echo=click.echo)
+    with request_budget() as budget:
+        run_all(opts, output_dir, verbose=verbose, echo=click.echo)
+    if verbose:
+        click.echo(f"  {budget.line()}")

@@ -16,6 +16,7 @@ from rdflib import Literal
 from kg import resources
 from kg.cli.options import FORMAT as _FORMAT
 from kg.cli.options import network_mode as _network_mode
+from kg.clients.budget import DEFAULT_MAX_REQUESTS, request_budget
 from kg.pipeline.discover import ClientSettings, Criteria, DiscoverOptions, DiscoverResult
 from kg.store import QueryResult
 
@@ -110,10 +111,15 @@ def _write_graph_files(store, output_dir: Path) -> list[Path]:
 @click.option("--retries", type=click.IntRange(min=1), default=4, show_default=True,
               help="Attempts per request, the first included.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, hidden=True)
+@click.option("--max-requests", type=click.IntRange(min=1), default=DEFAULT_MAX_REQUESTS,
+              show_default=True, help="HTTP requests this command may send in all "
+              "(ClinicalTrials.gov and NCBI, retries included); past it, it stops.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say how many HTTP requests were "
+              "sent, to whom, and the cap.")
 def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
              with_literature, fmt, store_spec, output_dir, page_size, interval, retries,
-             backoff, quiet) -> None:
+             backoff, max_requests, quiet, verbose) -> None:
     """Find trials by condition and drug or drug class, say why each matched and whether it
     is new, updated or unchanged, and add them (and with --with-literature, their articles)
     to the graph."""
@@ -134,16 +140,22 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
         check_output(output_dir, folder=True)
     store = open_target(store_spec)
     try:
-        result = run(options, store, progress=progress)
+        with request_budget(max_requests) as budget:
+            result = run(options, store, progress=progress)
         written = []
         if store_spec == "memory":
             progress(f"writing {output_dir}/graph.ttl and graph.jsonld")
             written = _write_graph_files(store, output_dir)
     finally:
         store.close()
+    requests = f"discover: {budget.line()}"
     if quiet:
+        if verbose:
+            click.echo(requests, err=True)
         return
     click.echo(render(to_table(result), fmt).rstrip("\n"))
     for note in result.search.notes:
         click.echo(f"discover: {note}", err=True)
     click.echo(summary(result, store_spec, written), err=True)
+    if verbose:
+        click.echo(requests, err=True)

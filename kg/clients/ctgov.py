@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg import __version__
+from kg.clients import budget
 from kg.clients.cache import RequestCache, request_key
 from kg.errors import CTGovError, KGError, NotFoundError, OfflineMiss
 from kg.model import SourceInfo
@@ -69,6 +70,7 @@ class SearchPage:
     next_page_token: str | None = None
     total_count: int | None = None  # only on the first page
     restarted: bool = False  # True for pages read after an expired token forced a restart
+    note: str | None = None  # why the walk stopped at this page, when the API did not say
 
 
 @dataclass
@@ -81,7 +83,7 @@ class _Fetched:
 
 @dataclass
 class _Walk:
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # studies yielded, across a restart
     yielded: int = 0
 
 
@@ -139,7 +141,10 @@ class CTGovClient:
     def search(self, *, condition: str | None = None, intervention: str | None = None,
                term: str | None = None, statuses: tuple[str, ...] | list[str] = (),
                page_size: int = 100, limit: int | None = None) -> Iterator[SearchPage]:
-        """Walk the result pages of a search to the end, or until ``limit`` studies.
+        """Walk the result pages of a search to the end, or until ``limit`` studies, or to
+        a page that brings no study this walk has not read yet (empty, or all repeats)
+        whatever next-page token it carries: a server handing out new tokens for old or
+        no studies would otherwise keep the loop going for ever.
 
         A page token that expires mid-walk restarts the search from page 1 once, skipping
         studies already yielded; a second expiry is an error (the result set is changing
@@ -171,21 +176,28 @@ class CTGovClient:
               restarted: bool) -> Iterator[SearchPage]:
         token: str | None = None
         number = 0
+        read: set[str] = set()  # studies of this pass (a restart re-reads yielded ones)
         while limit is None or walk.yielded < limit:
             number += 1
             # countTotal only means something on the first page; later pages carry the token.
             extra = {"pageToken": token} if token else {"countTotal": "true"}
             params = {**query, **extra}
             page = self._search_page(params, number, restarted)
-            fresh = [s for s in page.studies if _study_id(s) not in walk.seen]
+            ids = [_study_id(s) for s in page.studies]
+            stalled = bool(page.next_page_token) and not set(ids) - read
+            read.update(ids)
+            fresh = [s for s, i in zip(page.studies, ids, strict=True) if i not in walk.seen]
             if limit is not None:
                 fresh = fresh[: limit - walk.yielded]
             walk.seen.update(_study_id(s) for s in fresh)
             walk.yielded += len(fresh)
-            if fresh or not page.studies:
+            if stalled:
+                page.note = (f"page {number} brought no study not already read but offered "
+                             "a next page; stopped there")
+            if fresh or not page.studies or stalled:
                 page.studies = fresh
                 yield page
-            if not page.next_page_token:
+            if not page.next_page_token or stalled:
                 return
             if page.next_page_token == token:
                 raise CTGovError("the API returned the same page token twice", where=page.url)
@@ -280,6 +292,7 @@ class CTGovClient:
                                                        "Accept": "application/json"})
         with self._pace_lock:
             self._pace()
+            budget.current().spend(SERVICE, url)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return response.read()
