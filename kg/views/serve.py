@@ -364,7 +364,11 @@ def _make_handler(server: SparqlServer):
                 extra["X-Result-Truncated"] = f"rows capped at {server.config.max_rows}"
             if result.kind == "ask" and fmt in ("csv", "tsv"):
                 fmt, media = "json", "application/sparql-results+json"
-            text = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[fmt](result)
+            # The endpoint's CSV is the standard format for programs: values exact (the
+            # command line's --format csv is the spreadsheet-safe one).
+            writers = {"json": to_json, "xml": to_xml, "tsv": to_tsv,
+                       "csv": lambda r: to_csv(r, safe=False)}
+            text = writers[fmt](result)
             self._send(200, text.encode("utf-8"), f"{media}; charset=utf-8", extra)
 
     return Handler

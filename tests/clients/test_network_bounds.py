@@ -26,6 +26,7 @@ from kg.clients.budget import Budget, RequestCapReached, current, request_budget
 from kg.clients.ctgov import CTGovClient
 from kg.clients.entrez.client import EntrezClient
 from kg.clients.entrez.config import EntrezConfig
+from kg.errors import CTGovError
 from tests.support.standin import Reply, Request, StandIn, stand_in
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -117,7 +118,7 @@ def test_one_budget_counts_every_client_of_a_command():
         with request_budget(3) as budget:
             entrez.esearch("a")
             entrez.esearch("b")
-            with pytest.raises(Exception):  # the stand-in's XML is no study: any error
+            with pytest.raises(CTGovError, match="not valid JSON"):  # XML is no study
                 ctgov.fetch_study("NCT05807880")
             with pytest.raises(RequestCapReached, match="stopped at 3 HTTP requests"):
                 entrez.esearch("c")
@@ -133,6 +134,7 @@ CHILD = textwrap.dedent("""
     import sys, time
     from kg.clients.entrez.client import EntrezClient
     from kg.clients.entrez.config import EntrezConfig
+from kg.errors import CTGovError
     url, start, count, key = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     config = EntrezConfig(email="test@example.org", base_url=url, api_key=key or None,
                           max_tries=1)
