@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -89,6 +90,38 @@ def to_tsv(result: QueryResult) -> str:
     for row in result.rows:
         lines.append("\t".join(row[v].n3() if v in row else "" for v in result.variables))
     return "\n".join(lines) + "\n"
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results XML."""
+    out = ['<?xml version="1.0"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    if result.kind == "ask":
+        out += ["</head>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
+                "</sparql>"]
+        return "\n".join(out) + "\n"
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["</head>", "<results>"]
+    for row in result.rows:
+        out.append("<result>")
+        for name, term in row.items():
+            out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+    if term.datatype is not None:
+        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
 
 
 def _cells(result: QueryResult, limit: int | None) -> list[list[str]]:

@@ -30,14 +30,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from importlib import resources as importlib_resources
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import BNode, Literal, URIRef
 
 from kg.errors import KGError, QueryError
 from kg.store import QueryResult, Store
 from kg.views import http_guard
-from kg.views.formats import to_csv, to_json, to_tsv
+from kg.views.formats import to_csv, to_json, to_tsv, to_xml
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -71,38 +68,6 @@ def check_port(port: int) -> int:
         raise ServeError(f"not a port number: {port} (0 to 65535; 0 picks a free one)",
                          where="--port")
     return port
-
-
-def to_xml(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results XML."""
-    out = ['<?xml version="1.0"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    if result.kind == "ask":
-        out += ["</head>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
-                "</sparql>"]
-        return "\n".join(out) + "\n"
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["</head>", "<results>"]
-    for row in result.rows:
-        out.append("<result>")
-        for name, term in row.items():
-            out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
-        out.append("</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out) + "\n"
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
-    if term.datatype is not None:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
 
 
 def negotiate(accept: str | None, table: dict[str, str], default: str) -> tuple[str, str] | None:
