@@ -134,7 +134,6 @@ CHILD = textwrap.dedent("""
     import sys, time
     from kg.clients.entrez.client import EntrezClient
     from kg.clients.entrez.config import EntrezConfig
-from kg.errors import CTGovError
     url, start, count, key = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     config = EntrezConfig(email="test@example.org", base_url=url, api_key=key or None,
                           max_tries=1)
