@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kg.errors import KGError
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "wb", encoding: str | None = None
@@ -56,34 +58,38 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         handle.write(text)
 
 
-def check_output_file(path: str | Path) -> Path:
-    """Refuse, before any work, an output file that could not be written: a folder, a
-    missing folder, or one this user cannot write to."""
-    from kg.errors import SourceError
+class OutputError(KGError):
+    """An output path that cannot take the output: a folder where a file goes, a missing or
+    unwritable parent folder."""
 
+
+def check_output(path: str | Path, *, folder: bool = False, option: str = "--output") -> Path:
+    """Refuse, before any work, an output path that cannot be written: one line naming it.
+
+    ``folder``: the path is a folder of outputs, created when missing (its parent must
+    exist). Otherwise it is a file, whose folder must exist: a typo in a parent does not
+    silently grow a tree of folders. Whether the folder takes a file is tried for real (a
+    temporary file, removed at once), since permission bits do not tell for root or for a
+    read-only mount."""
     target = Path(path)
-    if target.is_dir():
-        raise SourceError("is a folder; give a file name for --output", where=str(target))
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise SourceError("its folder does not exist", where=str(target))
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise SourceError("its folder is not writable", where=str(target))
-    return target
-
-
-def check_output_dir(path: str | Path) -> Path:
-    """Refuse, before any work, an output folder that is a file or cannot be written (a
-    missing one is created when written to)."""
-    from kg.errors import SourceError
-
-    target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise SourceError("is a file, not a folder; give a folder for --output",
-                          where=str(target))
-    existing = target
-    while not existing.exists():
-        existing = existing.parent
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise SourceError("is not writable", where=str(existing))
+    where = f"{option} {target}"
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError("is a file; give a folder for the outputs", where=where)
+        home = target if target.exists() else target.parent
+    else:
+        if target.is_dir():
+            raise OutputError("is a folder; give a file name", where=where)
+        home = target.parent
+    if not home.exists():
+        raise OutputError(f"the folder {home} does not exist", where=where)
+    if not home.is_dir():
+        raise OutputError(f"{home} is not a folder", where=where)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".trialkg-probe.", dir=home)
+    except OSError as exc:
+        raise OutputError(f"cannot write into {home}: {exc.strerror or exc}",
+                          where=where) from None
+    os.close(fd)
+    os.unlink(probe)
     return target

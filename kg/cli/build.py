@@ -9,7 +9,9 @@ import click
 
 from kg import resources
 from kg.cli.options import network_mode, network_options, store_option, trial_option
+from kg.clients.budget import request_budget
 from kg.errors import ValidationError
+from kg.io import check_output
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -24,7 +26,7 @@ def _setup_logging(verbose: bool) -> None:
               help="A PubMed XML file whose articles to load. Repeatable.")
 @click.option("--fresh", is_flag=True, help="Start from an empty store: drop everything else "
               "(in the same transaction, on an on-disk store).")
-@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=None, help="Also write the whole graph as graph.ttl and graph.jsonld "
               "into this folder.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
@@ -53,16 +55,18 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir
         return
     if workers is not None:
         raise click.UsageError("--workers applies only with --bulk")
+    if output_dir is not None:
+        check_output(output_dir, folder=True)
     _setup_logging(verbose)
-    from kg.io import check_output_dir
     from kg.pipeline.run import BuildOptions, run_build
 
-    if output_dir is not None:
-        check_output_dir(output_dir)
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
                         pubmed_files=list(pubmed_files))
-    run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
-              echo=_quiet if quiet else click.echo)
+    with request_budget() as budget:  # every HTTP request of the command counts
+        run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
+                  echo=_quiet if quiet else click.echo)
+    if verbose and not quiet:
+        click.echo(f"  {budget.line()}")
 
 
 def _quiet(_line: str) -> None:
@@ -143,17 +147,19 @@ def validate(path: Path | None, store_spec: str | None) -> None:
 @click.command()
 @trial_option
 @network_options
-@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
 @store_option
 def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
     """The main job: build the bundled trial (or the --trial given) into the store, validate
     the store's graph, and write every artifact to output/ (all or nothing)."""
+    check_output(output_dir, folder=True)
     _setup_logging(verbose)
-    from kg.io import check_output_dir
     from kg.pipeline.run import BuildOptions, run_all
 
-    check_output_dir(output_dir)
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh))
-    run_all(opts, store_spec, output_dir, verbose=verbose, echo=click.echo)
+    with request_budget() as budget:
+        run_all(opts, store_spec, output_dir, verbose=verbose, echo=click.echo)
+    if verbose:
+        click.echo(f"  {budget.line()}")

@@ -16,6 +16,7 @@ from rdflib import Literal
 from kg.cli.options import FORMAT as _FORMAT
 from kg.cli.options import network_mode as _network_mode
 from kg.cli.options import store_option
+from kg.clients.budget import DEFAULT_MAX_REQUESTS, request_budget
 from kg.pipeline.discover import ClientSettings, Criteria, DiscoverOptions, DiscoverResult
 from kg.store import QueryResult
 from kg.store.workspace import choose
@@ -99,7 +100,7 @@ def _write_graph_files(store, output_dir: Path) -> list[Path]:
               "and the PubMed articles that name them (NCT…[si]).")
 @_FORMAT
 @store_option
-@click.option("--output", "output_dir", type=click.Path(path_type=Path, file_okay=False),
+@click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=None, help="Also write the store's whole graph as graph.ttl and "
               "graph.jsonld into this folder.")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=100, show_default=True)
@@ -108,11 +109,16 @@ def _write_graph_files(store, output_dir: Path) -> list[Path]:
 @click.option("--retries", type=click.IntRange(min=1), default=4, show_default=True,
               help="Attempts per request, the first included.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=1.0, hidden=True)
+@click.option("--max-requests", type=click.IntRange(min=1), default=DEFAULT_MAX_REQUESTS,
+              show_default=True, help="HTTP requests this command may send in all "
+              "(ClinicalTrials.gov and NCBI, retries included); past it, it stops.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary lines (the "
               "results are still printed).")
+@click.option("-v", "--verbose", is_flag=True, help="Also say how many HTTP requests were "
+              "sent, to whom, and the cap.")
 def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
              with_literature, fmt, store_spec, output_dir, page_size, interval, retries,
-             backoff, quiet) -> None:
+             backoff, max_requests, quiet, verbose) -> None:
     """Find trials by condition and drug or drug class, say why each matched and whether it
     is new, updated or unchanged, and add them (and with --with-literature, their articles)
     to the graph."""
@@ -128,13 +134,14 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
                               limit=limit, settings=settings, with_literature=with_literature)
     progress = _Progress(not quiet and _on_terminal())
     if output_dir is not None:
-        from kg.io import check_output_dir
+        from kg.io import check_output
 
-        check_output_dir(output_dir)
+        check_output(output_dir, folder=True)
     choice = choose(store_spec)
     store = open_target(choice)
     try:
-        result = run(options, store, progress=progress)
+        with request_budget(max_requests) as budget:
+            result = run(options, store, progress=progress)
         written = []
         if output_dir is not None:
             progress(f"writing {output_dir}/graph.ttl and graph.jsonld")
@@ -142,8 +149,13 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
     finally:
         store.close()
     click.echo(render(to_table(result), fmt).rstrip("\n"))
+    requests = f"discover: {budget.line()}"
     if quiet:
+        if verbose:
+            click.echo(requests, err=True)
         return
     for note in result.search.notes:
         click.echo(f"discover: {note}", err=True)
     click.echo(summary(result, choice.describe(), written), err=True)
+    if verbose:
+        click.echo(requests, err=True)

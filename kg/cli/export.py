@@ -16,7 +16,7 @@ EXPORT_FORMATS = {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "nquads":
 @click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="turtle",
               show_default=True, help="nquads keeps each record's named graph; graphml and "
               "gexf are for Gephi and Cytoscape.")
-@click.option("--output", "output_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "output_path", type=click.Path(path_type=Path),
               default=None, help="The file to write (default: standard output).")
 @click.option("--focus", metavar="ID", help="Export only the neighbourhood of an NCT id, "
               "PMID, drug key, MeSH id or IRI (as kg viz draws it).")
@@ -29,11 +29,11 @@ def export(fmt, output_path, focus, depth, trials, pubmed_files, store_spec) -> 
     a standard format. Deterministic: the same graph gives the same bytes. The workspace's
     own bookkeeping (loading times) is left out. A field store (over 300,000 triples)
     exports as N-Quads only, streamed to a file."""
-    from kg.io import check_output_file
+    from kg.io import check_output
     from kg.views.export import export_store
 
     if output_path is not None:
-        check_output_file(output_path)
+        check_output(output_path)
     with built_store(store_spec, trials, pubmed_files) as store:
         data = export_store(store, fmt, output_path, focus=focus, depth=depth)
     if data is not None:

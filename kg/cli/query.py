@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -30,14 +31,19 @@ def list_queries() -> None:
 @click.option("-e", "--expression", help="Run this SPARQL query text.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of a library query. Repeatable.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE call other SPARQL endpoints (refused by default: a query "
+                   "reads only the store). FROM never loads files or URLs.")
 @FORMAT
 @records_options
 @store_option
-def query(name, query_file, expression, params, fmt, trials, pubmed_files, store_spec) -> None:
+def query(name, query_file, expression, params, allow_service, fmt, trials, pubmed_files,
+          store_spec) -> None:
     """Run a library query by NAME, a query --file, or an -e expression over the graph.
 
     Parameters are bound as typed values, never pasted into the query text.
     """
+    from kg.store.guard import service_allowed
     from kg.views import query as q
     from kg.views.formats import render
 
@@ -50,6 +56,7 @@ def query(name, query_file, expression, params, fmt, trials, pubmed_files, store
         lib = q.parse_query_file(query_file)
     else:
         lib = q.parse_query_text(expression, name="-e")
-    with built_store(store_spec, trials, pubmed_files) as store:
+    federation = service_allowed() if allow_service else contextlib.nullcontext()
+    with built_store(store_spec, trials, pubmed_files) as store, federation:
         result = q.run(store, lib, q.parse_param_args(list(params)))
     click.echo(render(result, fmt).rstrip("\n"))

@@ -26,13 +26,13 @@ from kg.cli.options import FORMAT, built_store, records_options, store_option, t
 @FORMAT
 @records_options
 @store_option
-@click.option("--output", "output_csv", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--output", "output_csv", type=click.Path(path_type=Path),
               default=None, help="Also write the ranking as CSV to this file.")
 def related(seed_arg, seed, drug, drug_class, condition, kind, limit, fmt, trials,
             pubmed_files, store_spec, output_csv) -> None:
     """Rank trials and articles related to a trial (the SEED), with a score and the reasons
     for each."""
-    from kg.io import atomic_write_text, check_output_file
+    from kg.io import atomic_write_text, check_output
     from kg.views.formats import render, to_csv
     from kg.views.related import find_related, to_query_result
 
@@ -40,7 +40,7 @@ def related(seed_arg, seed, drug, drug_class, condition, kind, limit, fmt, trial
         raise click.UsageError("give the seed once: as the argument or as --seed")
     nct, load = trial_reference(seed_arg or seed)
     if output_csv is not None:
-        check_output_file(output_csv)
+        check_output(output_csv)
     with built_store(store_spec, (*trials, *load), pubmed_files) as store:
         results = find_related(store, nct, drug=drug, drug_class=drug_class,
                                condition=condition, kind=kind, limit=limit or None)

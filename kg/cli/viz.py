@@ -111,8 +111,13 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
         related: bool, max_nodes: int, graphml_path: Path, gexf_path: Path, no_exports: bool,
         title: str | None, store_spec: str) -> None:
     """Draw the graph as one self-contained HTML page, and export GraphML and GEXF."""
+    from kg.io import check_output
     from kg.views.viz import DEFAULT_TITLE, write_exports, write_viz
 
+    check_output(html_path)
+    if not no_exports:
+        check_output(graphml_path, option="--graphml")
+        check_output(gexf_path, option="--gexf")
     store, notes = None, []
     if graph_path is not None:
         graph = load_graph(graph_path)

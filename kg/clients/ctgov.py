@@ -30,11 +30,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from kg import __version__
+from kg.clients import budget
 from kg.clients.cache import RequestCache, request_key
 from kg.errors import CTGovError, KGError, NotFoundError, OfflineMiss
 from kg.model import SourceInfo
@@ -69,6 +70,7 @@ class SearchPage:
     next_page_token: str | None = None
     total_count: int | None = None  # only on the first page
     restarted: bool = False  # True for pages read after an expired token forced a restart
+    note: str | None = None  # why the walk stopped at this page, when the API did not say
 
 
 @dataclass
@@ -81,7 +83,7 @@ class _Fetched:
 
 @dataclass
 class _Walk:
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # studies yielded, across a restart
     yielded: int = 0
 
 
@@ -125,23 +127,24 @@ class CTGovClient:
         endpoint = f"studies/{nct}"
         url = self.url(endpoint, {})
         try:
-            got = self._get(endpoint, {}, url, what=nct)
+            got = self._get(endpoint, {}, url, what=nct,
+                            check=lambda data: _not_the_study(data, nct, url))
         except _HTTPAnswer as answer:
             if answer.status in (400, 404):  # 400: an id the API calls malformed
                 raise NotFoundError(f"{nct} is not on ClinicalTrials.gov "
                                     f"(HTTP {answer.status}: {answer.message})",
                                     where=url) from None
             raise CTGovError(f"HTTP {answer.status}: {answer.message}", where=url) from None
-        if not isinstance(got.data, dict):
-            raise CTGovError(f"expected a study object, got JSON {type(got.data).__name__}",
-                             where=url)
         return got.data, SourceInfo(kind="ctgov-api", location=got.url,
                                     retrieved=got.retrieved, record_id=nct)
 
     def search(self, *, condition: str | None = None, intervention: str | None = None,
                term: str | None = None, statuses: tuple[str, ...] | list[str] = (),
                page_size: int = 100, limit: int | None = None) -> Iterator[SearchPage]:
-        """Walk the result pages of a search to the end, or until ``limit`` studies.
+        """Walk the result pages of a search to the end, or until ``limit`` studies, or to
+        a page that brings no study this walk has not read yet (empty, or all repeats)
+        whatever next-page token it carries: a server handing out new tokens for old or
+        no studies would otherwise keep the loop going for ever.
 
         A page token that expires mid-walk restarts the search from page 1 once, skipping
         studies already yielded; a second expiry is an error (the result set is changing
@@ -173,21 +176,28 @@ class CTGovClient:
               restarted: bool) -> Iterator[SearchPage]:
         token: str | None = None
         number = 0
+        read: set[str] = set()  # studies of this pass (a restart re-reads yielded ones)
         while limit is None or walk.yielded < limit:
             number += 1
             # countTotal only means something on the first page; later pages carry the token.
             extra = {"pageToken": token} if token else {"countTotal": "true"}
             params = {**query, **extra}
             page = self._search_page(params, number, restarted)
-            fresh = [s for s in page.studies if _study_id(s) not in walk.seen]
+            ids = [_study_id(s) for s in page.studies]
+            stalled = bool(page.next_page_token) and not set(ids) - read
+            read.update(ids)
+            fresh = [s for s, i in zip(page.studies, ids, strict=True) if i not in walk.seen]
             if limit is not None:
                 fresh = fresh[: limit - walk.yielded]
             walk.seen.update(_study_id(s) for s in fresh)
             walk.yielded += len(fresh)
-            if fresh or not page.studies:
+            if stalled:
+                page.note = (f"page {number} brought no study not already read but offered "
+                             "a next page; stopped there")
+            if fresh or not page.studies or stalled:
                 page.studies = fresh
                 yield page
-            if not page.next_page_token:
+            if not page.next_page_token or stalled:
                 return
             if page.next_page_token == token:
                 raise CTGovError("the API returned the same page token twice", where=page.url)
@@ -217,17 +227,23 @@ class CTGovClient:
     # ----------------------------------------------------------------- cache + network
 
     def _get(self, endpoint: str, params: dict[str, str], url: str, *, what: str,
-             bypass_cache: bool = False) -> _Fetched:
+             bypass_cache: bool = False,
+             check: Callable[[Any], KGError | None] | None = None) -> _Fetched:
+        """``check`` vets an answer before it is cached or used: a cached entry it refuses
+        is a miss; a network answer it refuses is raised and never cached."""
         key = request_key(SERVICE, endpoint, params)
         if self.mode != "refresh" and not bypass_cache:
             cached = self._from_cache(key, url)
-            if cached is not None:
+            if cached is not None and (check is None or check(cached.data) is None):
                 return cached
         if self.mode == "offline":
             where = self.cache.directory if self.cache else "no cache configured"
             raise OfflineMiss(f"{what} is not in the ClinicalTrials.gov cache ({where}); "
                               "run online once to fetch it", missing=[what], where=url)
         data, body = self._request_json(url)
+        problem = check(data) if check is not None else None
+        if problem is not None:
+            raise problem
         retrieved = _now()
         if self.cache is not None:
             self.cache.put(key, body, {"service": SERVICE, "endpoint": endpoint,
@@ -240,7 +256,7 @@ class CTGovClient:
             return None
         try:
             data = json.loads(entry.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None  # an unreadable entry is a miss: online mode fetches it again
         return _Fetched(data, "cache", entry.meta.get("url", url), entry.meta.get("retrieved"))
 
@@ -264,6 +280,8 @@ class CTGovClient:
                     return json.loads(body), body
                 except ValueError as exc:
                     last = f"HTTP 200 with a body that is not valid JSON ({exc})"
+                except RecursionError:
+                    last = "HTTP 200 with JSON nested too deeply to be an API answer"
             if attempt < self.retries:
                 time.sleep(self._delay(attempt, retry_after))
         raise CTGovError(f"no usable answer after {self.retries} attempts; last: {last}",
@@ -274,6 +292,7 @@ class CTGovClient:
                                                        "Accept": "application/json"})
         with self._pace_lock:
             self._pace()
+            budget.current().spend(SERVICE, url)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return response.read()
@@ -329,6 +348,34 @@ def search_params(*, condition: str | None, intervention: str | None, term: str 
         params["filter.overallStatus"] = ",".join(s.strip().upper() for s in statuses)
     params["pageSize"] = str(page_size)
     return params
+
+
+def _not_the_study(data: Any, nct: str, url: str) -> KGError | None:
+    """Why ``data`` is not the study ``nct`` (None when it is). An answer about another
+    study, e.g. the record an alias id now redirects to, is never kept under ``nct``."""
+    if not isinstance(data, dict):
+        return CTGovError(f"expected a study object, got JSON {type(data).__name__}", where=url)
+    answered = _study_id(data) if _has_id(data) else None
+    if answered == nct:
+        return None
+    if answered is None:
+        return CTGovError(f"the answer for {nct} names no NCT id", where=url)
+    try:
+        aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases") or []
+    except (KeyError, TypeError, AttributeError):
+        aliases = []
+    if nct in aliases:
+        return NotFoundError(f"{nct} is now {answered} on ClinicalTrials.gov (an alias); ask "
+                             f"for {answered}", where=url)
+    return NotFoundError(f"asked for {nct} but ClinicalTrials.gov answered {answered}",
+                         where=url)
+
+
+def _has_id(study: Any) -> bool:
+    try:
+        return isinstance(study["protocolSection"]["identificationModule"]["nctId"], str)
+    except (KeyError, TypeError):
+        return False
 
 
 def _page_label(params: dict[str, str], number: int) -> str:

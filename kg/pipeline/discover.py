@@ -303,6 +303,8 @@ def _api_studies(p: Plan, network: str, settings: ClientSettings, limit: int | N
             again = ", restarted after an expired page token" if page.restarted else ""
             progress(f"page {page.number}{again}: {len(page.studies)} studies{total} "
                      f"({page.source})")
+            if page.note:
+                out.notes.append(page.note)
             for study in page.studies:
                 yield study, page.source, page.url
     except OfflineMiss as miss:

@@ -143,6 +143,9 @@ def load_json(data: bytes, location: str) -> Any:
         raise TrialParseError(f"not UTF-8 text (byte {exc.start})", where=location) from exc
     try:
         return json.loads(text)
+    except RecursionError:  # the decoder recurses per level; a study is a few levels deep
+        raise TrialParseError("JSON nested too deeply to be a ClinicalTrials.gov study",
+                              where=location) from None
     except json.JSONDecodeError as exc:
         ends_early = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         hint = " (the file looks truncated)" if ends_early else ""

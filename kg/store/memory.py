@@ -5,6 +5,7 @@ slower)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import warnings
 from collections.abc import Iterable, Mapping
 
@@ -17,9 +18,23 @@ from kg.store.manifest import MANIFEST_GRAPH
 
 # rdflib 7.6's own Dataset.triples() reads a property it deprecated, warning on every call
 # (tens of thousands per query); the warning is about rdflib's internals, not our use.
-warnings.filterwarnings("ignore", message=r"Dataset\.(default_context|identifier|contexts) is "
-                        r"deprecated",
-                        category=DeprecationWarning)
+warnings.filterwarnings("ignore", category=DeprecationWarning,
+                        message=r"Dataset\.(default_context|identifier|contexts) is deprecated")
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared(text: str, namespaces: tuple):
+    """(translated query, guard facts), once per text and prefix set (a Query object is
+    evaluated without change, so reuse is safe); ``namespaces`` are the dataset's bound
+    prefixes, which rdflib lets a query use undeclared, as ``Graph.query`` does."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    from kg.store.guard import parse
+
+    tree, facts = parse(text)
+    if tree is None:  # an update: enforce() refuses it before anything runs
+        return None, facts
+    return translateQuery(tree, None, dict(namespaces)), facts
 
 
 class MemoryStore:
@@ -52,16 +67,23 @@ class MemoryStore:
                       and g.identifier != self.dataset.default_graph.identifier)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """rdflib evaluates the very parse tree the guard checked (kg.store.guard: FROM
+        selects graphs of this dataset, SERVICE and updates are refused)."""
         from kg.errors import QueryError
+        from kg.store.guard import enforce
         from kg.store.results import from_rdflib
         from kg.store.sparql import without_empty_values
 
         try:
-            result = self.dataset.query(without_empty_values(sparql),
-                                        initBindings=dict(bindings or {}))
+            prepared, facts = _prepared(without_empty_values(sparql),
+                                        tuple(sorted(self.dataset.namespaces())))
+            enforce(facts)
+            result = self.dataset.query(prepared, initBindings=dict(bindings or {}))
             return from_rdflib(result)
         except QueryError:
             raise
+        except RecursionError:
+            raise QueryError("query failed: nested too deeply to evaluate") from None
         except Exception as exc:  # rdflib raises parser- and evaluator-specific types
             raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
 

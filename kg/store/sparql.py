@@ -297,6 +297,9 @@ def parse_answer(content_type: str, body: bytes, where: str) -> QueryResult:
             bind_prefixes(g)
             g.parse(data=body.decode("utf-8"), format=fmt[content_type])
             return QueryResult("graph", graph=g)
+    except RecursionError:
+        raise NetworkError("unreadable answer from the SPARQL server: nested too deeply",
+                           where=where) from None
     except (ValueError, KeyError, TypeError, SyntaxError) as exc:
         raise NetworkError(f"unreadable answer from the SPARQL server: {exc}",
                            where=where) from None
@@ -448,6 +451,11 @@ class SparqlStore:
         return contextlib.nullcontext()
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """FROM / FROM NAMED and SERVICE are refused before anything is sent (see
+        kg.store.guard): what a server does with them is its own setting."""
+        from kg.store.guard import DATASET_REFUSE, check
+
+        check(sparql, dataset_clause=DATASET_REFUSE)
         text = bind(sparql, bindings)
         where = self.endpoints.query_url
         url = _with_params(where, {"union-default-graph": ""}) \

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -53,12 +55,33 @@ def to_json(result: QueryResult) -> str:
     return json.dumps(doc, indent=1, ensure_ascii=False)
 
 
-def to_csv(result: QueryResult) -> str:
+# A cell a spreadsheet would run as a formula (OWASP's "CSV injection" list: = + - @ and a
+# leading tab or carriage return), unless the whole cell is a plain number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading apostrophe when a spreadsheet would read it as a formula
+    (``=HYPERLINK(...)`` in a trial title, ``@SUM`` in an author's name); numbers such as
+    ``-5`` stay as they are. Ten lines rather than the ``defusedcsv`` package: it patches
+    the csv module as a whole, and the rule is all we need of it."""
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def to_csv(result: QueryResult, *, safe: bool = True) -> str:
+    """CSV as the SPARQL 1.1 CSV results spec writes it. ``safe`` (the default: CSV from
+    the command line is for spreadsheets) neutralises formula cells with
+    :func:`spreadsheet_safe`; the endpoint's ``text/csv`` passes ``safe=False`` and keeps
+    every value exact, as do ``tsv`` and ``json``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(result.variables)
+    clean = spreadsheet_safe if safe else str
+    writer.writerow([clean(v) for v in result.variables])
     for row in result.rows:
-        writer.writerow([str(row[v]) if v in row else "" for v in result.variables])
+        writer.writerow([clean(str(row[v])) if v in row else "" for v in result.variables])
     return buf.getvalue()
 
 
@@ -67,6 +90,38 @@ def to_tsv(result: QueryResult) -> str:
     for row in result.rows:
         lines.append("\t".join(row[v].n3() if v in row else "" for v in result.variables))
     return "\n".join(lines) + "\n"
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results XML."""
+    out = ['<?xml version="1.0"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    if result.kind == "ask":
+        out += ["</head>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
+                "</sparql>"]
+        return "\n".join(out) + "\n"
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["</head>", "<results>"]
+    for row in result.rows:
+        out.append("<result>")
+        for name, term in row.items():
+            out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    assert isinstance(term, Literal)
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
+    if term.datatype is not None:
+        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
 
 
 def _cells(result: QueryResult, limit: int | None) -> list[list[str]]:

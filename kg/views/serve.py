@@ -10,6 +10,11 @@
   query, so each query runs in a forked child process (copy-on-write: no copy of the graph)
   that is killed when its time is up; at most ``max_concurrent`` run at once.
 - ``/`` is a query page that works offline: no CDN, results written with textContent.
+- A closed box: queries read only the store (``kg.store.guard``: no SERVICE, FROM never
+  loads a file or URL); requests are answered only for known Host names, bodies are capped
+  whatever their framing, and a client that goes away costs no traceback
+  (``kg.views.http_guard``). No CORS header is sent, so other sites' pages cannot read
+  answers.
 
 The standard library's HTTP server is enough for a local endpoint; a public deployment
 should put the graph in a standard SPARQL server (Oxigraph server, Fuseki) instead.
@@ -22,16 +27,14 @@ import multiprocessing
 import pickle
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib import resources as importlib_resources
 from urllib.parse import parse_qs, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Literal, URIRef
-
-from kg.errors import QueryError
+from kg.errors import KGError, QueryError
 from kg.store import QueryResult, Store
-from kg.views.formats import to_csv, to_json, to_tsv
+from kg.views import http_guard
+from kg.views.formats import to_csv, to_json, to_tsv, to_xml
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -53,38 +56,18 @@ class ServeConfig:
     timeout: float = 30.0
     max_rows: int = 10_000
     max_concurrent: int = 2
+    allowed_hosts: tuple[str, ...] = ()  # Host names answered besides this machine's own
 
 
-def to_xml(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results XML."""
-    out = ['<?xml version="1.0"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    if result.kind == "ask":
-        out += ["</head>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
-                "</sparql>"]
-        return "\n".join(out) + "\n"
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["</head>", "<results>"]
-    for row in result.rows:
-        out.append("<result>")
-        for name, term in row.items():
-            out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
-        out.append("</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out) + "\n"
+class ServeError(KGError):
+    """The endpoint cannot start: a port that is taken or not a port, an unknown address."""
 
 
-def _xml_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
-    if term.datatype is not None:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-    return f"<literal>{escape(str(term))}</literal>"
+def check_port(port: int) -> int:
+    if not 0 <= port <= 65535:
+        raise ServeError(f"not a port number: {port} (0 to 65535; 0 picks a free one)",
+                         where="--port")
+    return port
 
 
 def negotiate(accept: str | None, table: dict[str, str], default: str) -> tuple[str, str] | None:
@@ -162,14 +145,28 @@ def _query_in_child(store: Store, text: str, timeout: float) -> QueryResult:
 
 
 class SparqlServer:
-    def __init__(self, store: Store, host: str = "127.0.0.1", port: int = 0,
+    """Binds at once, so a taken port is known before any graph is built; ``store`` may be
+    given later (``server.store = ...``) for that reason."""
+
+    def __init__(self, store: Store | None, host: str = "127.0.0.1", port: int = 0,
                  config: ServeConfig | None = None):
         self.store = store
         self.config = config or ServeConfig()
+        self.allowed = http_guard.allowed_hosts(host, self.config.allowed_hosts)
         self._slots = threading.BoundedSemaphore(self.config.max_concurrent)
+        self._running = False
         handler = _make_handler(self)
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        where = f"{host}:{port}"
+        try:
+            self.httpd = http_guard.QuietHTTPServer((host, check_port(port)), handler)
+        except OverflowError:
+            raise ServeError(f"not a port number: {port}", where=where) from None
+        except OSError as exc:
+            raise ServeError(f"cannot listen here: {exc.strerror or exc}", where=where) from None
+
+    @property
+    def loopback_only(self) -> bool:
+        return http_guard.is_loopback(str(self.httpd.server_address[0]))
 
     @property
     def url(self) -> str:
@@ -177,6 +174,8 @@ class SparqlServer:
         return f"http://{host}:{port}"
 
     def run_query(self, text: str) -> QueryResult:
+        if self.store is None:
+            raise QueryError("the graph is still being built; try again in a moment")
         if not self._slots.acquire(timeout=self.config.timeout):
             raise TimeoutError("too many queries running; try again later")
         try:
@@ -185,40 +184,60 @@ class SparqlServer:
             self._slots.release()
 
     def serve_forever(self) -> None:
+        self._running = True
         self.httpd.serve_forever()
 
     def start_background(self) -> threading.Thread:
+        self._running = True
         thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         thread.start()
         return thread
 
     def shutdown(self) -> None:
-        self.httpd.shutdown()
+        if self._running:  # socketserver's shutdown() waits forever for a loop never run
+            self.httpd.shutdown()
+            self._running = False
         self.httpd.server_close()
 
 
 def _make_handler(server: SparqlServer):
     class Handler(BaseHTTPRequestHandler):
         server_version = "trialkg-sparql/0.1"
+        timeout = http_guard.READ_TIMEOUT  # a stalled client ends, it does not hold a thread
 
         def log_message(self, fmt, *args):  # quiet by default; the CLI says where it listens
             pass
 
         def _send(self, status: int, body: bytes, ctype: str, extra: dict | None = None):
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for k, v in (extra or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("X-Content-Type-Options", "nosniff")
+                for k, v in (extra or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+            except (ConnectionError, TimeoutError):
+                self.close_connection = True  # the client left before its answer: fine
 
         def _error(self, status: int, message: str):
+            self.close_connection = True
             self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
+        def _known_host(self) -> bool:
+            host = self.headers.get("Host")
+            if http_guard.host_allowed(host, server.allowed):
+                return True
+            names = ", ".join(sorted(server.allowed))
+            self._error(421, f"unknown Host {host[:100]!r}: this endpoint answers only for "
+                             f"{names} (kg serve --allowed-host NAME adds a name)")
+            return False
+
         def do_GET(self):
+            if not self._known_host():
+                return
             split = urlsplit(self.path)
             if split.path in ("/", "/index.html"):
                 self._send(200, page_html(), "text/html; charset=utf-8",
@@ -232,15 +251,24 @@ def _make_handler(server: SparqlServer):
             self._dispatch(params)
 
         def do_POST(self):
+            if not self._known_host():
+                return
             split = urlsplit(self.path)
             if split.path != "/sparql":
                 self._error(404, "not found: the SPARQL endpoint is /sparql")
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > 1_000_000:
-                self._error(413, "query too large")
+            try:
+                raw = http_guard.read_body(self.headers, self.rfile)
+            except http_guard.BodyError as exc:
+                if exc.status:
+                    self._error(exc.status, str(exc))
+                else:
+                    self.close_connection = True
                 return
-            body = self.rfile.read(length).decode("utf-8", errors="replace")
+            except (ConnectionError, TimeoutError):
+                self.close_connection = True  # stalled or gone mid-body: no one to answer
+                return
+            body = raw.decode("utf-8", errors="replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             params = parse_qs(split.query, keep_blank_values=True)
             if ctype == "application/sparql-update":
@@ -258,6 +286,10 @@ def _make_handler(server: SparqlServer):
         def _dispatch(self, params: dict[str, list[str]]):
             if "update" in params:
                 self._error(403, "this endpoint is read-only: SPARQL Update is refused")
+                return
+            if "default-graph-uri" in params or "named-graph-uri" in params:
+                self._error(400, "default-graph-uri and named-graph-uri are not supported: "
+                                 "name graphs with GRAPH <iri> { ... } in the query")
                 return
             queries = params.get("query", [])
             if len(queries) != 1 or not queries[0].strip():
@@ -297,7 +329,11 @@ def _make_handler(server: SparqlServer):
                 extra["X-Result-Truncated"] = f"rows capped at {server.config.max_rows}"
             if result.kind == "ask" and fmt in ("csv", "tsv"):
                 fmt, media = "json", "application/sparql-results+json"
-            text = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[fmt](result)
+            # The endpoint's CSV is the standard format for programs: values exact (the
+            # command line's --format csv is the spreadsheet-safe one).
+            writers = {"json": to_json, "xml": to_xml, "tsv": to_tsv,
+                       "csv": lambda r: to_csv(r, safe=False)}
+            text = writers[fmt](result)
             self._send(200, text.encode("utf-8"), f"{media}; charset=utf-8", extra)
 
     return Handler

@@ -35,6 +35,7 @@ def graph_file(real_graph, tmp_path: Path) -> Path:
 
 def test_viz_writes_page_and_exports(cli, graph_file: Path, tmp_path: Path):
     out = tmp_path / "out"
+    out.mkdir()  # a missing folder is refused (issue 11), not created
     result = CliRunner().invoke(cli, [
         "viz", "--graph", str(graph_file), "--output", str(out / "graph.html"),
         "--graphml", str(out / "graph.graphml"), "--gexf", str(out / "graph.gexf")])

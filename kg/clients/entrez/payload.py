@@ -68,7 +68,7 @@ def body_problem(body: bytes, expect: str) -> Problem | None:
 def _json_problem(head: bytes) -> Problem:
     try:
         data = json.loads(head)
-    except ValueError:
+    except (ValueError, RecursionError):
         return Problem(f"unreadable JSON body: {_snippet(head)}", True)
     error = data.get("error") if isinstance(data, dict) else None
     if not error:

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from kg.clients import budget
 from kg.clients.entrez.config import EntrezConfig
 from kg.clients.entrez.pacing import Pacer, shared_pacer
 from kg.clients.entrez.payload import Problem, problem, retry_after_seconds
@@ -82,10 +83,12 @@ class Transport:
         for attempt in range(self.config.max_tries):
             if attempt:
                 self.stats.retries += 1
-            self.stats.waited += self.pacer.wait()
-            started = time.monotonic()
-            outcome = self._attempt(url, query, post, expect)
-            self.stats.seconds += time.monotonic() - started
+            budget.current().spend("entrez", url)
+            with self.pacer.turn() as waited:
+                started = time.monotonic()
+                outcome = self._attempt(url, query, post, expect)
+                self.stats.seconds += time.monotonic() - started
+            self.stats.waited += waited
             self.stats.requests += 1
             if isinstance(outcome, tuple):
                 status, body = outcome
