@@ -1,0 +1,155 @@
+"""Building the prebuilt vocabulary index: one file in the cache, written once by
+``kg vocab build`` and opened by every command (``kg.vocab.reader``).
+
+Parsing 350k MeSH rows takes seconds and a command may spend under 0.3 s, so the index holds
+what the matcher and the graph need in sections that open without parsing: sorted lists as
+blocks of newline-joined lines (only each block's first line is read on opening; a block is
+decoded when a search lands in it) and integer tables as raw ``array`` bytes. Measured here
+(``benchmarks/recognition.py`` prints the figures): a dict of the ~600k match keys takes
+~0.25 s to unpickle or unmarshal, a split list of them 0.07-0.2 s, the blocks ~0 s.
+
+Layout: ``MAGIC``, an 8-byte little-endian header length, a JSON header (format, release,
+counts, byte order, section offsets, total size), then the sections. A file whose size is
+not the header's, or whose magic or format differs, is refused as truncated or foreign; the
+file is replaced atomically, so a failed build keeps the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.io import atomic_writer
+from kg.vocab import names as N
+from kg.vocab.normalise import is_acronym, key
+from kg.vocab.records import MeshRecord, ReleaseInfo, VocabularyError
+
+MAGIC = b"TRIALKG-MESH-INDEX\n"
+FORMAT = 1
+BLOCK = 64  # lines per block of a sorted list
+_CLEAN = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "|": "/"})
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_index(records: Iterable[MeshRecord], release: ReleaseInfo, target: Path) -> dict:
+    """Write the index for ``records`` to ``target`` (atomically); return its counts."""
+    by_ui: dict[str, MeshRecord] = {}
+    for rec in records:
+        if rec.ui in by_ui:
+            raise VocabularyError(f"record {rec.ui} appears twice", where=release.files[0].path)
+        by_ui[rec.ui] = rec
+    if not any(not r.supplementary for r in by_ui.values()):
+        raise VocabularyError("no MeSH descriptors in the source", where=release.files[0].path)
+    uis = sorted(by_ui)
+    _set_kinds(by_ui)
+    sections: dict[str, bytes] = {}
+    lines = [_line(by_ui[ui]) for ui in uis]
+    offsets = array("I", [0])
+    blob = bytearray()
+    for line in lines:
+        blob += line.encode("utf-8")
+        offsets.append(len(blob))
+    sections["concepts"] = bytes(blob)
+    sections["concept_offsets"] = offsets.tobytes()
+    _blocks(sections, "uis", uis)
+    trees = sorted((t, i) for i, ui in enumerate(uis) for t in by_ui[ui].trees)
+    _blocks(sections, "trees", [t for t, _ in trees])
+    sections["tree_concepts"] = array("I", [i for _, i in trees]).tobytes()
+    keys = _keys(uis, by_ui)
+    ordered = sorted(keys)
+    value_offsets, values = array("I", [0]), array("I")
+    for k in ordered:
+        values.extend(sorted(keys[k]))
+        value_offsets.append(len(values))
+    _blocks(sections, "keys", ordered)
+    sections["value_offsets"] = value_offsets.tobytes()
+    sections["values"] = values.tobytes()
+    counts = {"descriptors": sum(1 for u in uis if u.startswith("D")),
+              "supplementary": sum(1 for u in uis if u.startswith("C")),
+              "conditions": sum(1 for r in by_ui.values() if r.kinds & N.CONDITION),
+              "drugs": sum(1 for r in by_ui.values() if r.kinds & N.DRUG),
+              "tree_numbers": len(trees), "match_keys": len(ordered)}
+    _write(target, release, counts, sections)
+    return counts
+
+
+def _set_kinds(by_ui: dict[str, MeshRecord]) -> None:
+    for rec in by_ui.values():
+        if not rec.supplementary:
+            rec.kinds = (N.CONDITION if any(t[0] == "C" for t in rec.trees) else 0) | \
+                        (N.DRUG if any(t[0] == "D" for t in rec.trees) else 0)
+    for rec in by_ui.values():
+        if rec.supplementary:
+            for head in rec.mapped:
+                mapped = by_ui.get(head)
+                rec.kinds |= mapped.kinds if mapped is not None else 0
+
+
+def _line(rec: MeshRecord) -> str:
+    cells = (rec.ui, rec.name.translate(_CLEAN), "|".join(t.translate(_CLEAN) for t in rec.terms),
+             "|".join(rec.trees), "|".join(rec.mapped), str(rec.kinds))
+    return "\t".join(cells)
+
+
+def _blocks(sections: dict[str, bytes], name: str, items: list[str]) -> None:
+    """A sorted list as blocks of ``BLOCK`` lines: the text, each block's byte offset, and
+    each block's first item (the only part read on opening; see ``reader.SortedBlocks``)."""
+    data, offsets, heads = bytearray(), array("I", [0]), []
+    for start in range(0, len(items), BLOCK):
+        block = items[start:start + BLOCK]
+        heads.append(block[0])
+        data += ("\n".join(block) + "\n").encode("utf-8")
+        offsets.append(len(data))
+    sections[name] = bytes(data)
+    sections[f"{name}_offsets"] = offsets.tobytes()
+    sections[f"{name}_heads"] = "\n".join(heads).encode("utf-8")
+
+
+def _keys(uis: list[str], by_ui: dict[str, MeshRecord]) -> dict[str, set[int]]:
+    """Match key -> packed (concept index, rank, acronym flag)."""
+    keys: dict[str, set[int]] = {}
+    for index, ui in enumerate(uis):
+        rec = by_ui[ui]
+        if not rec.kinds:
+            continue
+        for name, rank in N.record_names(rec):
+            k = key(name)
+            if len(k) < N.MIN_KEY:
+                continue
+            keys.setdefault(k, set()).add(pack(index, rank, is_acronym(name)))
+    return keys
+
+
+def pack(index: int, rank: int, acronym: bool) -> int:
+    return (index << 4) | (rank << 1) | int(acronym)
+
+
+def unpack(value: int) -> tuple[int, int, bool]:
+    return value >> 4, (value >> 1) & 7, bool(value & 1)
+
+
+def _write(target: Path, release: ReleaseInfo, counts: dict, sections: dict[str, bytes]) -> None:
+    layout, at = {}, 0
+    for name, data in sections.items():
+        layout[name] = [at, len(data)]
+        at += len(data)
+    header = {"format": FORMAT, "byteorder": sys.byteorder, "release": release.as_dict(),
+              "counts": counts, "sections": layout}
+    # The total size goes in the header, so the header's own length must be fixed first.
+    text = json.dumps(header, sort_keys=True).encode("utf-8")
+    for _ in range(3):
+        header["size"] = len(MAGIC) + 8 + len(text) + at
+        text = json.dumps(header, sort_keys=True).encode("utf-8")
+    with atomic_writer(target, "wb") as handle:
+        handle.write(MAGIC)
+        handle.write(len(text).to_bytes(8, "little"))
+        handle.write(text)
+        for data in sections.values():
+            handle.write(data)
+
+
