@@ -60,6 +60,7 @@ class Curated:
     classes: dict[str, CuratedClass]
     conditions: dict[str, CuratedCondition]
     ambiguous: dict[str, str] = field(default_factory=dict)  # name -> why it is not matched
+    not_in_text: dict[str, str] = field(default_factory=dict)  # MeSH UI -> why
 
 
 def _read(path: Path) -> dict:
@@ -123,5 +124,7 @@ def load_curated(drugs_path: Path | None = None, conditions_path: Path | None = 
         conditions[c["key"]] = CuratedCondition(c["key"], c["mesh"],
                                                 tuple(c.get("synonyms", ())),
                                                 bool(c.get("match_in_text", True)))
-    ambiguous = {a["name"]: a["reason"] for a in _read(ambiguous_path)["names"]}
-    return Curated(drugs, classes, conditions, ambiguous)
+    exclusions = _read(ambiguous_path)
+    ambiguous = {a["name"]: a["reason"] for a in exclusions["names"]}
+    not_in_text = {c["mesh"]: c["reason"] for c in exclusions.get("concepts", [])}
+    return Curated(drugs, classes, conditions, ambiguous, not_in_text)

@@ -17,6 +17,7 @@ file is replaced atomically, so a failed build keeps the previous one.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from array import array
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from kg.vocab.normalise import is_acronym, key
 from kg.vocab.records import MeshRecord, ReleaseInfo, VocabularyError
 
 MAGIC = b"TRIALKG-MESH-INDEX\n"
-FORMAT = 1
+FORMAT = 2
 BLOCK = 64  # lines per block of a sorted list
 _CLEAN = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "|": "/"})
 
@@ -60,7 +61,7 @@ def build_index(records: Iterable[MeshRecord], release: ReleaseInfo, target: Pat
     trees = sorted((t, i) for i, ui in enumerate(uis) for t in by_ui[ui].trees)
     _blocks(sections, "trees", [t for t, _ in trees])
     sections["tree_concepts"] = array("I", [i for _, i in trees]).tobytes()
-    keys = _keys(uis, by_ui)
+    keys = _keys(uis, by_ui, trees)
     ordered = sorted(keys)
     value_offsets, values = array("I", [0]), array("I")
     for k in ordered:
@@ -110,8 +111,10 @@ def _blocks(sections: dict[str, bytes], name: str, items: list[str]) -> None:
     sections[f"{name}_heads"] = "\n".join(heads).encode("utf-8")
 
 
-def _keys(uis: list[str], by_ui: dict[str, MeshRecord]) -> dict[str, set[int]]:
-    """Match key -> packed (concept index, rank, acronym flag)."""
+def _keys(uis: list[str], by_ui: dict[str, MeshRecord], trees: list[tuple[str, int]]
+          ) -> dict[str, set[int]]:
+    """Match key -> packed (concept index, rank, generic and acronym flags)."""
+    categories = _categories(trees)
     keys: dict[str, set[int]] = {}
     for index, ui in enumerate(uis):
         rec = by_ui[ui]
@@ -121,16 +124,44 @@ def _keys(uis: list[str], by_ui: dict[str, MeshRecord]) -> dict[str, set[int]]:
             k = key(name)
             if len(k) < N.MIN_KEY:
                 continue
-            keys.setdefault(k, set()).add(pack(index, rank, is_acronym(name)))
+            generic = index in categories and len(_WORDS.findall(name)) == 1 \
+                and not is_acronym(name)
+            keys.setdefault(k, set()).add(pack(index, rank, generic, is_acronym(name)))
     return keys
 
 
-def pack(index: int, rank: int, acronym: bool) -> int:
-    return (index << 4) | (rank << 1) | int(acronym)
+def _categories(trees: list[tuple[str, int]]) -> set[int]:
+    """Headings whose one-word names in running text name a category, not a substance or a
+    diagnosis: chemicals (tree D) with at least ``N.CATEGORY_NARROWER`` descriptors below
+    them (Proteins, Enzymes, Hormones: "protein", "enzyme") and the top headings of the
+    disease tree (Infections, Neoplasms: "infection", "tumour"). Disease headings further
+    down (Hypertension, Leukemia) are diagnoses however many kinds they have."""
+    numbers = [t for t, _ in trees]
+    out: set[int] = {index for tree, index in trees if tree[0] == "C" and "." not in tree}
+    for at, (tree, index) in enumerate(trees):
+        if tree[0] != "D":
+            continue
+        below: set[int] = set()
+        for later in range(at + 1, len(numbers)):
+            if not numbers[later].startswith(tree + "."):
+                break
+            below.add(trees[later][1])
+            if len(below) >= N.CATEGORY_NARROWER:
+                out.add(index)
+                break
+    return out
 
 
-def unpack(value: int) -> tuple[int, int, bool]:
-    return value >> 4, (value >> 1) & 7, bool(value & 1)
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def pack(index: int, rank: int, generic: bool, acronym: bool) -> int:
+    return (index << 5) | (rank << 2) | (int(generic) << 1) | int(acronym)
+
+
+def unpack(value: int) -> tuple[int, int, bool, bool]:
+    """(concept index, rank, generic, acronym)."""
+    return value >> 5, (value >> 2) & 7, bool(value & 2), bool(value & 1)
 
 
 def _write(target: Path, release: ReleaseInfo, counts: dict, sections: dict[str, bytes]) -> None:

@@ -28,9 +28,10 @@ _STARTS_LIMIT = 200_000
 class Entry:
     """One candidate a key stands for: an index concept or a curated concept."""
 
-    ref: int | str  # index position of a MeSH record, or a curated reference
+    ref: int | tuple  # index position of a MeSH record, or a curated reference
     rank: int
     acronym: bool
+    generic: bool = False  # a category's one-word name: not matched in running text
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Hit:
     surface: str
     key: str
     entry: Entry
+    name: str = ""  # the name the key stands for, once chosen
 
 
 class _ListKeys:
@@ -73,14 +75,16 @@ class KeyTable:
         return cls(_ListKeys(ordered), lambda at: by_key[ordered[at]])
 
 
-# Words no name is looked up from: English function words, which start no disease or drug
-# name (checked against the release when the index is built: see kg.vocab.index).
-NEVER_FIRST = frozenset("""
-a an the of and or in on at to for from by with without as is are was were be been being has
-have had that this these those which who whom whose when where while than then but not nor
-we our us it its they their them he she his her also may might can could should would will
-into onto over under after before between during both each either per via vs versus such
-""".split())
+# English function words: a match never starts at one written as a word of its own (followed
+# by a space). Names beginning so are rare and not running text ("a disintegrin and
+# metalloproteinase domain 17 protein, human"); "A-1155463" or "At-210" still match.
+NEVER_FIRST = frozenset((
+    "a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "from", "by", "with", "is",
+    "are", "was", "were", "be", "been", "being", "has", "have", "had", "that", "this", "these",
+    "those", "which", "who", "whom", "whose", "when", "where", "while", "than", "then", "but",
+    "not", "nor", "we", "our", "it", "its", "they", "their", "them", "also", "into", "onto",
+    "after", "before", "between", "during", "both", "each", "either", "such",
+))
 
 
 class Matcher:
@@ -94,7 +98,7 @@ class Matcher:
     def __init__(self, tables: list[KeyTable], choose: Callable[[list[Hit]], Hit | None]):
         self.tables = tables
         self.choose = choose
-        self._starts: dict[str, tuple[int, ...]] = dict.fromkeys(NEVER_FIRST, ())
+        self._starts: dict[str, tuple[int, ...]] = {}
 
     def _can_start(self, word: str) -> tuple[int, ...]:
         """The tables some key of which starts with ``word``."""
@@ -104,11 +108,12 @@ class Matcher:
                           if (here := table.keys.locate(word)[1]) is not None
                           and here.startswith(word))
             if len(self._starts) >= _STARTS_LIMIT:
-                self._starts = dict.fromkeys(NEVER_FIRST, ())
+                self._starts = {}
             self._starts[word] = known
         return known
 
-    def scan(self, text: str) -> list[Hit]:
+    def scan(self, text: str, choose: Callable[[list[Hit]], Hit | None] | None = None
+             ) -> list[Hit]:
         if not text:
             return []
         found = words(text)
@@ -117,13 +122,17 @@ class Matcher:
         i, n = 0, len(found)
         can_start = self._starts.get
         while i < n:
-            tables = can_start(folded[i])
+            word = folded[i]
+            if word in NEVER_FIRST and (found[i][2] == len(text) or text[found[i][2]].isspace()):
+                i += 1
+                continue
+            tables = can_start(word)
             if tables is None:
-                tables = self._can_start(folded[i])
+                tables = self._can_start(word)
             if not tables or (i and _inside_word(text, found[i][1])):
                 i += 1
                 continue
-            best = self._longest(text, found, folded, i, tables)
+            best = self._longest(text, found, folded, i, tables, choose or self.choose)
             if best is None:
                 i += 1
                 continue
@@ -131,7 +140,7 @@ class Matcher:
             i = best[1]
         return hits
 
-    def _longest(self, text: str, found, folded, i: int, live: tuple[int, ...]
+    def _longest(self, text: str, found, folded, i: int, live: tuple[int, ...], choose
                  ) -> tuple[Hit, int] | None:
         """The longest valid match starting at word ``i`` and the word after it."""
         best = None
@@ -158,7 +167,7 @@ class Matcher:
                 elif here.startswith(prefix):
                     still.append(t)
             if candidates:
-                chosen = self.choose(candidates)
+                chosen = choose(candidates)
                 if chosen is not None:
                     best = (chosen, j + 1)
             live = still

@@ -38,6 +38,7 @@ _NEOPLASM_HEAD = re.compile(r"^(?P<site>.+?) Neoplasms?$")
 _HEAD_WORDS = ("Cancer", "Carcinoma", "Tumor")
 
 MIN_KEY = 3  # shorter keys ("T", "Ca", "5") are noise in running text
+CATEGORY_NARROWER = 10  # a heading with this many below it is a category (see index)
 
 
 def record_names(record: MeshRecord) -> Iterator[tuple[str, int]]:

@@ -17,7 +17,7 @@ import re
 # Letter runs or digit runs; underscores are separators.
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _APOSTROPHES = ("'", "\u2019")
-_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['\u2019][sS](?![^\W\d_])")
+POSSESSIVE = re.compile(r"(?<=[^\W\d_])['\u2019][sS](?![^\W\d_])")
 
 # British -> American spellings MeSH uses, as word prefixes or infixes.
 _BRITISH = (
@@ -77,7 +77,7 @@ def words(text: str) -> list[tuple[str, int, int]]:
 def key(name: str) -> str:
     """The match key of a name: its folded words run together (as ``words`` cuts them)."""
     if "'" in name or "\u2019" in name:
-        name = _POSSESSIVE.sub("", name)
+        name = POSSESSIVE.sub("", name)
     return "".join(map(fold, _WORD.findall(name)))
 
 

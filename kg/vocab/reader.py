@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 
-from kg.vocab.index import FORMAT, MAGIC
+from kg.vocab.index import FORMAT, MAGIC, unpack
 from kg.vocab.records import MeshRecord, ReleaseInfo, VocabularyError
 
 _BLOCK_CACHE = 8192
@@ -160,12 +160,12 @@ class MeshIndex:
         offsets = self._ints("value_offsets")
         return self._ints("values")[offsets[position]:offsets[position + 1]]
 
-    def lookup(self, key: str) -> list[tuple[int, int, bool]]:
-        """(concept index, rank, acronym flag) for every name with this match key."""
+    def lookup(self, key: str) -> list[tuple[int, int, bool, bool]]:
+        """(concept index, rank, generic, acronym) for every name with this match key."""
         at = self.keys().index(key)
         if at is None:
             return []
-        return [(v >> 4, (v >> 1) & 7, bool(v & 1)) for v in self.values_at(at)]
+        return [unpack(v) for v in self.values_at(at)]
 
 
 def _open(path: Path) -> tuple[dict, int]:

@@ -13,12 +13,9 @@ from collections.abc import Iterator, Mapping
 from kg.vocab import names as N
 from kg.vocab.concepts import Condition, Drug, DrugClass, Identifier, Mention
 from kg.vocab.curated import Curated
-from kg.vocab.reader import MeshIndex
-from kg.vocab.matcher import Entry, Hit, KeyTable, Matcher, acronym_agrees
 from kg.vocab.normalise import key as name_key
+from kg.vocab.reader import MeshIndex
 from kg.vocab.records import MeshRecord
-
-_SCAN_CACHE = 1024
 
 
 class Vocabulary:
@@ -40,10 +37,7 @@ class Vocabulary:
         self.conditions: Mapping[str, Condition] = _Conditions(self)
         self._class_by_name = {name_key(n): k for k, c in curated.classes.items()
                                for n in (k, c.label, *c.synonyms)}
-        self._ambiguous = {name_key(n) for n in curated.ambiguous}
-        self._not_in_text = {c.mesh for c in curated.conditions.values() if not c.match_in_text}
-        self._matcher: Matcher | None = None
-        self._scans: dict[str, list[Mention]] = {}
+        self._recognise = None
 
     # ------------------------------------------------------------------ MeSH concepts
     def concept(self, ui: str) -> MeshRecord | None:
@@ -96,7 +90,7 @@ class Vocabulary:
         """The one concept of ``kind`` a name is a heading, entry term or supplementary
         name of in the release (curated members are identified this way)."""
         found = {}
-        for index, rank, _ in self.index.lookup(name_key(name)):
+        for index, rank, _, _ in self.index.lookup(name_key(name)):
             if rank <= N.SCR_SYNONYM:
                 rec = self.index.record_at(index)
                 if rec.kinds & kind:
@@ -118,95 +112,19 @@ class Vocabulary:
     # ------------------------------------------------------------------ recognition
     def mentions(self, text: str) -> list[Mention]:
         """Every drug and condition named in ``text``, in order, each with how it matched."""
-        if not text:
-            return []
-        found = self._scans.get(text)
-        if found is None:
-            found = [m for hit in self._get_matcher().scan(text) for m in self._mentions(hit)]
-            if len(self._scans) >= _SCAN_CACHE:
-                self._scans.clear()
-            self._scans[text] = found
-        return found
+        return self._recogniser().mentions(text)
 
-    def _get_matcher(self) -> Matcher:
-        if self._matcher is None:
-            index = self.index
-            big = KeyTable(index.keys(), self._index_entries)
-            self._matcher = Matcher([self._curated_table(), big], self._choose)
-        return self._matcher
+    def name_mentions(self, name: str) -> list[Mention]:
+        """Mentions in a registered name (a condition or an intervention as registered):
+        a whole name may be a generic heading that running text does not match."""
+        return self._recogniser().whole(name)
 
-    def _index_entries(self, at: int) -> list[Entry]:
-        out = []
-        for value in self.index.values_at(at):
-            out.append(Entry(value >> 4, (value >> 1) & 7, bool(value & 1)))
-        return out
+    def _recogniser(self):
+        if self._recognise is None:
+            from kg.vocab.recognise import Recogniser
 
-    def _curated_table(self) -> KeyTable:
-        named: list[tuple[str, Entry]] = []
-        for k, d in self.curated.drugs.items():
-            for name in (d.label, *d.synonyms):
-                named.append((name, Entry(("drug", k, name, "curated synonym"), N.CURATED,
-                                          False)))
-            for name in d.code_names:
-                named.append((name, Entry(("drug", k, name, "curated code name"), N.CURATED,
-                                          False)))
-        for k, c in self.curated.conditions.items():
-            if c.match_in_text:
-                for name in c.synonyms:
-                    named.append((name, Entry(("condition", k, name, "curated synonym"),
-                                              N.CURATED, _acronym(name))))
-        return KeyTable.from_names(named)
-
-    def _choose(self, hits: list[Hit]) -> Hit | None:
-        """The hit a key stands for, or None: dropped names, acronyms in another case,
-        and keys two concepts share at their best rank (ambiguous: never guessed)."""
-        valid = []
-        for hit in hits:
-            ref = hit.entry.ref
-            if isinstance(ref, int):
-                if hit.key in self._ambiguous:
-                    continue
-                ui = self.index.ui_at(ref)
-                if ui in self._not_in_text:
-                    continue
-                if hit.entry.acronym and not self._acronym_ok(hit, ref):
-                    continue
-                valid.append((hit.entry.rank, ui, hit))
-            else:
-                if hit.entry.acronym and not acronym_agrees(hit.surface, ref[2]):
-                    continue
-                ui = (self.drug_mesh.get(ref[1]) if ref[0] == "drug"
-                      else self.curated.conditions[ref[1]].mesh)
-                valid.append((hit.entry.rank, ui or ref[1], hit))
-        if not valid:
-            return None
-        best = min(rank for rank, _, _ in valid)
-        top = {ui: hit for rank, ui, hit in valid if rank == best}
-        return next(iter(top.values())) if len(top) == 1 else None
-
-    def _acronym_ok(self, hit: Hit, index: int) -> bool:
-        rec = self.index.record_at(index)
-        return any(acronym_agrees(hit.surface, name) for name, rank in N.record_names(rec)
-                   if rank == hit.entry.rank and name_key(name) == hit.key)
-
-    def _mentions(self, hit: Hit) -> Iterator[Mention]:
-        ref = hit.entry.ref
-        if not isinstance(ref, int):
-            kind, k, name, label = ref
-            ui = self.drug_mesh.get(k) if kind == "drug" else self.curated.conditions[k].mesh
-            yield Mention(k, hit.surface, hit.start, hit.end, ui, kind,
-                          f"{label} ({N.variant(hit.surface, name)})")
-            return
-        rec = self.index.record_at(ref)
-        name = next((n for n, r in N.record_names(rec)
-                     if r == hit.entry.rank and name_key(n) == hit.key), rec.name)
-        how = N.how(hit.entry.rank, hit.surface, name)
-        if rec.kinds & N.CONDITION:
-            yield Mention(self.key_for_mesh(rec.ui), hit.surface, hit.start, hit.end, rec.ui,
-                          "condition", how)
-        if rec.kinds & N.DRUG:
-            yield Mention(self.key_for_mesh(rec.ui, "drug"), hit.surface, hit.start, hit.end,
-                          rec.ui, "drug", how)
+            self._recognise = Recogniser(self)
+        return self._recognise
 
     # ------------------------------------------------------------------ drugs
     def find_drugs(self, text: str) -> list[Mention]:
@@ -268,12 +186,6 @@ class Vocabulary:
 
     def condition_by_mesh(self, ui: str) -> Condition | None:
         return self.conditions.get(self.key_for_mesh(ui))
-
-
-def _acronym(name: str) -> bool:
-    from kg.vocab.normalise import is_acronym
-
-    return is_acronym(name)
 
 
 class _Drugs(Mapping):
