@@ -33,9 +33,12 @@ def _setup_logging(verbose: bool) -> None:
               "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --bulk: worker processes (default: one per core).")
+@click.option("--allow-partial", is_flag=True,
+              help="Import a trial page that ends early with the facts it has; the missing "
+                   "sections are listed on stderr and in the graph (default: refuse it).")
 @click.pass_context
 def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbose, quiet,
-          store_spec, bulk, workers) -> None:
+          store_spec, bulk, workers, allow_partial) -> None:
     """Build the graph and write output/graph.ttl and output/graph.jsonld.
 
     With --bulk, build a whole field from files into an on-disk Oxigraph store instead
@@ -44,7 +47,7 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
     """
     if bulk:
         _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
-                          output_dir=output_dir)
+                          output_dir=output_dir, allow_partial=allow_partial)
         _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
         return
     if workers is not None:
@@ -53,7 +56,8 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
     from kg.pipeline.run import BuildOptions, run_build
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files), store=store_spec)
+                        pubmed_files=list(pubmed_files), store=store_spec,
+                        allow_partial=allow_partial)
     run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
 
 
@@ -66,7 +70,7 @@ def _refuse_with_bulk(ctx: click.Context, **given) -> None:
     from click.core import ParameterSource
 
     named = {"online": "--online", "offline": "--offline", "refresh": "--refresh",
-             "output_dir": "--output"}
+             "output_dir": "--output", "allow_partial": "--allow-partial"}
     for key in given:
         if ctx.get_parameter_source(key) not in (ParameterSource.DEFAULT, None):
             raise click.UsageError(f"{named[key]} does not apply with --bulk (it reads only "

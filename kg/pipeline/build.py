@@ -48,6 +48,7 @@ class BuildOptions:
     # so the default run has neighbours to find and an explicit trial list stays exact.
     corpus: bool | None = None
     enrich: bool = True  # fetch the trials' cited articles (snapshot, cache, then Entrez)
+    allow_partial: bool = False  # import a trial page that ends early with what it has
 
 
 @dataclass
@@ -60,14 +61,14 @@ class BuildResult:
     literature: Literature | None = None
 
 
-def load_trial_spec(spec: str, network: str) -> Trial:
+def load_trial_spec(spec: str, network: str, allow_partial: bool = False) -> Trial:
     """A trial from a path, or from an NCT id (snapshot first; CT.gov API when online)."""
     from kg.sources import load_trial_file
     from kg.sources.common import is_nct_id
 
     path = Path(spec)
     if path.exists() or not spec.upper().startswith("NCT"):
-        return load_trial_file(path)
+        return load_trial_file(path, allow_partial=allow_partial)
     nct = spec.upper()
     if not is_nct_id(nct):
         raise TrialParseError("not a valid NCT id (NCT followed by 8 digits) nor a file path",
@@ -103,7 +104,8 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult
     timings = Timings()
     specs = options.trials or [str(resources.BUNDLED_TRIAL)]
     with timings.stage("parse trials"):
-        trials = [load_trial_spec(spec, options.network) for spec in specs]
+        trials = [load_trial_spec(spec, options.network, options.allow_partial)
+                  for spec in specs]
     use_corpus = options.corpus if options.corpus is not None else not options.trials
     if use_corpus:
         with timings.stage("parse corpus trials"):
@@ -222,8 +224,8 @@ def _related_literature(service, trials: list[Trial], out: Literature,
         if not drugs and not trial.references:
             continue
         classes = sorted({vocab.classes[c].label for d in drugs for c in vocab.drugs[d].classes})
-        conditions = sorted({vocab.conditions[k].label for name in trial.conditions
-                             for k in vocab.condition_keys_in(name)})
+        conditions = sorted({vocab.conditions[m.key].label for name in trial.conditions
+                             for m in vocab.name_mentions(name) if m.kind == "condition"})
         cited = [r.pmid for r in trial.references if r.pmid]
         result = service.related_pmids(drugs=[vocab.drugs[d].label for d in drugs],
                                        drug_classes=classes, conditions=conditions, pmids=cited,
@@ -250,34 +252,36 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.partition import store_record
     from kg.rdf.trial import trial_triples
-    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
+    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_graphs
 
     trial_ids = {t.nct_id for t in trials}
     drug_keys: set[str] = set()
-    condition_keys: set[str] = set()
+    mesh_uis: set[str] = set()
     for trial in trials:
         resolutions = lit.resolutions if lit else {}
         store_record(store, "trial", trial.nct_id, trial_triples(trial, vocab, resolutions))
-        drugs, conditions = concepts_of_trial(trial, vocab)
+        drugs, meshes = concepts_of_trial(trial, vocab)
         drug_keys |= drugs
-        condition_keys |= conditions
+        mesh_uis |= meshes
     root = str(resources.PROJECT_ROOT)
     for article in articles:
         triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
         store_record(store, "pubmed", article.pmid, triples)
-        drugs, conditions = concepts_of_article(article, vocab)
+        drugs, meshes = concepts_of_article(article, vocab)
         drug_keys |= drugs
-        condition_keys |= conditions
+        mesh_uis |= meshes
     if lit is not None and (lit.related or lit.neighbours):
         from kg.rdf.article import literature_link_triples
 
         store.replace_graph(iris.record_graph("links", "entrez-related"),
                             literature_link_triples(lit.related, lit.neighbours,
                                                     {a.pmid for a in articles}))
-    for kind, key, triples in reference_records(vocab, drug_keys, condition_keys):
-        store.replace_graph(iris.record_graph("reference", f"{kind}/{key}"), triples)
+    # The vocabulary the records use (MeSH concepts with their ancestors, the release, the
+    # curated drugs and classes), each concept its own graph: see kg.rdf.vocabulary.
+    for graph, triples in reference_graphs(vocab, drug_keys, mesh_uis):
+        store.replace_graph(graph, triples)
     return {"trials": len(trials), "articles": len(articles), "triples": len(store)}
 
 

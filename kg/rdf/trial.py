@@ -8,6 +8,8 @@ arms, regimens, eligibility criteria and registry codes. Registry codes such as
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 
 from kg.model import Arm, CitationResolution, EligibilityCriterion, Regimen, Trial
@@ -47,10 +49,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(s, SCHEMA.keywords, keyword)
     _design(t, s, trial)
     _conditions(t, s, trial, vocab)
-    from kg.rdf.article import mention_triples
-
-    mention_triples(t, s, vocab, " \n ".join(x for x in (trial.brief_title, trial.official_title,
-                                                          *trial.keywords) if x))
+    _mentions(t, s, trial, vocab)
     _interventions(t, s, trial)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)
@@ -66,6 +65,12 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(node, SCHEMA.value, sid.id)
         t.text(node, TKG.identifierType, sid.type)
         t.text(node, TKG.identifierDomain, sid.domain)
+    for heading in trial.missing_sections:
+        t.text(s, TKG.missingSection, heading)  # a partial page: what it ends before
+    for heading in trial.incomplete_sections:
+        t.text(s, TKG.incompleteSection, heading)
+    if trial.missing_sections or trial.incomplete_sections:
+        t.boolean(s, TKG.partialRecord, True)
     for heading, body in sorted(trial.extra_sections.items()):
         # Sections the parser did not recognise are kept, not dropped: a reader can see them.
         node = iris.trial_part(trial.nct_id, "section", iris.slug(heading))
@@ -83,30 +88,85 @@ def _design(t: Triples, s: URIRef, trial: Trial) -> None:
     t.text(s, TKG.interventionModelDescription, d.intervention_model_description)
     t.text(s, TKG.primaryPurpose, d.primary_purpose)
     t.text(s, TKG.masking, d.masking)
+    for who in d.who_masked:
+        t.text(s, TKG.whoMasked, who)
 
 
 def _conditions(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
+    """The trial's conditions: the registry's own MeSH terms when it gives them, else the
+    registered condition names resolved against the vocabulary. A name that resolves to
+    nothing stays a text node marked unresolved, never guessed."""
+    from kg.extract.concepts import CONDITION_BROWSE, trial_mentions
+
+    mentions = trial_mentions(trial, vocab)
+    registry = [m for m in mentions if m.field == CONDITION_BROWSE]
+    for m in registry:
+        if m.mesh and m.kind == "condition":
+            t.add(s, SCHEMA.healthCondition, iris.mesh(m.mesh))
     for name in trial.conditions:
         t.text(s, TKG.conditionText, name)
-        keys = vocab.condition_keys_in(name)
-        if not keys:
+        found = [m for m in vocab.name_mentions(name) if m.kind == "condition" and m.mesh]
+        if registry and found:
+            continue  # the registry's terms are the trial's conditions; this text is a mention
+        if not found:
             node = iris.condition_text(name)
             t.add(node, RDF.type, SCHEMA.MedicalCondition)
             t.text(node, RDFS.label, name)
+            t.text(node, TKG.resolutionStatus, "unresolved")
             t.add(s, SCHEMA.healthCondition, node)
             continue
-        for key in keys:
-            t.add(s, SCHEMA.healthCondition, _condition_iri(vocab, key))
+        for m in found:
+            t.add(s, SCHEMA.healthCondition, iris.mesh(m.mesh))
 
 
-def _condition_iri(vocab: Vocabulary, key: str) -> URIRef:
+def condition_iri(vocab: Vocabulary, key: str) -> URIRef:
+    """Public: the IRI of a condition (its MeSH concept when it has one)."""
     condition = vocab.conditions[key]
     return iris.mesh(condition.mesh) if condition.mesh else iris.condition_text(condition.label)
 
 
-def condition_iri(vocab: Vocabulary, key: str) -> URIRef:
-    """Public: the IRI of a curated condition (its MeSH descriptor when it has one)."""
-    return _condition_iri(vocab, key)
+# Fields whose mentions are facts of their own (conditions, interventions): the others are
+# weaker evidence, said with tkg:mentionsDrug / tkg:mentionsCondition.
+_REGISTERED = {"conditions", "interventionName", "interventionOtherName"}
+
+
+def _mentions(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
+    """Each concept found in a field of the trial, with the field, the text and how it
+    matched (a tkg:Mention node); and the plain link for queries."""
+    from kg.extract.concepts import INTERVENTION_BROWSE, trial_mentions
+
+    for m in trial_mentions(trial, vocab):
+        node = iris.trial_mention(trial.nct_id, m.field, m.kind, m.key, m.text)
+        concept = mention_target(m)
+        mention_node(t, s, node, m, concept)
+        if concept is None:
+            continue
+        if m.kind == "concept":
+            continue
+        if m.field == INTERVENTION_BROWSE and m.kind == "drug":
+            t.add(s, TKG.studiesDrug, concept)
+        elif m.field not in _REGISTERED and not m.field.startswith("registry:"):
+            t.add(s, TKG.mentionsDrug if m.kind == "drug" else TKG.mentionsCondition, concept)
+
+
+def mention_target(m) -> URIRef | None:
+    """The node a mention is of: the drug node, or the MeSH concept of a condition."""
+    if m.mesh is None:
+        return None
+    return iris.drug(m.key) if m.kind == "drug" else iris.mesh(m.mesh)  # condition, concept
+
+
+def mention_node(t: Triples, owner: URIRef, node: URIRef, m, concept: URIRef | None) -> None:
+    t.add(owner, TKG.hasMention, node)
+    t.add(node, RDF.type, TKG.Mention)
+    t.text(node, TKG.inField, m.field)
+    t.text(node, TKG.matchedText, m.text)
+    t.text(node, TKG.matchMethod, m.how)
+    t.text(node, TKG.mentionKind, m.kind)
+    if concept is not None:
+        t.add(node, TKG.mentionOf, concept)
+    elif m.how.startswith("registry"):
+        t.text(node, TKG.registryMeshId, m.key)
 
 
 def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
@@ -126,6 +186,24 @@ def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
             t.text(node, TKG.unresolvedDrugName, name)
         for label in iv.arm_labels:
             t.add(iris.arm(trial.nct_id, label), TKG.usesIntervention, node)
+    # The other side: an arm listing "Drug: Gemcitabine/Cisplatin" uses that intervention
+    # even when the intervention does not list the arm.
+    by_name = {_name_key(iv.name): iv for iv in trial.interventions}
+    for arm in trial.arms:
+        for listed in arm.intervention_names:
+            iv = by_name.get(_name_key(_TYPE_PREFIX.sub("", listed)))
+            if iv is not None:
+                t.add(iris.arm(trial.nct_id, arm.label), TKG.usesIntervention,
+                      iris.intervention(trial.nct_id, iv.name))
+
+
+_TYPE_PREFIX = re.compile(
+    r"^\s*(?:drug|biological|radiation|procedure|device|behavioral|dietary\s+supplement|"
+    r"genetic|combination\s+product|diagnostic\s+test|other)\s*:\s*", re.IGNORECASE)
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _arm(t: Triples, s: URIRef, nct_id: str, arm: Arm) -> None:
