@@ -65,7 +65,7 @@ def build_index(records: Iterable[MeshRecord], release: ReleaseInfo, target: Pat
     ordered = sorted(keys)
     value_offsets, values = array("I", [0]), array("I")
     for k in ordered:
-        values.extend(sorted(keys[k]))
+        values.extend(_best_per_concept(keys[k]))
         value_offsets.append(len(values))
     _blocks(sections, "keys", ordered)
     sections["value_offsets"] = value_offsets.tobytes()
@@ -153,6 +153,18 @@ def _categories(trees: list[tuple[str, int]]) -> set[int]:
 
 
 _WORDS = re.compile(r"[^\W_]+")
+
+
+def _best_per_concept(packed: set[int]) -> list[int]:
+    """One entry per concept for a key: a name matched in any case before an acronym, then
+    the best rank ("cis-Platin" adds nothing to the heading "Cisplatin")."""
+    best: dict[int, int] = {}
+    for value in packed:
+        index, rank, _, acronym = unpack(value)
+        order = (acronym, rank)
+        if index not in best or order < (unpack(best[index])[3], unpack(best[index])[1]):
+            best[index] = value
+    return sorted(best.values())
 
 
 def pack(index: int, rank: int, generic: bool, acronym: bool) -> int:

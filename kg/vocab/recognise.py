@@ -6,8 +6,9 @@ The rules, in order, for the candidates of one span (see ``Recogniser.choose``):
    and a category's one-word names ("protein", "infection": see ``kg.vocab.index``), which a
    whole registered field ("Conditions: Neoplasms") may still name;
 2. an acronym-like name only where the text writes the same capitals ("AIDS", not "aids");
-3. a name is not split between two letters where it has none ("system in" is not
-   "systemin", "cases. in" not "casein"; "non small cell" is "Non-Small-Cell");
+3. a name is not split by a space or a stop between two letters where it has none
+   ("system in" is not "systemin", "cases. in" not "casein"; "cis-Platin" is "Cisplatin",
+   "non small cell" is "Non-Small-Cell");
 4. the best rank wins (curated, heading, entry term, supplementary name, derived); at equal
    rank the name the text writes exactly ("Insulin" over "Insulins"); still two concepts:
    ambiguous, no mention (never guessed).
@@ -78,8 +79,12 @@ class Recogniser:
         v = self.vocab
         named: list[tuple[str, Entry]] = []
         for k, d in v.curated.drugs.items():
+            # A label MeSH already gives the drug is matched as MeSH's, so a mention says so.
+            rec = v.concept(v.drug_mesh[k]) if v.drug_mesh.get(k) else None
+            mesh_keys = {name_key(n) for n in (rec.name, *rec.terms)} if rec else set()
+            labels = [d.label] if name_key(d.label) not in mesh_keys else []
             named += [(n, Entry(("drug", k, n, "curated name"), N.CURATED, is_acronym(n)))
-                      for n in (d.label, *d.synonyms)]
+                      for n in (*labels, *d.synonyms)]
             named += [(n, Entry(("drug", k, n, "curated code name"), N.CURATED, False))
                       for n in d.code_names]
         for k, c in v.curated.conditions.items():
@@ -88,35 +93,40 @@ class Recogniser:
         return KeyTable.from_names(named)
 
     # ------------------------------------------------------------------ choosing
-    def _name(self, hit: Hit) -> tuple[str, str]:
-        """(identity, name) of a hit's entry: the MeSH UI (or curated key) and the name
-        whose key matched."""
+    def _name(self, hit: Hit) -> tuple[str, str, int] | None:
+        """(identity, name, rank) of a hit: the MeSH UI (or curated key), and of the names
+        with the matched key the one the text writes most nearly (exact, then case, then
+        spacing, then plural; best rank first), or None when no name of the concept may be
+        read so (an acronym in other capitals, a name split between two letters)."""
         ref = hit.entry.ref
         if not isinstance(ref, int):
             kind, k, name, _ = ref
             ui = self.vocab.drug_mesh.get(k) if kind == "drug" \
                 else self.vocab.curated.conditions[k].mesh
-            return ui or k, name
+            return (ui or k, name, hit.entry.rank) if _readable(hit.surface, name) else None
         rec = self.index.record_at(ref)
-        name = next((n for n, r in N.record_names(rec)
-                     if r == hit.entry.rank and name_key(n) == hit.key), rec.name)
-        return rec.ui, name
+        names = [(_VARIANTS.index(N.variant(hit.surface, n)), r, n)
+                 for n, r in N.record_names(rec)
+                 if name_key(n) == hit.key and _readable(hit.surface, n)]
+        if not names:
+            return None
+        _, rank, name = min(names)
+        return rec.ui, name, rank
 
     def choose(self, hits: list[Hit], whole: bool = False) -> Hit | None:
         valid: list[tuple[int, str, bool, Hit]] = []
         for hit in hits:
-            entry = hit.entry
-            if hit.key in self._ambiguous or (entry.generic and not whole):
+            if hit.key in self._ambiguous or (hit.entry.generic and not whole):
                 continue
-            identity, name = self._name(hit)
+            named = self._name(hit)
+            if named is None:
+                continue
+            identity, name, rank = named
             if identity in self._excluded or (identity in self._generic and not whole):
                 continue
-            if entry.acronym and not acronym_agrees(hit.surface, name):
-                continue
-            if _gaps(hit.surface) > _gaps(name):
-                continue
             exact = N.variant(hit.surface, name) != "plural or spelling"
-            valid.append((entry.rank, identity, exact, replace(hit, name=name)))
+            valid.append((rank, identity, exact,
+                          replace(hit, name=name, entry=replace(hit.entry, rank=rank))))
         if not valid:
             return None
         best = min(rank for rank, _, _, _ in valid)
@@ -145,6 +155,15 @@ class Recogniser:
                           hit.end, rec.ui, "drug", how)
 
 
-def _gaps(text: str) -> int:
-    """Separators between two letters, a possessive "'s" aside."""
-    return len(_LETTER_GAP.findall(POSSESSIVE.sub("", text)))
+_VARIANTS = ("exact", "case", "spacing or punctuation", "plural or spelling")
+
+
+def _readable(surface: str, name: str) -> bool:
+    """Whether the text may be read as this name: acronyms in their capitals, and no space
+    or stop between two letters the name runs together (a hyphen may split a word:
+    "cis-Platin" is "Cisplatin"; "system in" is not "systemin")."""
+    if not acronym_agrees(surface, name):
+        return False
+    surface_gaps = [g for g in _LETTER_GAP.findall(POSSESSIVE.sub("", surface))
+                    if g.strip("-\u2010\u2011")]
+    return len(surface_gaps) <= len(_LETTER_GAP.findall(POSSESSIVE.sub("", name)))
