@@ -58,7 +58,20 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
                         pubmed_files=list(pubmed_files), store=store_spec,
                         allow_partial=allow_partial)
-    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+    result = run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+    _warn_partial(result.trials)
+
+
+def _warn_partial(trials) -> None:
+    """A trial imported with --allow-partial: one line on stderr saying what it lacks."""
+    for trial in trials:
+        if trial.missing_sections or trial.incomplete_sections:
+            where = trial.source.location if trial.source else trial.nct_id
+            cut = f"; cut mid-record: {', '.join(trial.incomplete_sections)}" \
+                if trial.incomplete_sections else ""
+            click.echo(f"kg: warning: {where}: imported as a partial record, missing: "
+                       f"{', '.join(trial.missing_sections) or 'nothing after it'}{cut}",
+                       err=True)
 
 
 def _quiet(_line: str) -> None:

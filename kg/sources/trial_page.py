@@ -799,8 +799,7 @@ def _check_complete(sections: list[_Section], page: dict[str, _Section],
                               where=location)
     after = [spec.name for spec in _SPECS
              if _ORDER[spec.name] > _ORDER[last.heading] and spec.name not in page]
-    log.warning("%s: %s; imported as a partial record, missing: %s", location, problem,
-                ", ".join(after) or "nothing after it")
+    log.info("%s: %s; imported as a partial record", location, problem)
     return after, cut
 
 
