@@ -220,3 +220,19 @@ def test_a_bad_mention_node_breaks_the_shapes():
     g.remove((node, TKG.matchMethod, None))
     report = validate_graph(g)
     assert not report.conforms and "matchMethod" in report.text
+
+
+def test_unresolved_names_are_listed_never_guessed(default_build):
+    from kg.views import query as q
+
+    rows = q.run(default_build.store, q.get("unresolved-names"), {}).rows
+    assert [(str(r["trial"]), str(r["kind"]), str(r["name"])) for r in rows] == [
+        (str(iris.trial("NCT05780372")), "condition", "Radiotherapy; Complications"),
+        (str(iris.trial("NCT05780372")), "drug", "Chemotherapy"),
+    ]
+    store = build(BuildOptions(trials=[str(BROWSE)], enrich=False)).store
+    rows = q.run(store, q.get("unresolved-names"), {"trial": "NCT09999912"}).rows
+    assert sorted((str(r["kind"]), str(r["name"])) for r in rows) == [
+        ("condition", "Quasi-Invented Syndrome of Testing"),
+        ("registry term", "Synthetic Term Absent From MeSH (registry MeSH id D099999, not in "
+                          "the loaded release)")]
