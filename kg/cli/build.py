@@ -147,11 +147,14 @@ def validate(path: Path | None) -> None:
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
 @store_option
-def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
+@click.option("--allow-partial", is_flag=True,
+              help="Import a trial page that ends early with the facts it has (see kg build).")
+def run(trials, online, offline, refresh, output_dir, verbose, store_spec, allow_partial) -> None:
     """The whole main job: build, validate, and write every artifact to output/."""
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_all
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        store=store_spec)
-    run_all(opts, output_dir, verbose=verbose, echo=click.echo)
+                        store=store_spec, allow_partial=allow_partial)
+    result = run_all(opts, output_dir, verbose=verbose, echo=click.echo)
+    _warn_partial(result.trials)

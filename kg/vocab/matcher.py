@@ -98,15 +98,15 @@ class Matcher:
     def __init__(self, tables: list[KeyTable], choose: Callable[[list[Hit]], Hit | None]):
         self.tables = tables
         self.choose = choose
-        self._starts: dict[str, tuple[int, ...]] = {}
+        self._starts: dict[str, tuple[tuple, ...]] = {}
 
-    def _can_start(self, word: str) -> tuple[int, ...]:
-        """The tables some key of which starts with ``word``."""
+    def _can_start(self, word: str) -> tuple[tuple, ...]:
+        """Per table some key of which starts with ``word``: (table, where ``word`` would
+        sort, the key there, the key after it); the walk's first step, remembered."""
         known = self._starts.get(word)
         if known is None:
-            known = tuple(t for t, table in enumerate(self.tables)
-                          if (here := table.keys.locate(word)[1]) is not None
-                          and here.startswith(word))
+            located = ((t, *table.keys.locate(word)) for t, table in enumerate(self.tables))
+            known = tuple(x for x in located if x[2] is not None and x[2].startswith(word))
             if len(self._starts) >= _STARTS_LIMIT:
                 self._starts = {}
             self._starts[word] = known
@@ -140,20 +140,24 @@ class Matcher:
             i = best[1]
         return hits
 
-    def _longest(self, text: str, found, folded, i: int, live: tuple[int, ...], choose
+    def _longest(self, text: str, found, folded, i: int, first: tuple[tuple, ...], choose
                  ) -> tuple[Hit, int] | None:
         """The longest valid match starting at word ``i`` and the word after it."""
         best = None
         lows = [0] * len(self.tables)
+        live = [t for t, *_ in first]
         prefix = ""
         for j in range(i, min(len(found), i + MAX_WORDS)):
             prefix += folded[j]
             end = found[j][2]
             candidates: list[Hit] = []
             still = []
-            for t in live:
+            for step, t in enumerate(live):
                 table = self.tables[t]
-                at, here, after = table.keys.locate(prefix, lows[t])
+                if j == i:
+                    _, at, here, after = first[step]
+                else:
+                    at, here, after = table.keys.locate(prefix, lows[t])
                 if here is None:
                     continue
                 lows[t] = at

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.vocab import names as N
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from kg.vocab.vocabulary import Vocabulary
 
 _SCAN_CACHE = 1024
+_NAMES_CACHE = 100_000
 _LETTER_GAP = re.compile(r"(?<=[^\W\d_])[\W_]+(?=[^\W\d_])")
 
 
@@ -46,6 +46,7 @@ class Recogniser:
         self.matcher = Matcher([self._curated_table(), KeyTable(self.index.keys(),
                                                                 self._entries)], self.choose)
         self._scans: dict[str, list[Mention]] = {}
+        self._names: dict[tuple[int, str], tuple[str, list[tuple[int, str]]]] = {}
 
     def mentions(self, text: str) -> list[Mention]:
         if not text:
@@ -104,14 +105,25 @@ class Recogniser:
             ui = self.vocab.drug_mesh.get(k) if kind == "drug" \
                 else self.vocab.curated.conditions[k].mesh
             return (ui or k, name, hit.entry.rank) if _readable(hit.surface, name) else None
-        rec = self.index.record_at(ref)
-        names = [(_VARIANTS.index(N.variant(hit.surface, n)), r, n)
-                 for n, r in N.record_names(rec)
-                 if name_key(n) == hit.key and _readable(hit.surface, n)]
+        ui, keyed = self._keyed_names(ref, hit.key)
+        names = [(_VARIANTS.index(N.variant(hit.surface, n)), r, n) for r, n in keyed
+                 if _readable(hit.surface, n)]
         if not names:
             return None
         _, rank, name = min(names)
-        return rec.ui, name, rank
+        return ui, name, rank
+
+    def _keyed_names(self, ref: int, key: str) -> tuple[str, list[tuple[int, str]]]:
+        """(UI, [(rank, name)]) of a concept's names with a key; remembered, since texts
+        keep naming the same concepts."""
+        found = self._names.get((ref, key))
+        if found is None:
+            rec = self.index.record_at(ref)
+            found = (rec.ui, [(r, n) for n, r in N.record_names(rec) if name_key(n) == key])
+            if len(self._names) >= _NAMES_CACHE:
+                self._names.clear()
+            self._names[(ref, key)] = found
+        return found
 
     def choose(self, hits: list[Hit], whole: bool = False) -> Hit | None:
         valid: list[tuple[int, str, bool, Hit]] = []
@@ -125,8 +137,10 @@ class Recogniser:
             if identity in self._excluded or (identity in self._generic and not whole):
                 continue
             exact = N.variant(hit.surface, name) != "plural or spelling"
+            entry = hit.entry if rank == hit.entry.rank else \
+                Entry(hit.entry.ref, rank, hit.entry.acronym, hit.entry.generic)
             valid.append((rank, identity, exact,
-                          replace(hit, name=name, entry=replace(hit.entry, rank=rank))))
+                          Hit(hit.start, hit.end, hit.surface, hit.key, entry, name)))
         if not valid:
             return None
         best = min(rank for rank, _, _, _ in valid)
