@@ -24,7 +24,7 @@ def _mention_triples(t: Triples, s: URIRef, article: Article, vocab: Vocabulary)
     weaker kind than a registered intervention or a MeSH heading; the related-study finder
     says which kind each reason rests on."""
     from kg.extract.concepts import article_mentions
-    from kg.rdf.trial import mention_node, mention_target
+    from kg.rdf.mentions import mention_node, mention_target
 
     for m in article_mentions(article, vocab):
         concept = mention_target(m)

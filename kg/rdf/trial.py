@@ -14,6 +14,7 @@ from rdflib import URIRef
 
 from kg.model import Arm, CitationResolution, EligibilityCriterion, Regimen, Trial
 from kg.rdf import iris
+from kg.rdf.mentions import trial_mention_triples
 from kg.rdf.namespaces import BIBO, DCTERMS, RDF, RDFS, SCHEMA, TKG
 from kg.rdf.terms import Triples
 from kg.vocab import Vocabulary
@@ -49,7 +50,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(s, SCHEMA.keywords, keyword)
     _design(t, s, trial)
     _conditions(t, s, trial, vocab)
-    _mentions(t, s, trial, vocab)
+    trial_mention_triples(t, s, trial, vocab)
     _interventions(t, s, trial)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)
@@ -123,50 +124,6 @@ def condition_iri(vocab: Vocabulary, key: str) -> URIRef:
     """Public: the IRI of a condition (its MeSH concept when it has one)."""
     condition = vocab.conditions[key]
     return iris.mesh(condition.mesh) if condition.mesh else iris.condition_text(condition.label)
-
-
-# Fields whose mentions are facts of their own (conditions, interventions): the others are
-# weaker evidence, said with tkg:mentionsDrug / tkg:mentionsCondition.
-_REGISTERED = {"conditions", "interventionName", "interventionOtherName"}
-
-
-def _mentions(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
-    """Each concept found in a field of the trial, with the field, the text and how it
-    matched (a tkg:Mention node); and the plain link for queries."""
-    from kg.extract.concepts import INTERVENTION_BROWSE, trial_mentions
-
-    for m in trial_mentions(trial, vocab):
-        node = iris.trial_mention(trial.nct_id, m.field, m.kind, m.key, m.text)
-        concept = mention_target(m)
-        mention_node(t, s, node, m, concept)
-        if concept is None:
-            continue
-        if m.kind == "concept":
-            continue
-        if m.field == INTERVENTION_BROWSE and m.kind == "drug":
-            t.add(s, TKG.studiesDrug, concept)
-        elif m.field not in _REGISTERED and not m.field.startswith("registry:"):
-            t.add(s, TKG.mentionsDrug if m.kind == "drug" else TKG.mentionsCondition, concept)
-
-
-def mention_target(m) -> URIRef | None:
-    """The node a mention is of: the drug node, or the MeSH concept of a condition."""
-    if m.mesh is None:
-        return None
-    return iris.drug(m.key) if m.kind == "drug" else iris.mesh(m.mesh)  # condition, concept
-
-
-def mention_node(t: Triples, owner: URIRef, node: URIRef, m, concept: URIRef | None) -> None:
-    t.add(owner, TKG.hasMention, node)
-    t.add(node, RDF.type, TKG.Mention)
-    t.text(node, TKG.inField, m.field)
-    t.text(node, TKG.matchedText, m.text)
-    t.text(node, TKG.matchMethod, m.how)
-    t.text(node, TKG.mentionKind, m.kind)
-    if concept is not None:
-        t.add(node, TKG.mentionOf, concept)
-    elif m.how.startswith("registry"):
-        t.text(node, TKG.registryMeshId, m.key)
 
 
 def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
