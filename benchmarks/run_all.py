@@ -18,6 +18,8 @@ BENCHES = [
                                                 "--runs", "1"]),
     ("what Oxigraph charges per quad to load (the floor under a field build)",
      ["load_floor.py"]),
+    ("recognition against NLM's indexing, 2,000 articles of pubmed20n0014 (issue 12)",
+     ["recognition.py", "--limit", "2000", "--runs", "3"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]

@@ -28,6 +28,30 @@ class SourceInfo:
     record_id: str | None = None  # NCT id or PMID this source describes
 
 
+# --------------------------------------------------------------------------- concepts (issue 12)
+
+
+@dataclass
+class RegistryMesh:
+    """A MeSH term a registry assigned (ClinicalTrials.gov's derivedSection browse modules)."""
+
+    id: str  # MeSH UI as the registry gives it
+    term: str
+    ancestor: bool = False  # listed among the registry's ancestors, not its own terms
+
+
+@dataclass
+class ConceptMention:
+    """A drug or condition found in one field of a record, and how it was found."""
+
+    kind: str  # "drug" or "condition"
+    key: str  # vocabulary key: curated key or MeSH UI
+    mesh: str | None  # MeSH UI, from the loaded release
+    field: str  # "conditions", "briefSummary", "abstract", "registry:conditionBrowseModule"...
+    text: str  # the words as the record writes them
+    how: str  # "MeSH entry term (plural or spelling)", "registry", ...
+
+
 # --------------------------------------------------------------------------- trials
 
 
@@ -88,6 +112,7 @@ class Design:
     intervention_model_description: str | None = None
     primary_purpose: str | None = None
     masking: str | None = None
+    who_masked: list[str] = field(default_factory=list)  # PARTICIPANT, INVESTIGATOR, ...
 
 
 @dataclass
@@ -202,6 +227,13 @@ class Trial:
     references: list[Reference] = field(default_factory=list)
     extra_sections: dict[str, str] = field(default_factory=dict)  # unknown page sections, kept
     source: SourceInfo | None = None
+    # issue 12: the registry's own MeSH terms, what was recognised where, and what a partial
+    # record lacks.
+    registry_conditions: list[RegistryMesh] = field(default_factory=list)
+    registry_interventions: list[RegistryMesh] = field(default_factory=list)
+    mentions: list[ConceptMention] | None = None  # None: not recognised yet
+    missing_sections: list[str] = field(default_factory=list)  # a page that ends early
+    incomplete_sections: list[str] = field(default_factory=list)  # cut mid-record
 
     @property
     def lead_sponsor(self) -> Organization | None:
@@ -328,6 +360,7 @@ class Article:
     keywords: list[Keyword] = field(default_factory=list)
     databanks: list[DataBank] = field(default_factory=list)
     source: SourceInfo | None = None
+    mentions: list[ConceptMention] | None = None  # issue 12; None: not recognised yet
 
     @property
     def nct_ids(self) -> list[str]:

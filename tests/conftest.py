@@ -2,9 +2,33 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kg.pipeline.build import BuildOptions, build
+
+
+# issue 12: the MeSH vocabulary index is built once by `make test` (`kg vocab build`) in the
+# real cache; every test reads it from there, although each gets a private TRIALKG_CACHE.
+def _vocabulary_dir() -> str:
+    from kg.vocab.setup import vocab_dir
+
+    return os.environ.get("TRIALKG_VOCAB") or str(vocab_dir())
+
+
+VOCABULARY_DIR = _vocabulary_dir()
+
+
+def pytest_sessionstart(session) -> None:
+    if not os.path.exists(os.path.join(VOCABULARY_DIR, "mesh.index")):
+        pytest.exit(f"no MeSH vocabulary index in {VOCABULARY_DIR}: run `make test` or "
+                    "`kg vocab build` first", returncode=2)
+
+
+@pytest.fixture(autouse=True)
+def _vocabulary(monkeypatch):
+    monkeypatch.setenv("TRIALKG_VOCAB", VOCABULARY_DIR)
 
 
 @pytest.fixture(scope="session")

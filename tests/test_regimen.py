@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kg import resources
 from kg.extract.regimen import complete_trial, extract_regimens, resolve_interventions
 from kg.model import Arm, Intervention, Regimen, Trial
-from kg.vocab import Drug, Vocabulary, default_vocabulary
+from kg.vocab import Vocabulary, default_vocabulary
 
 UNTIL = "disease progression or intolerable toxicity"
 NOTE = ("Note: After using the penpulimab for 2 years, it is dependent on the researcher's "
@@ -214,12 +214,19 @@ def test_synthetic_spellings_of_route_frequency_days_and_cycles(vocab, text, exp
             r.cycle_length_days, r.cycles_min, r.cycles_max) == expected
 
 
-def test_synthetic_auc_dose_for_a_drug_outside_the_shipped_vocabulary():
-    vocab = Vocabulary({"carboplatin": Drug("carboplatin", "carboplatin")}, {}, {})
+def test_synthetic_auc_dose(vocab):
     (r,), _ = extract_regimens("Carboplatin AUC 5 IV on day 1 every 3 weeks", vocab)
     assert (r.drug, r.dose, r.dose_unit, r.dose_basis) == ("carboplatin", 5.0, "AUC",
                                                              "area-under-curve")
     assert (r.route, r.day_start, r.day_end, r.cycle_length_days) == ("intravenous", 1, 1, 21)
+
+
+def test_synthetic_regimen_of_a_drug_known_only_from_mesh(vocab):
+    # Irinotecan is in no curated class: MeSH identifies it (D000077146), its key is the UI.
+    (r,), _ = extract_regimens("Irinotecan 180 mg/m2 IV on day 1 every 2 weeks", vocab)
+    assert (r.drug, r.dose, r.dose_unit, r.cycle_length_days) == ("D000077146", 180.0,
+                                                                   "mg/m2", 14)
+    assert vocab.drugs[r.drug].label == "Irinotecan"
 
 
 @pytest.mark.parametrize("text", [

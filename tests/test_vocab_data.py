@@ -1,6 +1,7 @@
-"""Checks on the curated reference data itself: identifiers are well formed and sourced,
-every drug the project brief names is identified (or its gap is declared), and the class
-and condition hierarchies hold the facts the rest of trialkg relies on."""
+"""Checks on the curated layer against the loaded MeSH release: every curated drug is
+identified through MeSH, every MeSH id written in ``ontologies/`` agrees with the release,
+curated names are only what MeSH lacks, and the hierarchy holds the facts the rest of
+trialkg relies on."""
 
 import json
 import re
@@ -9,6 +10,8 @@ import pytest
 
 from kg import resources
 from kg.vocab import default_vocabulary
+from kg.vocab import names as N
+from kg.vocab.normalise import key
 
 BRIEF_DRUGS = [
     "anlotinib", "penpulimab", "capecitabine", "camrelizumab", "toripalimab", "tislelizumab",
@@ -25,66 +28,111 @@ ID_PATTERNS = {
     "ncit": r"C\d+",
     "rxnorm": r"\d+",
 }
-TREE_NUMBER = re.compile(r"[A-Z]\d{2}(\.\d{3})*")
 
 
-def _unverified() -> list[str]:
-    data = json.loads(resources.DRUGS_JSON.read_text(encoding="utf-8"))
-    return data["_unverified"]
-
-
-def _all_identifiers():
+def _curated_identifiers():
     vocab = default_vocabulary()
-    for kind, items in (("drug", vocab.drugs), ("class", vocab.classes),
-                        ("condition", vocab.conditions)):
-        for key, item in items.items():
+    for kind, items in (("drug", vocab.curated.drugs), ("class", vocab.curated.classes)):
+        for k, item in items.items():
             for ident in item.identifiers:
-                yield f"{kind}:{key}", ident
+                yield f"{kind}:{k}", ident
 
 
-def test_every_identifier_is_well_formed_and_sourced():
-    seen = list(_all_identifiers())
+def test_curated_non_mesh_identifiers_are_well_formed_and_sourced():
+    seen = list(_curated_identifiers())
     assert seen, "no identifiers at all"
     for where, ident in seen:
-        assert ident.scheme in ID_PATTERNS, f"{where}: unknown scheme {ident.scheme!r}"
         assert re.fullmatch(ID_PATTERNS[ident.scheme], ident.id), f"{where}: bad id {ident.id!r}"
         assert ident.source and ident.source.strip(), f"{where}: {ident.id} has no source"
 
 
-def test_no_identifier_is_given_twice_for_one_concept():
-    pairs = [(where, ident.scheme, ident.id) for where, ident in _all_identifiers()]
-    assert len(pairs) == len(set(pairs))
-
-
-@pytest.mark.parametrize("key", BRIEF_DRUGS)
-def test_brief_drug_has_mesh_and_another_scheme_or_declares_the_gap(key):
+def test_every_curated_drug_is_identified_through_mesh():
     vocab = default_vocabulary()
-    assert key in vocab.drugs
-    schemes = {ident.scheme for ident in vocab.drugs[key].identifiers}
-    missing = []
-    if "mesh" not in schemes:
-        missing.append("mesh")
-    if not schemes - {"mesh"}:
-        missing.append("a second scheme")
-    if missing:
-        notes = [line for line in _unverified() if line.startswith(f"{key}:")]
-        assert notes, f"{key} lacks {missing} and is not listed in _unverified"
+    unresolved = sorted(k for k, ui in vocab.drug_mesh.items() if ui is None)
+    assert unresolved == [], f"curated drugs MeSH {vocab.release.label} does not identify"
+    for k, cur in vocab.curated.drugs.items():
+        rec = vocab.concept(vocab.drug_mesh[k])
+        assert rec.kinds & N.DRUG, k
+        # identified by its own name (or the MeSH name it gives), not by a loose synonym
+        assert key(rec.name) == key(cur.mesh_name or cur.label), (k, rec.name)
 
 
-def test_unverified_lines_name_a_known_drug_or_the_classes():
+@pytest.mark.parametrize("key_", BRIEF_DRUGS)
+def test_brief_drugs_get_their_mesh_identifier_from_the_release(key_):
+    drug = default_vocabulary().drugs[key_]
+    mesh = [i for i in drug.identifiers if i.scheme == "mesh"]
+    assert [i.id for i in mesh] == [drug.mesh]
+    assert re.fullmatch(ID_PATTERNS["mesh"], drug.mesh)
+
+
+def test_the_release_gives_the_ids_that_were_unverified_before():
     vocab = default_vocabulary()
-    for line in _unverified():
-        head = line.split(":", 1)[0]
-        assert head in vocab.drugs or head == "classes", line
+    assert vocab.drugs["anlotinib"].mesh == "C000625192"
+    assert vocab.drugs["penpulimab"].mesh == "C000720860"
+    assert vocab.drugs["gemcitabine"].mesh == "D000093542"
+    assert vocab.drugs["pembrolizumab"].mesh == "C582435"
+
+
+def test_each_curated_mesh_identifier_agrees_with_the_release():
+    """A MeSH id typed into ontologies/ (drugs.json identifiers, conditions.json) is reported
+    here unless the release has it for the same concept."""
+    vocab = default_vocabulary()
+    wrong = []
+    for where, ident in _curated_identifiers():
+        if ident.scheme == "mesh":
+            k = where.split(":", 1)[1]
+            if vocab.drug_mesh.get(k) != ident.id:
+                wrong.append(f"{where}: {ident.id} (release: {vocab.drug_mesh.get(k)})")
+    for k, cond in vocab.curated.conditions.items():
+        rec = vocab.concept(cond.mesh)
+        if rec is None or not rec.kinds & N.CONDITION:
+            wrong.append(f"condition:{k}: {cond.mesh} is not a disease in the release")
+    assert wrong == []
+
+
+def test_classes_close_to_a_mesh_heading_name_one_the_release_has():
+    vocab = default_vocabulary()
+    assert vocab.classes["immune-checkpoint-inhibitor"].mesh == "D000082082"
+    assert vocab.classes["taxane"].mesh == "D043823"
+    for k, cur in vocab.curated.classes.items():
+        if cur.mesh_name:
+            assert vocab.concept(vocab.classes[k].mesh).name == cur.mesh_name
+    assert vocab.classes["anti-pd-1"].mesh is None  # what MeSH lacks stays curated
+
+
+def test_curated_names_are_only_what_mesh_lacks():
+    """No curated synonym repeats a name the release already gives the same concept."""
+    vocab = default_vocabulary()
+    repeats = []
+    for k, cur in vocab.curated.drugs.items():
+        rec = vocab.concept(vocab.drug_mesh[k])
+        mesh_keys = {key(n) for n in (rec.name, *rec.terms)}
+        repeats += [f"{k}: {n}" for n in (*cur.synonyms, *cur.code_names)
+                    if key(n) in mesh_keys]
+    for k, cur in vocab.curated.conditions.items():
+        rec = vocab.concept(cur.mesh)
+        mesh_keys = {key(n) for n, _ in N.record_names(rec)}
+        repeats += [f"{k}: {n}" for n in cur.synonyms if key(n) in mesh_keys]
+    assert repeats == []
+
+
+def test_unverified_notes_name_known_drugs_or_the_classes():
+    data = json.loads(resources.DRUGS_JSON.read_text(encoding="utf-8"))
+    vocab = default_vocabulary()
+    for line in data["_unverified"]:
+        heads = line.split(":", 1)[0].split(", ")
+        assert all(h in vocab.drugs or h == "classes" for h in heads), line
 
 
 def test_anti_pd1_members_are_exactly_the_expected_antibodies():
     vocab = default_vocabulary()
     assert vocab.members("anti-pd-1") == [
-        "camrelizumab", "nivolumab", "pembrolizumab", "penpulimab",
-        "sintilimab", "tislelizumab", "toripalimab",
+        "camrelizumab", "cemiplimab", "dostarlimab", "nivolumab", "pembrolizumab",
+        "penpulimab", "sintilimab", "tislelizumab", "toripalimab",
     ]
     assert "atezolizumab" in vocab.members("anti-pd-l1")
+    assert vocab.members("anti-ctla-4") == ["ipilimumab", "tremelimumab"]
+    assert "ipilimumab" not in vocab.members("anti-pd-1")
 
 
 def test_trial_drugs_have_their_classes():
@@ -95,57 +143,40 @@ def test_trial_drugs_have_their_classes():
     assert "immune-checkpoint-inhibitor" in vocab.classes_of("penpulimab")
     assert "tyrosine-kinase-inhibitor" in vocab.classes_of("anlotinib")
     assert "antimetabolite" in vocab.classes_of("capecitabine")
-
-
-def test_no_name_belongs_to_two_concepts():
-    vocab = default_vocabulary()
-    owner: dict[str, str] = {}
-    for key, drug in vocab.drugs.items():
-        for name in drug.names:
-            norm = re.sub(r"[\s\-]+", "", name).lower()
-            assert owner.setdefault(norm, key) == key, f"{name!r}: {owner[norm]} and {key}"
-    cond_owner: dict[str, str] = {}
-    for key, cond in vocab.conditions.items():
-        for name in cond.names:
-            norm = re.sub(r"[\s\-]+", "", name).lower()
-            other = cond_owner.setdefault(norm, key)
-            assert other == key, f"{name!r}: {other} and {key}"
+    assert vocab.classes_of("D000077146") == []  # irinotecan: MeSH only, no curated class
 
 
 def test_registry_misspellings_are_kept():
     vocab = default_vocabulary()
     assert "anrotinib" in vocab.drugs["anlotinib"].synonyms
     assert "tirelizumab" in vocab.drugs["tislelizumab"].synonyms
-    assert "nasophapyngeal cancer" in vocab.conditions["nasopharyngeal-neoplasms"].synonyms
+    assert "nasophapyngeal cancer" in vocab.curated.conditions["nasopharyngeal-neoplasms"].synonyms
 
 
-def test_condition_hierarchy_reaches_d009303_from_nasopharyngeal_carcinoma():
+def test_condition_hierarchy_reaches_d009303_and_head_and_neck_from_nasopharyngeal_carcinoma():
     vocab = default_vocabulary()
     assert vocab.condition_keys_in("Nasopharyngeal Carcinoma") == ["nasopharyngeal-carcinoma"]
     assert vocab.conditions["nasopharyngeal-carcinoma"].mesh == "D000077274"
     ancestors = vocab.condition_ancestors("nasopharyngeal-carcinoma")
-    meshes = [vocab.conditions[k].mesh for k in ancestors]
-    assert "D009303" in meshes
+    assert ancestors[0] == "nasopharyngeal-carcinoma"
+    assert {"nasopharyngeal-neoplasms", "pharyngeal-neoplasms", "head-and-neck-neoplasms",
+            "neoplasms", "carcinoma"} <= set(ancestors)
     assert vocab.condition_by_mesh("D009303").key == "nasopharyngeal-neoplasms"
+    assert "D006258" in vocab.ancestor_mesh("D000077274")  # Head and Neck Neoplasms
 
 
-def test_conditions_carry_their_mesh_ui_as_a_sourced_identifier():
+def test_broader_concepts_are_the_tree_parents():
     vocab = default_vocabulary()
-    for key, cond in vocab.conditions.items():
-        assert cond.mesh and re.fullmatch(ID_PATTERNS["mesh"], cond.mesh), key
-        assert [i.id for i in cond.identifiers if i.scheme == "mesh"] == [cond.mesh], key
-        for broader in cond.broader:
-            assert broader in vocab.conditions, f"{key} -> unknown {broader}"
-        for tree in cond.tree_numbers:
-            assert TREE_NUMBER.fullmatch(tree), f"{key}: bad tree number {tree!r}"
+    for ui in ("D000077274", "D002289", "D000069287"):
+        rec = vocab.concept(ui)
+        for broader in vocab.broader_mesh(ui):
+            parents = {t.rsplit(".", 1)[0] for t in rec.trees if "." in t}
+            assert parents & set(vocab.concept(broader).trees), (ui, broader)
 
 
-def test_tree_numbers_agree_with_broader_links_where_both_are_known():
+def test_a_supplementary_concept_sits_under_the_headings_it_is_mapped_to():
     vocab = default_vocabulary()
-    for key, cond in vocab.conditions.items():
-        for ancestor in vocab.condition_ancestors(key)[1:]:
-            upper = vocab.conditions[ancestor].tree_numbers
-            if not cond.tree_numbers or not upper:
-                continue
-            assert any(t.startswith(u + ".") for t in cond.tree_numbers for u in upper), (
-                f"{key} {cond.tree_numbers} not under {ancestor} {upper}")
+    assert vocab.broader_mesh("C000625192") == ["D007211", "D011804"]  # Indoles, Quinolines
+    assert "D003574" not in vocab.ancestor_mesh("C000625192")
+    assert "D03" not in vocab.ancestor_mesh("C000625192")
+    assert vocab.ancestor_mesh("C000625192")[:2] == ["D007211", "D011804"]

@@ -62,6 +62,10 @@ def _register_subcommands() -> None:
     for command in (build, validate, run, list_queries, query, related, serve, export, viz,
                     discover, status, remove):
         main.add_command(command)
+    # issue 12: the MeSH vocabulary
+    from kg.cli.vocab import vocab
+
+    main.add_command(vocab)
 
 
 _register_subcommands()

@@ -38,9 +38,12 @@ def _setup_logging(verbose: bool) -> None:
               "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --bulk: worker processes (default: one per core).")
+@click.option("--allow-partial", is_flag=True,
+              help="Import a trial page that ends early with the facts it has; the missing "
+                   "sections are listed on stderr and in the graph (default: refuse it).")
 @click.pass_context
 def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir, verbose,
-          quiet, store_spec, bulk, workers) -> None:
+          quiet, store_spec, bulk, workers, allow_partial) -> None:
     """Load records into the store (the workspace unless --store): the --trial and --pubmed
     given, each replacing its earlier version, the rest left as it is. With neither, the
     bundled trial NCT05807880 and its corpus.
@@ -50,7 +53,7 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir
     """
     if bulk:
         _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
-                          output_dir=output_dir, fresh=fresh)
+                          output_dir=output_dir, fresh=fresh, allow_partial=allow_partial)
         _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
         return
     if workers is not None:
@@ -61,12 +64,25 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir
     from kg.pipeline.run import BuildOptions, run_build
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files))
+                        pubmed_files=list(pubmed_files), allow_partial=allow_partial)
     with request_budget() as budget:  # every HTTP request of the command counts
-        run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
-                  echo=_quiet if quiet else click.echo)
+        result = run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
+                           echo=_quiet if quiet else click.echo)
+    _warn_partial(result.trials)
     if verbose and not quiet:
         click.echo(f"  {budget.line()}")
+
+
+def _warn_partial(trials) -> None:
+    """A trial imported with --allow-partial: one line on stderr saying what it lacks."""
+    for trial in trials:
+        if trial.missing_sections or trial.incomplete_sections:
+            where = trial.source.location if trial.source else trial.nct_id
+            cut = f"; cut mid-record: {', '.join(trial.incomplete_sections)}" \
+                if trial.incomplete_sections else ""
+            click.echo(f"kg: warning: {where}: imported as a partial record, missing: "
+                       f"{', '.join(trial.missing_sections) or 'nothing after it'}{cut}",
+                       err=True)
 
 
 def _quiet(_line: str) -> None:
@@ -78,7 +94,8 @@ def _refuse_with_bulk(ctx: click.Context, **given) -> None:
     from click.core import ParameterSource
 
     named = {"online": "--online", "offline": "--offline", "refresh": "--refresh",
-             "output_dir": "--output", "fresh": "--fresh"}
+             "output_dir": "--output", "fresh": "--fresh",
+             "allow_partial": "--allow-partial"}
     for key in given:
         if ctx.get_parameter_source(key) not in (ParameterSource.DEFAULT, None):
             raise click.UsageError(f"{named[key]} does not apply with --bulk (it reads only "
@@ -151,15 +168,19 @@ def validate(path: Path | None, store_spec: str | None) -> None:
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
 @store_option
-def run(trials, online, offline, refresh, output_dir, verbose, store_spec) -> None:
+@click.option("--allow-partial", is_flag=True,
+              help="Import a trial page that ends early with the facts it has (see kg build).")
+def run(trials, online, offline, refresh, output_dir, verbose, store_spec, allow_partial) -> None:
     """The main job: build the bundled trial (or the --trial given) into the store, validate
     the store's graph, and write every artifact to output/ (all or nothing)."""
     check_output(output_dir, folder=True)
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_all
 
-    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh))
+    opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
+                        allow_partial=allow_partial)
     with request_budget() as budget:
-        run_all(opts, store_spec, output_dir, verbose=verbose, echo=click.echo)
+        result = run_all(opts, store_spec, output_dir, verbose=verbose, echo=click.echo)
+    _warn_partial(result.trials)
     if verbose:
         click.echo(f"  {budget.line()}")

@@ -14,10 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import URIRef
+
 from kg import resources
 from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
 from kg.model import Article, CitationResolution, Trial
 from kg.rdf import iris
+from kg.rdf.namespaces import TKR
 from kg.store import Store, open_store
 from kg.store.manifest import BuildInfo
 from kg.vocab import Vocabulary, default_vocabulary
@@ -49,6 +52,7 @@ class BuildOptions:
     # so the default run has neighbours to find and an explicit trial list stays exact.
     corpus: bool | None = None
     enrich: bool = True  # fetch the trials' cited articles (snapshot, cache, then Entrez)
+    allow_partial: bool = False  # import a trial page that ends early with what it has
 
 
 @dataclass
@@ -61,14 +65,14 @@ class BuildResult:
     literature: Literature | None = None
 
 
-def load_trial_spec(spec: str, network: str) -> Trial:
+def load_trial_spec(spec: str, network: str, allow_partial: bool = False) -> Trial:
     """A trial from a path, or from an NCT id (snapshot first; CT.gov API when online)."""
     from kg.sources import load_trial_file
     from kg.sources.common import is_nct_id
 
     path = Path(spec)
     if path.exists() or not spec.upper().startswith("NCT"):
-        return load_trial_file(path)
+        return load_trial_file(path, allow_partial=allow_partial)
     nct = spec.upper()
     if not is_nct_id(nct):
         raise TrialParseError("not a valid NCT id (NCT followed by 8 digits) nor a file path",
@@ -109,7 +113,8 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None, store: Store |
     default = not options.trials and not options.pubmed_files
     specs = options.trials or ([str(resources.BUNDLED_TRIAL)] if default else [])
     with timings.stage("parse trials"):
-        trials = [load_trial_spec(spec, options.network) for spec in specs]
+        trials = [load_trial_spec(spec, options.network, options.allow_partial)
+                  for spec in specs]
     use_corpus = options.corpus if options.corpus is not None else default
     if use_corpus:
         with timings.stage("parse corpus trials"):
@@ -248,8 +253,8 @@ def _related_literature(service, trials: list[Trial], out: Literature,
         if not drugs and not trial.references:
             continue
         classes = sorted({vocab.classes[c].label for d in drugs for c in vocab.drugs[d].classes})
-        conditions = sorted({vocab.conditions[k].label for name in trial.conditions
-                             for k in vocab.condition_keys_in(name)})
+        conditions = sorted({vocab.conditions[m.key].label for name in trial.conditions
+                             for m in vocab.name_mentions(name) if m.kind == "condition"})
         cited = [r.pmid for r in trial.references if r.pmid]
         result = service.related_pmids(drugs=[vocab.drugs[d].label for d in drugs],
                                        drug_classes=classes, conditions=conditions, pmids=cited,
@@ -279,35 +284,37 @@ def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
     unchanged since it was last loaded is left as it is."""
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.trial import trial_triples
-    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
+    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_graphs
 
     writer = _RecordWriter(store)
     drug_keys: set[str] = set()
-    condition_keys: set[str] = set()
+    mesh_uis: set[str] = set()
     trial_ids = {t.nct_id for t in trials}
-    root = str(resources.PROJECT_ROOT)
     resolutions = lit.resolutions if lit else {}
     for trial in trials:
         writer.record("trial", trial.nct_id, trial_triples(trial, vocab, resolutions),
                       trial.source)
-        drugs, conditions = concepts_of_trial(trial, vocab)
+        drugs, meshes = concepts_of_trial(trial, vocab)
         drug_keys |= drugs
-        condition_keys |= conditions
+        mesh_uis |= meshes
+    root = str(resources.PROJECT_ROOT)
     for article in articles:
         triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source, project_root=root))
         writer.record("pubmed", article.pmid, triples, article.source)
-        drugs, conditions = concepts_of_article(article, vocab)
+        drugs, meshes = concepts_of_article(article, vocab)
         drug_keys |= drugs
-        condition_keys |= conditions
+        mesh_uis |= meshes
     if lit is not None and (lit.related or lit.neighbours):
         from kg.rdf.article import literature_link_triples
 
-        writer.graph("links", "entrez-related", literature_link_triples(
+        writer.graph(iris.record_graph("links", "entrez-related"), literature_link_triples(
             lit.related, lit.neighbours, {a.pmid for a in articles}))
-    for kind, key, triples in reference_records(vocab, drug_keys, condition_keys):
-        writer.graph("reference", f"{kind}/{key}", triples)
+    # The vocabulary the records use (MeSH concepts with their ancestors, the release, the
+    # curated drugs and classes), each concept its own graph: see kg.rdf.vocabulary.
+    for graph, triples in reference_graphs(vocab, drug_keys, mesh_uis):
+        writer.graph(graph, triples)
     writer.commit(build or BuildInfo([]))
     return {"trials": len(trials), "articles": len(articles),
             "records written": writer.written, "records unchanged": writer.unchanged}
@@ -319,25 +326,29 @@ class _RecordWriter:
 
     def __init__(self, store: Store):
         self.store = store
-        self.pending: list[tuple[str, str, list, object]] = []
+        self.pending: list[tuple[URIRef, str, str, list, object]] = []
 
     def record(self, kind: str, identifier: str, triples, source=None) -> None:
-        self.pending.append((kind, identifier, list(triples), source))
+        """A source record (trial, article): its shared parts go to shared graphs."""
+        self.pending.append((iris.record_graph(kind, identifier), kind, identifier,
+                             list(triples), source))
 
-    def graph(self, kind: str, identifier: str, triples) -> None:
-        self.pending.append((kind, identifier, list(triples), None))
+    def graph(self, graph: URIRef, triples) -> None:
+        """A graph replaced whole (vocabulary, reference data, literature links)."""
+        kind, _, identifier = str(graph).removeprefix(str(TKR["graph/"])).partition("/")
+        self.pending.append((graph, kind, identifier, list(triples), None))
 
     def commit(self, build: BuildInfo) -> None:
         from kg.rdf.partition import store_record
         from kg.store import manifest
 
-        graphs = [iris.record_graph(kind, ident) for kind, ident, _, _ in self.pending]
+        graphs = [graph for graph, *_ in self.pending]
         # A fresh build drops everything before it: nothing counts as already loaded.
         known = {} if build.fresh else manifest.stored_digests(self.store, graphs)
         entries = []
         self.written = self.unchanged = 0
         with self.store.batch():
-            for graph, (kind, ident, triples, source) in zip(graphs, self.pending, strict=True):
+            for graph, kind, ident, triples, source in self.pending:
                 digest = manifest.digest(triples)
                 if known.get(graph) == digest:
                     self.unchanged += 1
@@ -350,7 +361,7 @@ class _RecordWriter:
                 entries.append(manifest.RecordEntry(
                     graph, kind, ident, digest,
                     _source_location(source), getattr(source, "kind", None)))
-            self.store.update(manifest.record_update(entries, build))
+            manifest.write_entries(self.store, entries, build)
 
 
 def _source_location(source) -> str | None:

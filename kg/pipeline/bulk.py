@@ -195,7 +195,7 @@ class ChunkResult:
     ids: list[str] = field(default_factory=list)
     parts: list[tuple[Path, int]] = field(default_factory=list)
     drug_keys: set[str] = field(default_factory=set)
-    condition_keys: set[str] = field(default_factory=set)
+    mesh_uis: set[str] = field(default_factory=set)
     cpu: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -356,28 +356,28 @@ def map_articles(task: str, path: Path, trial_ids: frozenset[str], work: Path) -
 def _trial_reference_keys(trial: Trial, vocab, result: ChunkResult) -> None:
     from kg.rdf.vocabulary import concepts_of_trial
 
-    drugs, conditions = concepts_of_trial(trial, vocab)
+    drugs, meshes = concepts_of_trial(trial, vocab)
     result.drug_keys |= drugs
-    result.condition_keys |= conditions
+    result.mesh_uis |= meshes
 
 
 def _article_reference_keys(article, vocab, result: ChunkResult) -> None:
     from kg.rdf.vocabulary import concepts_of_article
 
-    drugs, conditions = concepts_of_article(article, vocab)
+    drugs, meshes = concepts_of_article(article, vocab)
     result.drug_keys |= drugs
-    result.condition_keys |= conditions
+    result.mesh_uis |= meshes
 
 
-def reference_quads(drug_keys: Iterable[str], condition_keys: Iterable[str]) -> tuple[str, int]:
-    """The curated concepts the records use, one graph each, as N-Quads text."""
-    from kg.rdf.vocabulary import reference_records
+def reference_quads(drug_keys: Iterable[str], mesh_uis: Iterable[str]) -> tuple[str, int]:
+    """The vocabulary the records use (kg.rdf.vocabulary.reference_graphs: MeSH concepts with
+    their ancestors, the release, curated drugs and classes), one graph each, as N-Quads."""
+    from kg.rdf.vocabulary import reference_graphs
     from kg.vocab import default_vocabulary
 
     writer, parts, count = NQuadsWriter(), [], 0
-    for kind, key, triples in reference_records(default_vocabulary(), drug_keys,
-                                                sorted(condition_keys)):
-        parts.append(writer.graph(iris.record_graph("reference", f"{kind}/{key}"), triples))
+    for graph, triples in reference_graphs(default_vocabulary(), drug_keys, sorted(mesh_uis)):
+        parts.append(writer.graph(graph, triples))
         count += len(triples)
     return "".join(parts), count
 
@@ -498,13 +498,13 @@ class _Run:
     counts: dict[str, int] = field(default_factory=lambda: {"quads": 0})
     cpu: dict[str, float] = field(default_factory=dict)
     drug_keys: set[str] = field(default_factory=set)
-    condition_keys: set[str] = field(default_factory=set)
+    mesh_uis: set[str] = field(default_factory=set)
 
     def take(self, result: ChunkResult) -> None:
         self.loader.put(result.parts)
         self.counts["quads"] += result.quads
         self.drug_keys |= result.drug_keys
-        self.condition_keys |= result.condition_keys
+        self.mesh_uis |= result.mesh_uis
         for stage, seconds in result.cpu.items():
             self.cpu[stage] = self.cpu.get(stage, 0.0) + seconds
         self.progress(f"mapped {result.task}: {len(result.ids):,} {result.kind}s, "
@@ -564,7 +564,7 @@ def _load(store_dir: Path, work: Path, trial_files: list[Path], pubmed_files: li
     run.loader.finish()
     seconds["load what was left"] = time.perf_counter() - start - sum(seconds.values())
     mark = time.perf_counter()
-    text, count = reference_quads(run.drug_keys, run.condition_keys)
+    text, count = reference_quads(run.drug_keys, run.mesh_uis)
     ref = work / "reference.nq"
     ref.write_text(text, encoding="utf-8")
     store.bulk_load(path=str(ref), format=ox.RdfFormat.N_QUADS, lenient=LENIENT)

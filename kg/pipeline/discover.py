@@ -404,19 +404,20 @@ def add_trials(store: Store, trials: list[Trial], vocab: Vocabulary) -> dict[str
 
 def merge_reference_data(store: Store, vocab: Vocabulary, trials: list[Trial],
                          articles: list[Article]) -> None:
-    """Add the curated drugs and conditions the new records name. Each concept is its own
-    named graph (see ``kg.rdf.vocabulary.reference_records``), so this never drops concepts
-    other records still point at."""
-    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
+    """Add the vocabulary the new records use (drugs, classes, MeSH concepts with their
+    ancestors). Each concept is its own named graph (see
+    ``kg.rdf.vocabulary.reference_graphs``), so this never drops concepts other records
+    still point at."""
+    from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_graphs
 
     drugs: set[str] = set()
-    conditions: set[str] = set()
+    meshes: set[str] = set()
     for used in [*(concepts_of_trial(t, vocab) for t in trials),
                  *(concepts_of_article(a, vocab) for a in articles)]:
         drugs |= used[0]
-        conditions |= used[1]
-    for kind, key, triples in reference_records(vocab, drugs, conditions):
-        store.replace_graph(iris.record_graph("reference", f"{kind}/{key}"), triples)
+        meshes |= used[1]
+    for graph, triples in reference_graphs(vocab, drugs, meshes):
+        store.replace_graph(graph, triples)
 
 
 # --------------------------------------------------------------------------- literature

@@ -18,31 +18,36 @@ from kg.rdf.terms import Triples, date_literal
 from kg.vocab import Vocabulary
 
 
-def mention_triples(t: Triples, subject: URIRef, vocab: Vocabulary, text: str) -> None:
-    """tkg:mentionsDrug / tkg:mentionsCondition for curated names found in free text.
+def _mention_triples(t: Triples, s: URIRef, article: Article, vocab: Vocabulary) -> None:
+    """tkg:mentionsDrug / tkg:mentionsCondition for what the title, abstract and keywords
+    name, each with a tkg:Mention node saying where and how it was found. Evidence of a
+    weaker kind than a registered intervention or a MeSH heading; the related-study finder
+    says which kind each reason rests on."""
+    from kg.extract.concepts import article_mentions
+    from kg.rdf.mentions import mention_node, mention_target
 
-    Evidence of a weaker kind than a registered intervention or a MeSH heading; the
-    related-study finder says which kind each reason rests on."""
-    from kg.rdf.trial import condition_iri
-
-    for key in vocab.drug_keys_in(text):
-        t.add(subject, TKG.mentionsDrug, iris.drug(key))
-    for key in vocab.condition_keys_in(text):
-        t.add(subject, TKG.mentionsCondition, condition_iri(vocab, key))
+    for m in article_mentions(article, vocab):
+        concept = mention_target(m)
+        node = iris.article_mention(article.pmid, m.field, m.kind, m.key, m.text)
+        mention_node(t, s, node, m, concept)
+        if concept is not None:
+            t.add(s, TKG.mentionsDrug if m.kind == "drug" else TKG.mentionsCondition, concept)
 
 
 def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
                     vocab: Vocabulary | None = None) -> Triples:
     """Triples for one article. ``trial_nodes`` are NCT ids already in the graph; a DataBank
     link to any other trial makes a small trial node so the link has something to point at.
-    With ``vocab``, drugs and conditions named in the title, abstract or keywords are
-    recorded as text mentions (the shipped records have no MeSH to go on)."""
+    Drugs and conditions named in the title, abstract or keywords are recorded as mentions
+    (the shipped records have no MeSH to go on). MeSH ids link to MeSH concepts only when
+    the loaded release has them (default: the built vocabulary); others stay as text."""
+    if vocab is None:
+        from kg.vocab import default_vocabulary
+
+        vocab = default_vocabulary()
     t = Triples()
     s = iris.article(article.pmid)
-    if vocab is not None:
-        texts = [article.title or "", *(a.text for a in article.abstract),
-                 *(k.text for k in article.keywords)]
-        mention_triples(t, s, vocab, " \n ".join(texts))
+    _mention_triples(t, s, article, vocab)
     t.add(s, RDF.type, SCHEMA.ScholarlyArticle)
     t.add(s, RDF.type, BIBO.AcademicArticle)
     t.text(s, BIBO.pmid, article.pmid)
@@ -72,20 +77,19 @@ def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
         t.add(s, SCHEMA.sameAs, iris.pmc(article.pmcid))
     for lang in article.languages:
         t.text(s, DCTERMS.language, lang)
+    # A MeSH id the loaded release has links to its concept (labelled by the release's own
+    # graph); any other id stays text, so every MeSH IRI in the graph is one the release has.
     for ui, name in article.publication_types:
-        node = iris.mesh(ui) if ui else None
-        if node is not None:
-            t.add(s, TKG.publicationType, node)
-            t.text(node, RDFS.label, name)
+        if ui and vocab.has_mesh(ui):
+            t.add(s, TKG.publicationType, iris.mesh(ui))
         else:
             t.text(s, TKG.publicationTypeText, name)
     _authors(t, s, article)
-    _mesh(t, s, article)
+    _mesh(t, s, article, vocab)
     for chem in article.chemicals:
-        if chem.ui:
+        if chem.ui and vocab.has_mesh(chem.ui):
             node = iris.mesh(chem.ui)
             t.add(s, TKG.chemical, node)
-            t.text(node, RDFS.label, chem.name)
             t.text(node, TKG.registryNumber, chem.registry_number)
         else:
             t.text(s, TKG.chemicalText, chem.name)
@@ -124,9 +128,17 @@ def _journal(t: Triples, s: URIRef, article: Article) -> None:
 
 
 def _authors(t: Triples, s: URIRef, article: Article) -> None:
+    """Authorships in order, each with its person (see ``iris.author`` for who a person is).
+    Two authorships of one article never share a person: a repeat (two "Wei Wang", or an
+    ORCID given twice) becomes a person of that authorship alone."""
+    taken: set[URIRef] = set()
     for position, author in enumerate(article.authors, start=1):
         person = iris.author(author.last_name, author.initials, author.orcid,
-                             author.collective_name)
+                             author.collective_name, author.fore_name,
+                             pmid=article.pmid, position=position)
+        if person in taken:
+            person = iris.article_person(article.pmid, position)
+        taken.add(person)
         ship = iris.authorship(article.pmid, position)
         t.add(s, SCHEMA.author, person)
         t.add(s, TKG.hasAuthorship, ship)
@@ -148,17 +160,19 @@ def _authors(t: Triples, s: URIRef, article: Article) -> None:
             t.text(person, TKG.orcid, author.orcid)
 
 
-def _mesh(t: Triples, s: URIRef, article: Article) -> None:
+def _mesh(t: Triples, s: URIRef, article: Article, vocab: Vocabulary) -> None:
     for heading in article.mesh_headings:
-        descriptor = iris.mesh(heading.descriptor_ui)
         node = iris.mesh_heading(article.pmid, heading.descriptor_ui)
-        t.add(s, DCTERMS.subject, descriptor)
         t.add(s, TKG.hasMeshHeading, node)
         t.add(node, RDF.type, TKG.MeshHeading)
-        t.add(node, TKG.descriptor, descriptor)
         t.boolean(node, TKG.majorTopic, heading.major)
-        t.add(descriptor, RDF.type, TKG.MeshDescriptor)
-        t.text(descriptor, RDFS.label, heading.descriptor_name)
+        t.text(node, TKG.descriptorName, heading.descriptor_name)  # as PubMed names it
+        if vocab.has_mesh(heading.descriptor_ui):
+            descriptor = iris.mesh(heading.descriptor_ui)
+            t.add(s, DCTERMS.subject, descriptor)
+            t.add(node, TKG.descriptor, descriptor)
+        else:
+            t.text(node, TKG.descriptorUI, heading.descriptor_ui)
         for q in heading.qualifiers:
             qualifier = iris.mesh(q.ui)
             t.add(node, TKG.qualifier, qualifier)

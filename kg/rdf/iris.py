@@ -8,6 +8,7 @@ never from counters or memory addresses, so the same input gives the same IRIs.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -187,20 +188,53 @@ def authorship(pmid: str, position: int) -> URIRef:
     return TKR[f"pubmed/{pmid}/author/{position}"]
 
 
-@_shared
 def author(last_name: str | None, initials: str | None, orcid: str | None,
-           collective: str | None = None) -> URIRef:
-    """ORCID when the record gives one; else a name key (last name + initials).
+           collective: str | None = None, fore_name: str | None = None, *,
+           pmid: str | None = None, position: int | None = None) -> URIRef:
+    """Who an author is, as far as the record can tell:
 
-    Name keys merge namesakes ("Ma J" is many people): co-authorship built on them is an
-    upper bound, and the ORCID, when present, always wins.
+    1. the ORCID iD, when the record gives one;
+    2. else a collective's name;
+    3. else the full fore name and last name ("Chaosu Hu" and "Chunhong Hu" are two people,
+       though both are "Hu C");
+    4. else (initials only: "Hu C") a person of this article alone (``pmid``, ``position``):
+       initials are not evidence enough to merge people across articles.
+
+    ``kg.rdf.article`` also makes sure two authorships of one article never share a node.
     """
     if orcid:
-        return ORCID[orcid]
+        return _orcid(orcid)
     if collective:
-        return TKR[f"collective/{slug(collective)}"]
-    name = " ".join(p for p in (last_name, initials) if p)
-    return TKR[f"author/{slug(name)}"]
+        return _named("collective", collective)
+    if fore_name and last_name and has_full_fore_name(fore_name):
+        return _named("author", f"{fore_name} {last_name}")
+    if pmid is not None and position is not None:
+        return article_person(pmid, position)
+    return _named("author", " ".join(p for p in (last_name, initials) if p))
+
+
+@_shared
+def _orcid(orcid: str) -> URIRef:
+    return ORCID[orcid]
+
+
+@_shared
+def _named(kind: str, name: str) -> URIRef:
+    return TKR[f"{kind}/{slug(name)}"]
+
+
+def article_person(pmid: str, position: int) -> URIRef:
+    """A person known only by one authorship of one article."""
+    return TKR[f"pubmed/{pmid}/person/{position}"]
+
+
+_INITIAL = re.compile(r"^[A-Z]{1,3}$|^[A-Z]\.?$")
+
+
+def has_full_fore_name(fore_name: str) -> bool:
+    """'Chaosu', 'J Michael', 'Mary-Ann': yes; 'J', 'J A', 'JA', 'J.-P.': initials only."""
+    parts = [p for p in re.split(r"[\s.\-]+", fore_name.strip()) if p]
+    return any(len(p) >= 2 and not _INITIAL.match(p) for p in parts)
 
 
 def mesh_heading(pmid: str, descriptor_ui: str) -> URIRef:
@@ -210,6 +244,30 @@ def mesh_heading(pmid: str, descriptor_ui: str) -> URIRef:
 @_shared
 def journal(key: str) -> URIRef:
     return TKR[f"journal/{slug(key)}"]
+
+
+def trial_mention(nct_id: str, field: str, kind: str, key: str, text: str) -> URIRef:
+    """One concept found in one field of a trial, as written there."""
+    return trial_part(nct_id, "mention", slug(field), kind, _seg(key), _text_key(text))
+
+
+def article_mention(pmid: str, field: str, kind: str, key: str, text: str) -> URIRef:
+    return TKR[f"pubmed/{pmid}/mention/{slug(field)}/{kind}/{_seg(key)}/{_text_key(text)}"]
+
+
+def _text_key(text: str) -> str:
+    """Readable and exact: 'NPC' and 'npc' are two spellings, two mentions."""
+    return f"{slug(text)[:60]}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+# --------------------------------------------------------------------------- vocabulary release
+def vocabulary_release(slug_text: str) -> URIRef:
+    """A loaded vocabulary release (e.g. MeSH 2024 from a given file)."""
+    return TKR[f"vocabulary/{_seg(slug_text)}"]
+
+
+def vocabulary_file(slug_text: str, sha256: str) -> URIRef:
+    return TKR[f"vocabulary/{_seg(slug_text)}/file/{sha256}"]
 
 
 def activity(kind: str, key: str) -> URIRef:

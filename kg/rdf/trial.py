@@ -8,10 +8,13 @@ arms, regimens, eligibility criteria and registry codes. Registry codes such as
 
 from __future__ import annotations
 
+import re
+
 from rdflib import URIRef
 
 from kg.model import Arm, CitationResolution, EligibilityCriterion, Regimen, Trial
 from kg.rdf import iris
+from kg.rdf.mentions import trial_mention_triples
 from kg.rdf.namespaces import BIBO, DCTERMS, RDF, RDFS, SCHEMA, TKG
 from kg.rdf.terms import Triples
 from kg.vocab import Vocabulary
@@ -47,10 +50,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(s, SCHEMA.keywords, keyword)
     _design(t, s, trial)
     _conditions(t, s, trial, vocab)
-    from kg.rdf.article import mention_triples
-
-    mention_triples(t, s, vocab, " \n ".join(x for x in (trial.brief_title, trial.official_title,
-                                                          *trial.keywords) if x))
+    trial_mention_triples(t, s, trial, vocab)
     _interventions(t, s, trial)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)
@@ -66,6 +66,12 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(node, SCHEMA.value, sid.id)
         t.text(node, TKG.identifierType, sid.type)
         t.text(node, TKG.identifierDomain, sid.domain)
+    for heading in trial.missing_sections:
+        t.text(s, TKG.missingSection, heading)  # a partial page: what it ends before
+    for heading in trial.incomplete_sections:
+        t.text(s, TKG.incompleteSection, heading)
+    if trial.missing_sections or trial.incomplete_sections:
+        t.boolean(s, TKG.partialRecord, True)
     for heading, body in sorted(trial.extra_sections.items()):
         # Sections the parser did not recognise are kept, not dropped: a reader can see them.
         node = iris.trial_part(trial.nct_id, "section", iris.slug(heading))
@@ -83,30 +89,41 @@ def _design(t: Triples, s: URIRef, trial: Trial) -> None:
     t.text(s, TKG.interventionModelDescription, d.intervention_model_description)
     t.text(s, TKG.primaryPurpose, d.primary_purpose)
     t.text(s, TKG.masking, d.masking)
+    for who in d.who_masked:
+        t.text(s, TKG.whoMasked, who)
 
 
 def _conditions(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
+    """The trial's conditions: the registry's own MeSH terms when it gives them, else the
+    registered condition names resolved against the vocabulary. A name that resolves to
+    nothing stays a text node marked unresolved, never guessed."""
+    from kg.extract.concepts import CONDITION_BROWSE, trial_mentions
+
+    mentions = trial_mentions(trial, vocab)
+    registry = [m for m in mentions if m.field == CONDITION_BROWSE]
+    for m in registry:
+        if m.mesh and m.kind == "condition":
+            t.add(s, SCHEMA.healthCondition, iris.mesh(m.mesh))
     for name in trial.conditions:
         t.text(s, TKG.conditionText, name)
-        keys = vocab.condition_keys_in(name)
-        if not keys:
+        found = [m for m in vocab.name_mentions(name) if m.kind == "condition" and m.mesh]
+        if registry and found:
+            continue  # the registry's terms are the trial's conditions; this text is a mention
+        if not found:
             node = iris.condition_text(name)
             t.add(node, RDF.type, SCHEMA.MedicalCondition)
             t.text(node, RDFS.label, name)
+            t.text(node, TKG.resolutionStatus, "unresolved")
             t.add(s, SCHEMA.healthCondition, node)
             continue
-        for key in keys:
-            t.add(s, SCHEMA.healthCondition, _condition_iri(vocab, key))
-
-
-def _condition_iri(vocab: Vocabulary, key: str) -> URIRef:
-    condition = vocab.conditions[key]
-    return iris.mesh(condition.mesh) if condition.mesh else iris.condition_text(condition.label)
+        for m in found:
+            t.add(s, SCHEMA.healthCondition, iris.mesh(m.mesh))
 
 
 def condition_iri(vocab: Vocabulary, key: str) -> URIRef:
-    """Public: the IRI of a curated condition (its MeSH descriptor when it has one)."""
-    return _condition_iri(vocab, key)
+    """Public: the IRI of a condition (its MeSH concept when it has one)."""
+    condition = vocab.conditions[key]
+    return iris.mesh(condition.mesh) if condition.mesh else iris.condition_text(condition.label)
 
 
 def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
@@ -126,6 +143,24 @@ def _interventions(t: Triples, s: URIRef, trial: Trial) -> None:
             t.text(node, TKG.unresolvedDrugName, name)
         for label in iv.arm_labels:
             t.add(iris.arm(trial.nct_id, label), TKG.usesIntervention, node)
+    # The other side: an arm listing "Drug: Gemcitabine/Cisplatin" uses that intervention
+    # even when the intervention does not list the arm.
+    by_name = {_name_key(iv.name): iv for iv in trial.interventions}
+    for arm in trial.arms:
+        for listed in arm.intervention_names:
+            iv = by_name.get(_name_key(_TYPE_PREFIX.sub("", listed)))
+            if iv is not None:
+                t.add(iris.arm(trial.nct_id, arm.label), TKG.usesIntervention,
+                      iris.intervention(trial.nct_id, iv.name))
+
+
+_TYPE_PREFIX = re.compile(
+    r"^\s*(?:drug|biological|radiation|procedure|device|behavioral|dietary\s+supplement|"
+    r"genetic|combination\s+product|diagnostic\s+test|other)\s*:\s*", re.IGNORECASE)
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _arm(t: Triples, s: URIRef, nct_id: str, arm: Arm) -> None:

@@ -1,24 +1,39 @@
-"""Curated reference data as triples: the drugs, drug classes and conditions a graph uses.
+"""The vocabulary a graph uses, as triples: MeSH concepts with their place in the trees, the
+release they come from, and the curated drugs and classes on top.
 
-Only concepts the graph refers to are emitted (with their broader classes and conditions),
-so a one-trial graph is not padded with unrelated drugs.
+Not the whole release (350k concepts): the concepts the records use, each with every concept
+above it up to the top of its trees (``skos:broader``, tree numbers), so hierarchy queries
+work ("trials under Head and Neck Neoplasms"). Each concept is its own named graph, so loading
+more records adds or refreshes concepts and never drops ones other records point at; the
+release description (year, source file, SHA-256, licence) is one more graph.
+
+Graphs: ``graph/vocabulary/mesh`` (the release), ``graph/vocabulary/mesh/<UI>`` (a concept as
+the release states it), ``graph/reference/drug/<key>``, ``graph/reference/drug-class/<key>``
+and ``graph/reference/condition/<key>`` (the curated layer: names MeSH lacks, classes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from rdflib import Literal, URIRef
+
 from kg.model import Article, Trial
 from kg.rdf import iris
-from kg.rdf.namespaces import DCTERMS, RDF, RDFS, SCHEMA, SKOS, TKG
+from kg.rdf.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, SKOS, TKG, XSD
 from kg.rdf.terms import Triples
 from kg.vocab import Identifier, Vocabulary
+from kg.vocab import names as N
+
+NLM = "U.S. National Library of Medicine"
 
 
 def _identifiers(t: Triples, node, identifiers: Iterable[Identifier]) -> None:
     for ident in identifiers:
         target = iris.external(ident.scheme, ident.id)
         t.add(node, SKOS.exactMatch, target)
+        if ident.scheme == "mesh":
+            continue  # the MeSH concept's own graph says where it comes from (skos:inScheme)
         # Which public page the identifier was checked against, kept on the target so
         # each mapping can say where it came from.
         t.text(target, DCTERMS.source, ident.source)
@@ -33,10 +48,11 @@ def _drug(t: Triples, vocab: Vocabulary, key: str) -> None:
     t.add(node, RDF.type, TKG.Drug)
     t.text(node, RDFS.label, drug.label)
     t.text(node, SKOS.prefLabel, drug.label)
-    for name in drug.synonyms:
-        t.text(node, SKOS.altLabel, name)
-    for code in drug.code_names:
-        t.text(node, TKG.codeName, code)
+    if key in vocab.curated.drugs:  # a MeSH-only drug's names live on its MeSH concept
+        for name in drug.synonyms:
+            t.text(node, SKOS.altLabel, name)
+        for code in drug.code_names:
+            t.text(node, TKG.codeName, code)
     for cls in drug.classes:
         t.add(node, SCHEMA.drugClass, iris.drug_class(cls))
     _identifiers(t, node, drug.identifiers)
@@ -53,28 +69,73 @@ def _drug_class(t: Triples, vocab: Vocabulary, key: str) -> None:
         t.text(node, SKOS.altLabel, name)
     if cls.parent:
         t.add(node, SKOS.broader, iris.drug_class(cls.parent))
-    _identifiers(t, node, cls.identifiers)
+    if cls.mesh:
+        # The closest MeSH heading (a pharmacological action or chemical group): close,
+        # not the same, since the class is the clinicians' grouping.
+        t.add(node, SKOS.closeMatch, iris.mesh(cls.mesh))
+    _identifiers(t, node, [i for i in cls.identifiers if i.scheme != "mesh"])
 
 
-def _condition(t: Triples, vocab: Vocabulary, key: str) -> None:
-    from kg.rdf.trial import condition_iri
-
-    cond = vocab.conditions[key]
-    node = condition_iri(vocab, key)
-    t.add(node, RDF.type, SCHEMA.MedicalCondition)
+def _curated_condition(t: Triples, vocab: Vocabulary, key: str) -> None:
+    """What the curated layer adds to a MeSH disease: names MeSH does not list."""
+    cur = vocab.curated.conditions[key]
+    node = iris.mesh(cur.mesh)
     t.add(node, RDF.type, TKG.Condition)
-    t.text(node, RDFS.label, cond.label)
-    for name in cond.synonyms:
+    for name in cur.synonyms:
         t.text(node, SKOS.altLabel, name)
-    for tree in cond.tree_numbers:
+    t.text(node, TKG.curatedKey, key)
+
+
+def mesh_concept_triples(vocab: Vocabulary, ui: str) -> Triples:
+    """One MeSH concept as the release states it."""
+    t = Triples()
+    rec = vocab.concept(ui)
+    node = iris.mesh(ui)
+    t.add(node, RDF.type, TKG.MeshSupplementaryConcept if rec.supplementary
+          else TKG.MeshDescriptor)
+    if rec.kinds & N.CONDITION:
+        t.add(node, RDF.type, SCHEMA.MedicalCondition)
+        t.add(node, RDF.type, TKG.Condition)
+    t.text(node, RDFS.label, rec.name)
+    for term in rec.terms:
+        t.text(node, SKOS.altLabel, term)
+    for tree in rec.trees:
         t.text(node, TKG.meshTreeNumber, tree)
-    for broader in cond.broader:
-        t.add(node, SKOS.broader, condition_iri(vocab, broader))
-    # The node is the MeSH descriptor itself: its MeSH identifier's check is a source on it.
-    _identifiers(t, node, [i for i in cond.identifiers if i.scheme != "mesh"])
-    for ident in cond.identifiers:
-        if ident.scheme == "mesh":
-            t.text(node, DCTERMS.source, ident.source)
+    for head in rec.mapped:
+        if vocab.has_mesh(head):
+            t.add(node, TKG.mappedTo, iris.mesh(head))
+    for broader in vocab.broader_mesh(ui):
+        t.add(node, SKOS.broader, iris.mesh(broader))
+    t.add(node, SKOS.inScheme, release_iri(vocab))
+    return t
+
+
+def release_iri(vocab: Vocabulary) -> URIRef:
+    return iris.vocabulary_release(vocab.release.slug)
+
+
+def release_triples(vocab: Vocabulary) -> Triples:
+    """The release description: what it is, where it came from, under which terms."""
+    t = Triples()
+    rel = vocab.release
+    node = release_iri(vocab)
+    t.add(node, RDF.type, SKOS.ConceptScheme)
+    t.add(node, RDF.type, PROV.Entity)
+    t.text(node, RDFS.label, rel.label)
+    t.text(node, DCTERMS.title, f"Medical Subject Headings (MeSH) {rel.year}")
+    t.text(node, DCTERMS.publisher, NLM)
+    t.text(node, TKG.releaseYear, rel.year)
+    t.text(node, TKG.vocabularySource, rel.source)
+    t.text(node, TKG.distribution, rel.distribution)
+    t.text(node, DCTERMS.license, rel.licence)
+    for f in rel.files:
+        file_node = iris.vocabulary_file(rel.slug, f.sha256)
+        t.add(node, PROV.wasDerivedFrom, file_node)
+        t.add(file_node, RDF.type, PROV.Entity)
+        t.text(file_node, TKG.fileName, f.path)
+        t.text(file_node, TKG.sha256, f.sha256)
+        t.add(file_node, TKG.byteSize, Literal(f.size, datatype=XSD.integer))
+    return t
 
 
 def _one(emit, vocab: Vocabulary, key: str) -> Triples:
@@ -83,43 +144,72 @@ def _one(emit, vocab: Vocabulary, key: str) -> Triples:
     return t
 
 
-def reference_records(vocab: Vocabulary, drug_keys: Iterable[str],
-                      condition_keys: Iterable[str]) -> Iterator[tuple[str, str, Triples]]:
-    """The curated concepts a graph uses, one record each: ("drug"|"drug-class"|"condition",
-    key, triples), broader classes and conditions included. Each concept lives in its own
-    named graph, so loading more records only adds or refreshes concepts and never drops
-    ones other records still point at."""
+def mesh_closure(vocab: Vocabulary, uis: Iterable[str]) -> list[str]:
+    """The UIs (of the loaded release) and every UI above them, sorted."""
+    out: set[str] = set()
+    for ui in uis:
+        if ui and ui not in out and vocab.has_mesh(ui):
+            out.add(ui)
+            out.update(vocab.ancestor_mesh(ui))
+    return sorted(out)
+
+
+def reference_graphs(vocab: Vocabulary, drug_keys: Iterable[str], mesh_uis: Iterable[str]
+                     ) -> Iterator[tuple[URIRef, Triples]]:
+    """(graph, triples) for the vocabulary a graph uses: the drugs and their classes, the
+    MeSH concepts (the drugs' own included) with everything above them, the curated names
+    of the conditions among them, and the release description."""
     drugs = sorted(set(drug_keys))
     for key in drugs:
-        yield "drug", key, _one(_drug, vocab, key)
+        yield iris.record_graph("reference", f"drug/{key}"), _one(_drug, vocab, key)
     for key in sorted({c for d in drugs for c in vocab.classes_of(d)}):
-        yield "drug-class", key, _one(_drug_class, vocab, key)
-    conditions = {a for key in condition_keys for a in vocab.condition_ancestors(key)}
-    for key in sorted(conditions):
-        yield "condition", key, _one(_condition, vocab, key)
+        yield iris.record_graph("reference", f"drug-class/{key}"), \
+            _one(_drug_class, vocab, key)
+    wanted = set(mesh_uis)
+    wanted.update(vocab.drugs[d].mesh for d in drugs if vocab.drugs[d].mesh)
+    wanted.update(vocab.classes[c].mesh for d in drugs for c in vocab.classes_of(d)
+                  if vocab.classes[c].mesh)
+    closure = mesh_closure(vocab, wanted)
+    curated = {c.mesh: k for k, c in vocab.curated.conditions.items()}
+    for ui in closure:
+        if ui in curated:
+            yield iris.record_graph("reference", f"condition/{curated[ui]}"), \
+                _one(_curated_condition, vocab, curated[ui])
+    yield iris.record_graph("vocabulary", "mesh"), release_triples(vocab)
+    for ui in closure:
+        yield iris.record_graph("vocabulary", f"mesh/{ui}"), mesh_concept_triples(vocab, ui)
 
 
 def concepts_of_trial(trial: Trial, vocab: Vocabulary) -> tuple[set[str], set[str]]:
-    """(drug keys, condition keys) a trial uses: registered interventions and regimens, and
-    names in its conditions and titles. One definition for every load path."""
+    """(drug keys, MeSH UIs) a trial uses: registered interventions and regimens, the
+    registry's MeSH terms, and what was recognised in its fields. One definition for every
+    load path."""
+    from kg.extract.concepts import trial_mentions
+
     drugs = {k for iv in trial.interventions for k in iv.drugs}
     drugs.update(r.drug for arm in trial.arms for r in arm.regimens)
-    conditions: set[str] = set()
-    for text in (*trial.conditions, trial.brief_title or "", trial.official_title or ""):
-        conditions.update(vocab.condition_keys_in(text))
-        drugs.update(vocab.drug_keys_in(text))
-    return drugs, conditions
+    meshes: set[str] = set()
+    for m in trial_mentions(trial, vocab):
+        if m.mesh:
+            meshes.add(m.mesh)
+            if m.kind == "drug":
+                drugs.add(m.key)
+    return drugs, meshes
 
 
 def concepts_of_article(article: Article, vocab: Vocabulary) -> tuple[set[str], set[str]]:
-    """(drug keys, condition keys) an article names in its title, keywords and abstract, plus
-    conditions among its MeSH headings."""
-    text = " ".join([article.title or "", *(k.text for k in article.keywords),
-                     *(a.text for a in article.abstract)])
-    drugs = set(vocab.drug_keys_in(text))
-    conditions = set(vocab.condition_keys_in(text))
-    for heading in article.mesh_headings:
-        cond = vocab.condition_by_mesh(heading.descriptor_ui)
-        if cond is not None:
-            conditions.add(cond.key)
-    return drugs, conditions
+    """(drug keys, MeSH UIs) an article uses: what its title, abstract and keywords name, and
+    its MeSH headings, chemicals and publication types."""
+    from kg.extract.concepts import article_mentions
+
+    drugs: set[str] = set()
+    meshes: set[str] = set()
+    for m in article_mentions(article, vocab):
+        if m.mesh:
+            meshes.add(m.mesh)
+            if m.kind == "drug":
+                drugs.add(m.key)
+    meshes.update(h.descriptor_ui for h in article.mesh_headings)
+    meshes.update(c.ui for c in article.chemicals if c.ui)
+    meshes.update(ui for ui, _ in article.publication_types if ui)
+    return drugs, {ui for ui in meshes if vocab.has_mesh(ui)}

@@ -20,8 +20,9 @@ def sniff_trial_format(path: Path, head: bytes) -> str:
     return "trial-page"
 
 
-def load_trial_file(path: str | Path) -> Trial:
-    """Parse a trial file of either format, then resolve its drugs and regimens."""
+def load_trial_file(path: str | Path, allow_partial: bool = False) -> Trial:
+    """Parse a trial file of either format, then resolve its drugs and regimens.
+    ``allow_partial``: a trial page that ends early is imported with what it has."""
     from kg.extract.regimen import complete_trial
 
     p = Path(path)
@@ -39,5 +40,5 @@ def load_trial_file(path: str | Path) -> Trial:
     else:
         from kg.sources import trial_page
 
-        trial = trial_page.parse_file(p)
+        trial = trial_page.parse_file(p, allow_partial=allow_partial)
     return complete_trial(trial)

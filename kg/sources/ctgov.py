@@ -4,7 +4,9 @@ The v2 JSON is one object per study: ``protocolSection`` holds a module per topi
 (``identificationModule``, ``statusModule``, ...), and ``hasResults`` sits beside it. Any
 module may be missing (sparse records, or files transcribed from public pages), so every
 module is optional here; only ``protocolSection.identificationModule.nctId`` is required.
-Unknown top-level keys (``_provenance``, ``derivedSection``, ``resultsSection``) are ignored.
+``derivedSection``'s condition and intervention browse modules (the MeSH terms
+ClinicalTrials.gov assigned) are kept; other top-level keys (``_provenance``,
+``resultsSection``) are ignored.
 
 Drugs and regimens are not resolved here: interventions keep their registered text and a
 later step (``kg.sources`` drug resolution) fills ``drugs`` and ``regimens``.
@@ -25,6 +27,7 @@ from kg.model import (
     Organization,
     Person,
     Reference,
+    RegistryMesh,
     ResponsibleParty,
     SecondaryId,
     Site,
@@ -172,6 +175,7 @@ def parse(study: dict, *, location: str = "<dict>", source_kind: str = "ctgov-js
     _contacts_locations(trial, r.obj(protocol, "contactsLocationsModule", "protocolSection"), r)
     trial.references = _references(r.obj(protocol, "referencesModule", "protocolSection"), r)
     trial.results_status = _results_status(study, r)
+    _derived(trial, r.obj(study, "derivedSection", "study"), r)
     trial.source = SourceInfo(kind=source_kind, location=location, retrieved=retrieved,
                               record_id=nct_id)
     return trial
@@ -285,6 +289,8 @@ def _design(trial: Trial, mod: dict, r: _Reader) -> None:
         intervention_model_description=r.text(info, "interventionModelDescription", where),
         primary_purpose=r.scalar(info, "primaryPurpose", where),
         masking=r.scalar(r.obj(info, "maskingInfo", where), "masking", f"{where}.maskingInfo"),
+        who_masked=r.scalars(r.obj(info, "maskingInfo", where), "whoMasked",
+                             f"{where}.maskingInfo"),
     )
     enrollment = r.obj(mod, "enrollmentInfo", path)
     trial.enrollment = r.count(enrollment, "count", f"{path}.enrollmentInfo")
@@ -372,6 +378,19 @@ def _references(mod: dict, r: _Reader) -> list[Reference]:
         out.append(Reference(citation=citation, type=r.scalar(ref, "type", where),
                              pmid=pmid.strip() if pmid else None, doi=extract_doi(citation)))
     return out
+
+
+def _derived(trial: Trial, derived: dict, r: _Reader) -> None:
+    """The registry's MeSH terms: ``meshes`` (its own) and ``ancestors``, each {id, term}."""
+    for module, target in (("conditionBrowseModule", trial.registry_conditions),
+                           ("interventionBrowseModule", trial.registry_interventions)):
+        browse = r.obj(derived, module, "derivedSection")
+        for part, ancestor in (("meshes", False), ("ancestors", True)):
+            for i, item in enumerate(r.objs(browse, part, f"derivedSection.{module}")):
+                where = f"derivedSection.{module}.{part}[{i}]"
+                ui, term = r.scalar(item, "id", where), r.scalar(item, "term", where)
+                if ui and term:
+                    target.append(RegistryMesh(ui.strip(), term, ancestor))
 
 
 def _results_status(study: dict, r: _Reader) -> str | None:

@@ -759,35 +759,56 @@ def _interpret(page: dict[str, _Section], trial: Trial) -> dict[str, str]:
 
 
 def _check_complete(sections: list[_Section], page: dict[str, _Section],
-                    unfinished: dict[str, str], location: str) -> None:
+                    unfinished: dict[str, str], location: str, allow_partial: bool = False
+                    ) -> tuple[list[str], list[str]]:
     """Tell a page that stops early (fatal) from one that omits a section (a warning).
 
     Truncated: the page ends before a required section would come in the page's own order,
     or its last section is empty or stops mid-record (e.g. a citation without its type).
+    With ``allow_partial`` a truncated page is not refused: the result is (the sections the
+    page ends before, in page order; the sections it cuts mid-record).
     """
     last = max(page.values(), key=lambda s: s.line_no)
     missing = [name for name, heads in _REQUIRED.items() if not any(h in page for h in heads)]
     late = [name for name in missing if _ORDER[last.heading] < _ORDER[name]]
+    problem = None
     if late:
-        raise TrialParseError(f"truncated page: it ends in section {last.heading!r}, before "
-                              f"{' and '.join(map(repr, late))}", where=location)
+        problem = (f"truncated page: it ends in section {last.heading!r}, before "
+                   f"{' and '.join(map(repr, late))}")
     for name in missing:
-        log.warning("%s: trial page has no %r section", location, name)
-    if sections[-1] is not last:
-        return  # unknown or repeated sections follow: the page went on
-    if last.heading in unfinished:
-        raise TrialParseError(f"truncated page: it ends in section {last.heading!r} with "
-                              f"{unfinished[last.heading]}", where=location)
-    if not last.paragraphs and last.heading not in _MAY_END_EMPTY:
-        raise TrialParseError(f"truncated page: it ends at the {last.heading!r} heading, "
-                              "before its content", where=location)
-    for heading, problem in unfinished.items():
-        if heading != last.heading:
-            log.warning("%s: section %r has %s", location, heading, problem)
+        if name not in late:
+            log.warning("%s: trial page has no %r section", location, name)
+    ends_here = sections[-1] is last  # unknown or repeated sections follow: the page went on
+    cut: list[str] = []
+    if problem is None and ends_here and last.heading in unfinished:
+        problem = (f"truncated page: it ends in section {last.heading!r} with "
+                   f"{unfinished[last.heading]}")
+        cut = [last.heading]
+    elif problem is None and ends_here and not last.paragraphs \
+            and last.heading not in _MAY_END_EMPTY:
+        problem = (f"truncated page: it ends at the {last.heading!r} heading, before its "
+                   "content")
+        cut = [last.heading]
+    for heading, what in unfinished.items():
+        if heading != last.heading or not ends_here:
+            log.warning("%s: section %r has %s", location, heading, what)
+    if problem is None:
+        return [], []
+    if not allow_partial:
+        raise TrialParseError(f"{problem} (import what it has with --allow-partial)",
+                              where=location)
+    after = [spec.name for spec in _SPECS
+             if _ORDER[spec.name] > _ORDER[last.heading] and spec.name not in page]
+    log.info("%s: %s; imported as a partial record", location, problem)
+    return after, cut
 
 
-def parse(text: str, *, location: str = "<string>") -> Trial:
-    """Parse one trial page; ``location`` names the input in errors and provenance."""
+def parse(text: str, *, location: str = "<string>", allow_partial: bool = False) -> Trial:
+    """Parse one trial page; ``location`` names the input in errors and provenance.
+
+    A page that ends early is refused unless ``allow_partial``: then it gives the facts it
+    has, with ``missing_sections`` (what the page ends before) and ``incomplete_sections``
+    (a section cut mid-record) set; nothing is filled in."""
     lines = _normalise(text, location)
     sections = _tokenize(lines)
     nct = next((s for s in sections if s.heading == "NCT ID"), None)
@@ -800,11 +821,12 @@ def parse(text: str, *, location: str = "<string>") -> Trial:
         raise TrialParseError("truncated page: nothing after the header (title, NCT ID); no "
                               "recognised section", where=location)
     unfinished = _interpret(page, trial)
-    _check_complete(sections, page, unfinished, location)
+    trial.missing_sections, trial.incomplete_sections = _check_complete(
+        sections, page, unfinished, location, allow_partial)
     return trial
 
 
-def parse_file(path: str | Path) -> Trial:
+def parse_file(path: str | Path, allow_partial: bool = False) -> Trial:
     """Read a UTF-8 trial page (a BOM is tolerated) and parse it."""
     where = str(path)
     try:
@@ -820,4 +842,4 @@ def parse_file(path: str | Path) -> Trial:
     except UnicodeDecodeError as exc:
         raise TrialParseError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
                               f"{exc.start}); a trial page must be UTF-8", where=where) from None
-    return parse(text, location=where)
+    return parse(text, location=where, allow_partial=allow_partial)

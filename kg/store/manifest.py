@@ -76,19 +76,10 @@ def _now(when: datetime) -> Literal:
     return Literal(when.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
 
 
-def _data(triples: list[tuple[Node, Node, Node]]) -> str:
-    from kg.store.sparql import nt_term
-
-    return " ".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples)
-
-
-def record_update(entries: list[RecordEntry], build: BuildInfo) -> str:
-    """The SPARQL Update that notes these records and the build (run in the build's batch,
-    so the manifest and the records change together)."""
-    from kg.store.sparql import nt_term
-
+def write_entries(store, entries: list[RecordEntry], build: BuildInfo) -> None:
+    """Note these records and the build (inside the build's batch, so the manifest and the
+    records change together): what the manifest said about each is replaced."""
     ended = datetime.now(timezone.utc)
-    m = nt_term(MANIFEST_GRAPH)
     triples: list[tuple[Node, Node, Node]] = [
         (build.iri, RDF.type, PROV.Activity), (build.iri, RDF.type, TKG.Build),
         (build.iri, TKG.command, Literal(build.command)),
@@ -107,11 +98,7 @@ def record_update(entries: list[RecordEntry], build: BuildInfo) -> str:
             triples.append((e.graph, PROV.hadPrimarySource, Literal(e.source)))
         if e.source_kind:
             triples.append((e.graph, TKG.sourceKind, Literal(e.source_kind)))
-    parts = [f"DELETE WHERE {{ GRAPH {m} {{ {nt_term(e.graph)} ?p ?o }} }}" for e in entries]
-    parts.append(f"DELETE WHERE {{ GRAPH {m} {{ {nt_term(WORKSPACE)} "
-                 f"{nt_term(TKG.lastBuild)} ?b }} }}")
-    parts.append(f"INSERT DATA {{ GRAPH {m} {{ {_data(triples)} }} }}")
-    return " ;\n".join(parts)
+    store.rewrite_subjects(MANIFEST_GRAPH, [e.graph for e in entries] + [WORKSPACE], triples)
 
 
 def forget_update(graphs: list[URIRef]) -> str:

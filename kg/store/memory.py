@@ -53,6 +53,15 @@ class MemoryStore:
         for triple in triples:
             g.add(triple)
 
+    def rewrite_subjects(self, name: URIRef, subjects: Iterable[URIRef],
+                         triples: Iterable[Triple]) -> None:
+        """In graph ``name``: drop every triple about ``subjects``, then add ``triples``."""
+        g = self.dataset.graph(name)
+        for subject in subjects:
+            g.remove((subject, None, None))
+        for triple in triples:
+            g.add(triple)
+
     def update(self, sparql: str) -> None:
         """A SPARQL Update of the project's own (the views refuse users' updates)."""
         self.dataset.update(sparql)

@@ -205,6 +205,14 @@ class OxigraphStore:
         self._writable().extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)
                                 for s, p, o in triples)
 
+    def rewrite_subjects(self, name: URIRef, subjects: Iterable[URIRef],
+                         triples: Iterable[Triple]) -> None:
+        """In graph ``name``: drop every triple about ``subjects``, then add ``triples`` (in
+        the batch's final transaction inside ``batch()``)."""
+        from kg.store.sparql import rewrite_subjects_text
+
+        self.update(rewrite_subjects_text(name, subjects, triples))
+
     def update(self, sparql: str) -> None:
         """A SPARQL Update of the project's own (never a user's: the views refuse those).
         Inside ``batch()`` it runs in the batch's final transaction."""

@@ -350,6 +350,18 @@ def _with_params(url: str, params: dict[str, str]) -> str:
         params)
 
 
+def rewrite_subjects_text(name: URIRef, subjects: Iterable[URIRef],
+                          triples: Iterable[Triple]) -> str:
+    """The SPARQL Update that ``rewrite_subjects`` means (for stores whose parser is not
+    rdflib's, which recurses too deeply on a long INSERT DATA)."""
+    graph = nt_term(name)
+    parts = [f"DELETE WHERE {{ GRAPH {graph} {{ {nt_term(s)} ?p ?o }} }}" for s in subjects]
+    data = ntriples(triples)
+    if data:
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{data}}} }}")
+    return " ;\n".join(parts)
+
+
 class SparqlStore:
     """The Store protocol over a SPARQL 1.1 server (see the module docstring)."""
 
@@ -440,6 +452,11 @@ class SparqlStore:
                         body.encode("utf-8"), "application/n-triples")
         else:
             self._update(f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}")
+
+    def rewrite_subjects(self, name: URIRef, subjects: Iterable[URIRef],
+                         triples: Iterable[Triple]) -> None:
+        """In graph ``name``: drop every triple about ``subjects``, then add ``triples``."""
+        self._update(rewrite_subjects_text(name, subjects, triples))
 
     def update(self, sparql: str) -> None:
         """A SPARQL Update of the project's own (the views refuse users' updates)."""

@@ -35,7 +35,8 @@ from kg.errors import QueryError
 from kg.rdf import iris
 from kg.store import QueryResult, Store
 
-PARAM_TYPES = ("trial", "iri", "string", "integer", "drug", "drug-class", "mesh", "pmid")
+PARAM_TYPES = ("trial", "iri", "string", "integer", "drug", "drug-class", "mesh", "pmid",
+               "condition")
 _HEADER = re.compile(r"^#\s*([A-Za-z-]+)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>[a-z-]+)"
                     r"(?:\s*,\s*default\s+(?P<default>[^)]*))?\)\s*(?P<doc>.*)$")
@@ -165,6 +166,15 @@ def convert_param(param: Param, value: str) -> Node:
             return iris.drug_class(default_vocabulary().resolve_class(v))
         except KeyError as exc:
             raise QueryError(f"parameter {param.name}: {exc.args[0]}") from None
+    if param.type == "condition":  # issue 12: a MeSH UI, or a name the vocabulary resolves
+        if re.fullmatch(r"[CD]\d{6,9}", v):
+            return iris.mesh(v)
+        from kg.vocab import default_vocabulary
+
+        found = [m for m in default_vocabulary().name_mentions(v) if m.kind == "condition"]
+        if len({m.mesh for m in found}) == 1:
+            return iris.mesh(found[0].mesh)
+        raise QueryError(f"parameter {param.name}: {value!r} names no one condition in MeSH")
     if param.type == "mesh":
         if not re.fullmatch(r"[CDQ]\d{6,9}", v):
             raise QueryError(f"parameter {param.name}: expected a MeSH UI like D009303")

@@ -108,3 +108,71 @@ def test_build_adds_local_pubmed_files(tmp_path):
     assert result.exit_code == EXIT_INPUT
     assert str(bad) in result.output and len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "o2").exists()
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def _namesakes():
+    return pubmed.parse_file(FIX / "pubmed" / "synthetic-namesakes.xml")
+
+
+def _people(g, pmid):
+    ships = sorted(g.objects(iris.article(pmid), TKG.hasAuthorship),
+                   key=lambda s: int(g.value(s, TKG.position)))
+    return [g.value(s, TKG.author) for s in ships]
+
+
+def test_two_authorships_of_one_article_never_share_a_person():
+    first, second = _namesakes()
+    g = graph_of(first, second)
+    people = _people(g, "90000101")
+    assert len(people) == len(set(people)) == 8
+    hu_chaosu, hu_chunhong, he_xia, he_xiaohui, wang_1, wang_2, ma, carberry = people
+    assert hu_chaosu == iris.author("Hu", "C", None, None, "Chaosu")
+    assert str(hu_chaosu).endswith("/author/chaosu-hu")
+    assert str(hu_chunhong).endswith("/author/chunhong-hu")
+    assert str(he_xia).endswith("/author/xia-he") and str(he_xiaohui).endswith("/author/xiaohui-he")
+    # two "Wei Wang" on one paper: the second is a person of that authorship alone
+    assert str(wang_1).endswith("/author/wei-wang")
+    assert wang_2 == iris.article_person("90000101", 6)
+    assert carberry == URIRef("https://orcid.org/0000-0002-1825-0097")
+
+
+def test_people_are_merged_across_articles_by_orcid_or_full_name_never_by_initials():
+    first, second = _namesakes()
+    g = graph_of(first, second)
+    one, two = _people(g, "90000101"), _people(g, "90000102")
+    assert two[0] == one[0]  # Chaosu Hu, by full fore name and last name
+    assert two[2] == one[7]  # the ORCID, though the second record writes only "J Carberry"
+    assert two[1] != one[6]  # "Ma J" on both: initials are not evidence enough
+    assert one[6] == iris.article_person("90000101", 7)
+    assert two[1] == iris.article_person("90000102", 2)
+    assert str(g.value(two[1], SCHEMA.name)) == "J Ma"
+
+
+def test_mesh_ids_the_release_lacks_stay_text_and_headings_keep_pubmeds_names():
+    first, _ = _namesakes()
+    g = graph_of(first)
+    art = iris.article("90000101")
+    assert set(g.objects(art, DCTERMS.subject)) == {iris.mesh("D000077274")}
+    absent = iris.mesh_heading("90000101", "D999999")
+    assert str(g.value(absent, TKG.descriptorUI)) == "D999999"
+    assert g.value(absent, TKG.descriptor) is None
+    assert str(g.value(absent, TKG.descriptorName)) == "Synthetic Heading Absent From MeSH"
+    assert not [t for t in g if "D999999" in str(t[0]) + str(t[2]) and isinstance(t[2], URIRef)
+                and str(t[2]).startswith("http://id.nlm.nih.gov/mesh/")]
+    assert (art, TKG.publicationType, iris.mesh("D016428")) in g
+
+
+def test_article_mentions_keep_field_text_and_method():
+    first, _ = _namesakes()
+    g = graph_of(first)
+    art = iris.article("90000101")
+    rows = {(str(g.value(n, TKG.inField)), str(g.value(n, TKG.matchedText)),
+             str(g.value(n, TKG.matchMethod))) for n in g.objects(art, TKG.hasMention)}
+    assert ("title", "nasopharyngeal carcinoma", "MeSH heading (case)") in rows
+    assert ("abstract", "cisplatin", "MeSH heading (case)") in rows
+    assert ("abstract", "HIV infection", "MeSH entry term (case)") in rows
+    assert (art, TKG.mentionsDrug, iris.drug("cisplatin")) in g
+    assert (art, TKG.mentionsCondition, iris.mesh("D000077274")) in g

@@ -418,3 +418,66 @@ def test_scrambled_lines_only_ever_raise_trial_parse_error(lines):
 def test_random_text_only_ever_raises_trial_parse_error(text):
     with contextlib.suppress(TrialParseError):
         parse(text)
+
+
+# ------------------------------------------------------------------ partial pages (issue 12)
+
+CUT = ROOT / "tests" / "fixtures" / "trials" / "synthetic-cut-after-study-design.txt"
+
+
+def test_a_page_cut_after_study_design_is_refused_by_default():
+    message = error_of(CUT)
+    assert message == (f"{CUT}: truncated page: it ends in section 'Study Design', before "
+                       "'Eligibility Criteria' and 'Sponsors' (import what it has with "
+                       "--allow-partial)")
+
+
+def test_allow_partial_imports_what_the_page_has_and_lists_what_it_lacks():
+    trial = parse_file(CUT, allow_partial=True)
+    assert trial.nct_id == "NCT05807880"
+    assert trial.conditions == ["Nasopharyngeal Neoplasms"]
+    assert trial.enrollment == 59 and trial.phases == ["PHASE2"]
+    assert trial.brief_summary.startswith("First-diagnosed metastasis")
+    # nothing invented: no design values, arms, interventions, criteria or sponsors
+    assert dataclasses.astuple(trial.design) == (None, None, None, None, None, [])
+    assert (trial.arms, trial.interventions, trial.organizations) == ([], [], [])
+    assert trial.eligibility.criteria == [] and trial.eligibility.text is None
+    # the heading's boilerplate sentence is no value, and not kept as an unknown section
+    assert not any("Understand how the trial" in v for v in trial.extra_sections.values())
+    assert trial.missing_sections[:5] == ["Allocation Method", "Intervention Model",
+                                          "Primary Study Purpose", "Blinding Strategy",
+                                          "Study Groups"]
+    assert "Eligibility Criteria" in trial.missing_sections
+    assert "Sponsors" in trial.missing_sections and "Conditions" not in trial.missing_sections
+    assert trial.incomplete_sections == []
+
+
+def test_allow_partial_marks_a_section_cut_mid_record(tmp_path):
+    last_type = SEED_TEXT.rindex("Reference Type BACKGROUND")
+    trial = parse_file(write(tmp_path, "mid-ref.txt", SEED_TEXT[:last_type]),
+                       allow_partial=True)
+    assert trial.incomplete_sections == ["References"]
+    assert trial.missing_sections == ["Other Identifiers", "More Related Trials"]
+    assert trial.references[-1].type is None  # the cut citation keeps no invented type
+    assert parse_file(SEED, allow_partial=True).missing_sections == []  # a whole page
+
+
+def test_a_partial_record_says_so_in_the_graph_and_on_stderr(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--trial", str(CUT), "--store", "memory",
+                                       "--allow-partial", "--output", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"kg: warning: {CUT}: imported as a partial record, missing: "
+                             + ", ".join(parse_file(CUT, allow_partial=True).missing_sections)
+                             + "\n")
+    turtle = (tmp_path / "graph.ttl").read_text(encoding="utf-8")
+    assert 'tkg:missingSection "Accepts Healthy Volunteers"' in turtle
+    assert "tkg:partialRecord true" in turtle
+    assert "Understand how the trial" not in turtle
+    refused = CliRunner().invoke(main, ["build", "--trial", str(CUT), "--store", "memory",
+                                        "--output", str(tmp_path / "no"), "-q"])
+    assert refused.exit_code == 2
+    assert "truncated page" in refused.stderr and not (tmp_path / "no").exists()

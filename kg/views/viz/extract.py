@@ -23,9 +23,11 @@ from kg.views.viz.links import links_for
 from kg.views.viz.model import ViewEdge, ViewGraph, ViewNode
 
 FOLDED = {TKG.Authorship, TKG.MeshHeading, TKG.TrialReference, TKG.Eligibility,
-          TKG.ResponsibleParty, TKG.SecondaryIdentifier, TKG.PageSection, PROV.Activity}
+          TKG.ResponsibleParty, TKG.SecondaryIdentifier, TKG.PageSection, PROV.Activity,
+          TKG.Mention, SKOS.ConceptScheme, PROV.Entity}  # the last three: issue 12
 LINK_PREDICATES = {SCHEMA.sameAs, SKOS.exactMatch}
-NOT_EDGES = LINK_PREDICATES | {RDF.type, TKG.publicationType, PROV.wasGeneratedBy}
+NOT_EDGES = LINK_PREDICATES | {RDF.type, TKG.publicationType, PROV.wasGeneratedBy,
+                               SKOS.inScheme}
 LABEL_PREDICATES = [RDFS.label, SKOS.prefLabel, SCHEMA.name, DCTERMS.title]
 ELIGIBILITY_FACTS = [TKG.minimumAge, TKG.maximumAge, TKG.sex, TKG.healthyVolunteers]
 

@@ -60,6 +60,7 @@ TYPE_KINDS: list[tuple[URIRef, str]] = [
     (TKG.Condition, "condition"),
     (SCHEMA.MedicalCondition, "condition"),
     (TKG.MeshDescriptor, "mesh"),
+    (TKG.MeshSupplementaryConcept, "mesh"),  # issue 12: supplementary concepts (drugs)
     (SCHEMA.ScholarlyArticle, "article"),
     (BIBO.AcademicArticle, "article"),
     (SCHEMA.Periodical, "journal"),
