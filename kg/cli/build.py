@@ -21,7 +21,13 @@ def _setup_logging(verbose: bool) -> None:
 @trial_option
 @network_options
 @click.option("--pubmed", "pubmed_files", multiple=True, type=click.Path(path_type=Path),
-              help="A PubMed EFetch XML file to add to the graph. Repeatable.")
+              help="A PubMed XML file to add to the graph: an EFetch answer or an NLM "
+              "baseline/update file (.xml or .xml.gz, read without unpacking). Repeatable; "
+              "applied in the order given (baseline first, then updates): the highest "
+              "Version of a PMID is its article, DeleteCitation removes PMIDs from the store.")
+@click.option("--skip-bad", is_flag=True,
+              help="Skip PubMed records that cannot be parsed (no PMID, a PMID that is not a "
+              "number...) and list them on stderr, instead of failing the build.")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
               default=resources.DEFAULT_OUTPUT, show_default=True, help="Where to write.")
 @click.option("-v", "--verbose", is_flag=True, help="Print stage timings and counts.")
@@ -33,9 +39,13 @@ def _setup_logging(verbose: bool) -> None:
               "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --bulk: worker processes (default: one per core).")
+@click.option("--update", is_flag=True,
+              help="With --bulk: apply the files to the store's last complete build (e.g. "
+              "NLM update files on a baseline) instead of building anew; the result still "
+              "replaces the store only once complete.")
 @click.pass_context
-def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbose, quiet,
-          store_spec, bulk, workers) -> None:
+def build(ctx, trials, online, offline, refresh, pubmed_files, skip_bad, output_dir, verbose,
+          quiet, store_spec, bulk, workers, update) -> None:
     """Build the graph and write output/graph.ttl and output/graph.jsonld.
 
     With --bulk, build a whole field from files into an on-disk Oxigraph store instead
@@ -45,16 +55,26 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, output_dir, verbo
     if bulk:
         _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
                           output_dir=output_dir)
-        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
+        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet,
+                    skip_bad=skip_bad, update=update)
         return
-    if workers is not None:
-        raise click.UsageError("--workers applies only with --bulk")
+    if workers is not None or update:
+        raise click.UsageError(f"{'--workers' if workers is not None else '--update'} "
+                               "applies only with --bulk")
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_build
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files), store=store_spec)
-    run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+                        pubmed_files=list(pubmed_files), store=store_spec, skip_bad=skip_bad)
+    result = run_build(opts, output_dir, verbose=verbose, echo=_quiet if quiet else click.echo)
+    if result.pubmed is not None:
+        _list_skipped(result.pubmed.skipped)
+
+
+def _list_skipped(skipped) -> None:
+    """What --skip-bad left out, one line each on stderr (also with --quiet: data was lost)."""
+    for bad in skipped:
+        click.echo(f"kg: skipped {bad.location}: {bad.describe()}", err=True)
 
 
 def _quiet(_line: str) -> None:
@@ -74,7 +94,8 @@ def _refuse_with_bulk(ctx: click.Context, **given) -> None:
 
 
 def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Path, ...],
-                workers: int | None, verbose: bool, quiet: bool) -> None:
+                workers: int | None, verbose: bool, quiet: bool, *, skip_bad: bool = False,
+                update: bool = False) -> None:
     """``kg build --bulk``: ``kg.pipeline.bulk.build_field`` with progress lines on stderr
     (only on a terminal) and a summary on stdout."""
     import sys
@@ -96,11 +117,13 @@ def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Pa
 
     start = time.perf_counter()
     result = build_field(Path(path), [Path(t) for t in trials], list(pubmed_files),
-                         workers=workers, progress=progress)
+                         workers=workers, progress=progress, skip_bad=skip_bad, update=update)
     seconds = time.perf_counter() - start
+    _list_skipped(result.skipped)
     if quiet:
         return
-    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s), "
+    changes = f", {result.deleted:,} PMID(s) deleted" if result.deleted else ""
+    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s){changes}, "
                f"{result.quads:,} quads in {seconds:.1f} s -> {store_spec}")
     if verbose:
         for stage, secs in result.seconds.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from kg import resources
 from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
 from kg.model import Article, CitationResolution, Trial
+from kg.pipeline.pubmed_apply import AppliedFiles, apply_files
 from kg.rdf import iris
 from kg.store import Store, open_store
 from kg.vocab import Vocabulary, default_vocabulary
@@ -48,6 +49,7 @@ class BuildOptions:
     # so the default run has neighbours to find and an explicit trial list stays exact.
     corpus: bool | None = None
     enrich: bool = True  # fetch the trials' cited articles (snapshot, cache, then Entrez)
+    skip_bad: bool = False  # skip (and list) PubMed records that cannot be parsed
 
 
 @dataclass
@@ -58,6 +60,7 @@ class BuildResult:
     timings: Timings
     counts: dict[str, int] = field(default_factory=dict)
     literature: Literature | None = None
+    pubmed: AppliedFiles | None = None  # what the --pubmed files gave, deleted, skipped
 
 
 def load_trial_spec(spec: str, network: str) -> Trial:
@@ -108,19 +111,23 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None) -> BuildResult
     if use_corpus:
         with timings.stage("parse corpus trials"):
             trials.extend(corpus_trials(exclude={t.nct_id for t in trials}))
-    articles: list[Article] = []
     with timings.stage("read PubMed files"):
-        articles.extend(_pubmed_files(options.pubmed_files))
+        files = apply_files(options.pubmed_files, skip_bad=options.skip_bad)
+    articles: list[Article] = list(files.articles)
     lit = Literature()
     if options.enrich or use_corpus:
+        # A PMID the files deleted is not fetched back from the snapshot or NCBI.
+        have = {a.pmid for a in articles} | set(files.deleted)
         with timings.stage("literature"):
-            lit = literature(trials, options, use_corpus, have={a.pmid for a in articles})
+            lit = literature(trials, options, use_corpus, have=have)
         articles.extend(lit.articles)
     store = open_store(options.store)
     with timings.stage("map and load"):
-        counts = load_into_store(store, trials, articles, vocab, lit)
+        counts = load_into_store(store, trials, articles, vocab, lit, deleted=files.deleted)
     counts.update(lit.counts)
-    return BuildResult(store, trials, articles, timings, counts, lit)
+    if options.pubmed_files:
+        counts.update(files.counts())
+    return BuildResult(store, trials, articles, timings, counts, lit, files)
 
 
 def corpus_trials(exclude: set[str]) -> list[Trial]:
@@ -234,24 +241,18 @@ def _related_literature(service, trials: list[Trial], out: Literature,
     return found
 
 
-def _pubmed_files(paths: list[Path]) -> list[Article]:
-    if not paths:
-        return []
-    from kg.sources import pubmed
-
-    out: list[Article] = []
-    for path in paths:
-        out.extend(pubmed.parse_file(path))
-    return out
-
-
 def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
-                    vocab: Vocabulary, lit: Literature | None = None) -> dict[str, int]:
+                    vocab: Vocabulary, lit: Literature | None = None,
+                    deleted: Iterable[str] = ()) -> dict[str, int]:
+    """Each record into its own graph; ``deleted`` PMIDs (NLM DeleteCitation) lose theirs,
+    also when an earlier build put them in this store."""
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.partition import store_record
     from kg.rdf.trial import trial_triples
     from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_records
 
+    for pmid in deleted:
+        store.replace_graph(iris.record_graph("pubmed", pmid), [])
     trial_ids = {t.nct_id for t in trials}
     drug_keys: set[str] = set()
     condition_keys: set[str] = set()
