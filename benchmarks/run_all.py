@@ -18,6 +18,8 @@ BENCHES = [
                                                 "--runs", "1"]),
     ("what Oxigraph charges per quad to load (the floor under a field build)",
      ["load_floor.py"]),
+    ("real PubMed files (a slice of NLM's baseline and update files) against pubmed_parser "
+     "and the load floor", ["real_pubmed.py", "--records", "2000"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]

@@ -560,8 +560,9 @@ def _plan_pubmed(pool, pubmed_files: list[Path], skip_bad: bool, progress: Progr
     from kg.pipeline.bulk_pubmed import plan, scan_file
 
     futures = [pool.submit(_as_bulk_error, scan_file, path) for path in pubmed_files]
-    indexes = [future.result() for future in futures]
-    result = plan(indexes, pubmed_files, skip_bad=skip_bad)
+    done = [future.result() for future in futures]
+    result = plan([index for index, _ in done], pubmed_files, skip_bad=skip_bad)
+    result.cpu = sum(cpu for _, cpu in done)
     progress(f"indexed {len(pubmed_files)} PubMed file(s): {len(result.pmids):,} articles, "
              f"{len(result.deleted):,} deleted, {result.superseded:,} superseded")
     return result
@@ -732,6 +733,7 @@ def build_field(target: str | Path, trial_files: Iterable[str | Path],
             final, counts, seconds, cpu = _build_in(builds, target, pool, trials, pubmed,
                                                     plan, base, say, start, cpu_start)
             seconds = {"index PubMed files": index_seconds, **seconds}
+            cpu = {"index PubMed files": plan.cpu, **cpu}
             _remove_leftovers(target, builds)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

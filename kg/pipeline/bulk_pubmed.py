@@ -37,6 +37,7 @@ class PubmedPlan:
     deleted: list[str] = field(default_factory=list)  # withdrawn and not brought back
     skipped: list[BadRecord] = field(default_factory=list)
     superseded: int = 0
+    cpu: float = 0.0  # CPU seconds the workers spent indexing
 
 
 def plan(indexes: list[FileIndex], paths: list[Path], *, skip_bad: bool) -> PubmedPlan:
@@ -72,10 +73,15 @@ def plan(indexes: list[FileIndex], paths: list[Path], *, skip_bad: bool) -> Pubm
     return out
 
 
-def scan_file(path: Path) -> FileIndex:
+def scan_file(path: Path) -> tuple[FileIndex, float]:
+    """One file's index and the CPU seconds it took (a worker task)."""
+    import time
+
     from kg.sources.pubmed_files import scan
 
-    return scan(path)
+    start = time.process_time()
+    index = scan(path)
+    return index, time.process_time() - start
 
 
 def map_articles(task: str, job: FilePlan, trial_ids: frozenset[str], work: Path):
