@@ -1,12 +1,16 @@
 """Any SPARQL 1.1 server as the store, over HTTP with the standard library only.
 
-Queries go over the SPARQL 1.1 Protocol (POST ``application/sparql-query``); a record's graph
+Queries go over the SPARQL 1.1 Protocol (POST ``application/sparql-query``, or form-encoded
+for servers that need it); a record's graph
 is written over the Graph Store HTTP Protocol (one ``PUT ?graph=<name>`` of N-Triples) or, with
 no GSP endpoint, one SPARQL Update request (``DROP SILENT GRAPH <g> ; INSERT DATA {...}``).
 
 Endpoints: a base URL means Oxigraph's layout (``/query``, ``/update``, ``/store``); other
 servers name them, e.g. Fuseki ``query_url=.../ds/sparql update_url=.../ds/update
-gsp_url=.../ds/data``, Virtuoso ``query_url=.../sparql``.
+gsp_url=.../ds/data``, Virtuoso ``query_url=.../sparql update_url=.../sparql
+gsp_url=.../sparql-graph-crud``. What differs between servers (Virtuoso's system graphs,
+answer forms, compiler gaps) is handled by a dialect, kg.store.dialects, chosen from the
+server's ``Server`` header (asked once) or ``server=virtuoso|standard`` in the spec.
 
 The default graph must be the union of the named graphs, as in the other stores. With the
 Oxigraph layout every query carries Oxigraph's ``union-default-graph`` URL parameter; other
