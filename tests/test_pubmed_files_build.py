@@ -277,3 +277,21 @@ def test_update_needs_an_earlier_bulk_build(tmp_path):
     assert "--update needs a complete bulk build to start from" in result.output
     result = kg("build", "--update", "--store", "memory", *_pubmed(BASELINE))
     assert result.exit_code != 0 and "--update applies only with --bulk" in result.output
+
+
+def test_a_file_the_index_misreads_fails_the_bulk_build_rather_than_mapping_wrongly(tmp_path):
+    """The fast index reads text, not XML: a PMID written as a character reference looks
+    bad to it and good to lxml. The build must stop, not write a record it did not plan."""
+    from kg.pipeline.bulk import BulkError, build_field
+
+    odd = tmp_path / "synthetic-char-ref.xml"  # synthetic: made up for this test
+    odd.write_text('<?xml version="1.0"?>\n<!-- SYNTHETIC test input -->\n<PubmedArticleSet>'
+                   '<PubmedArticle><MedlineCitation><PMID Version="1">&#57;0000051</PMID>'
+                   "<Article><ArticleTitle>x</ArticleTitle></Article></MedlineCitation>"
+                   '</PubmedArticle><PubmedArticle><MedlineCitation><PMID Version="1">90000052'
+                   "</PMID></MedlineCitation></PubmedArticle></PubmedArticleSet>\n")
+    target = tmp_path / "field"
+    with pytest.raises(BulkError, match="could not be indexed reliably") as info:
+        build_field(target, [], [odd], skip_bad=True)
+    assert str(odd) in str(info.value) and "PMID 90000051" in str(info.value)
+    assert not target.exists()
