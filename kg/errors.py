@@ -26,7 +26,8 @@ class TrialParseError(SourceError):
 
 
 class PubMedParseError(SourceError):
-    """A PubMed EFetch XML document is malformed or truncated."""
+    """A PubMed XML document (EFetch answer or NLM file) is malformed, truncated, not PubMed,
+    or holds a record that cannot be parsed."""
 
 
 class NetworkError(KGError):

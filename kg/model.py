@@ -361,6 +361,10 @@ class Article:
     databanks: list[DataBank] = field(default_factory=list)
     source: SourceInfo | None = None
     mentions: list[ConceptMention] | None = None  # issue 12; None: not recognised yet
+    # issue 14: NLM files carry several versions of some PMIDs (<PMID Version="2">); the
+    # highest is the article. A Bookshelf record (PubmedBookArticle) has no journal.
+    version: int = 1
+    book_title: str | None = None
 
     @property
     def nct_ids(self) -> list[str]:

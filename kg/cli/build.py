@@ -23,7 +23,13 @@ def _setup_logging(verbose: bool) -> None:
 @trial_option
 @network_options
 @click.option("--pubmed", "pubmed_files", multiple=True, type=click.Path(path_type=Path),
-              help="A PubMed XML file whose articles to load. Repeatable.")
+              help="A PubMed XML file whose articles to load: an EFetch answer or an NLM "
+              "baseline/update file (.xml or .xml.gz, read without unpacking). Repeatable; "
+              "applied in the order given (baseline first, then updates): the highest "
+              "Version of a PMID is its article, DeleteCitation removes PMIDs from the store.")
+@click.option("--skip-bad", is_flag=True,
+              help="Skip PubMed records that cannot be parsed (no PMID, a PMID that is not a "
+              "number...) and list them on stderr, instead of failing the build.")
 @click.option("--fresh", is_flag=True, help="Start from an empty store: drop everything else "
               "(in the same transaction, on an on-disk store).")
 @click.option("--output", "output_dir", type=click.Path(path_type=Path),
@@ -38,12 +44,16 @@ def _setup_logging(verbose: bool) -> None:
               "the one at --store oxigraph:PATH only once complete. Writes no graph files.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="With --bulk: worker processes (default: one per core).")
+@click.option("--update", is_flag=True,
+              help="With --bulk: apply the files to the store's last complete build (e.g. "
+              "NLM update files on a baseline) instead of building anew; the result still "
+              "replaces the store only once complete.")
 @click.option("--allow-partial", is_flag=True,
               help="Import a trial page that ends early with the facts it has; the missing "
                    "sections are listed on stderr and in the graph (default: refuse it).")
 @click.pass_context
-def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir, verbose,
-          quiet, store_spec, bulk, workers, allow_partial) -> None:
+def build(ctx, trials, online, offline, refresh, pubmed_files, skip_bad, fresh, output_dir,
+          verbose, quiet, store_spec, bulk, workers, update, allow_partial) -> None:
     """Load records into the store (the workspace unless --store): the --trial and --pubmed
     given, each replacing its earlier version, the rest left as it is. With neither, the
     bundled trial NCT05807880 and its corpus.
@@ -54,21 +64,26 @@ def build(ctx, trials, online, offline, refresh, pubmed_files, fresh, output_dir
     if bulk:
         _refuse_with_bulk(ctx, online=online, offline=offline, refresh=refresh,
                           output_dir=output_dir, fresh=fresh, allow_partial=allow_partial)
-        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet)
+        _bulk_build(store_spec, trials, pubmed_files, workers, verbose, quiet,
+                    skip_bad=skip_bad, update=update)
         return
-    if workers is not None:
-        raise click.UsageError("--workers applies only with --bulk")
+    if workers is not None or update:
+        raise click.UsageError(f"{'--workers' if workers is not None else '--update'} "
+                               "applies only with --bulk")
     if output_dir is not None:
         check_output(output_dir, folder=True)
     _setup_logging(verbose)
     from kg.pipeline.run import BuildOptions, run_build
 
     opts = BuildOptions(trials=list(trials), network=network_mode(online, offline, refresh),
-                        pubmed_files=list(pubmed_files), allow_partial=allow_partial)
+                        pubmed_files=list(pubmed_files), allow_partial=allow_partial,
+                        skip_bad=skip_bad)
     with request_budget() as budget:  # every HTTP request of the command counts
         result = run_build(opts, store_spec, output_dir, fresh=fresh, verbose=verbose,
                            echo=_quiet if quiet else click.echo)
     _warn_partial(result.trials)
+    if result.pubmed is not None:
+        _list_skipped(result.pubmed.skipped)
     if verbose and not quiet:
         click.echo(f"  {budget.line()}")
 
@@ -83,6 +98,12 @@ def _warn_partial(trials) -> None:
             click.echo(f"kg: warning: {where}: imported as a partial record, missing: "
                        f"{', '.join(trial.missing_sections) or 'nothing after it'}{cut}",
                        err=True)
+
+
+def _list_skipped(skipped) -> None:
+    """What --skip-bad left out, one line each on stderr (also with --quiet: data was lost)."""
+    for bad in skipped:
+        click.echo(f"kg: skipped {bad.location}: {bad.describe()}", err=True)
 
 
 def _quiet(_line: str) -> None:
@@ -103,7 +124,8 @@ def _refuse_with_bulk(ctx: click.Context, **given) -> None:
 
 
 def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Path, ...],
-                workers: int | None, verbose: bool, quiet: bool) -> None:
+                workers: int | None, verbose: bool, quiet: bool, *, skip_bad: bool = False,
+                update: bool = False) -> None:
     """``kg build --bulk``: ``kg.pipeline.bulk.build_field`` with progress lines on stderr
     (only on a terminal) and a summary on stdout."""
     import sys
@@ -126,11 +148,13 @@ def _bulk_build(store_spec: str, trials: tuple[str, ...], pubmed_files: tuple[Pa
 
     start = time.perf_counter()
     result = build_field(Path(path), [Path(t) for t in trials], list(pubmed_files),
-                         workers=workers, progress=progress)
+                         workers=workers, progress=progress, skip_bad=skip_bad, update=update)
     seconds = time.perf_counter() - start
+    _list_skipped(result.skipped)
     if quiet:
         return
-    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s), "
+    changes = f", {result.deleted:,} PMID(s) deleted" if result.deleted else ""
+    click.echo(f"{result.trials:,} trial(s), {result.articles:,} article(s){changes}, "
                f"{result.quads:,} quads in {seconds:.1f} s -> {store_spec}")
     if verbose:
         for stage, secs in result.seconds.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +19,7 @@ from rdflib import URIRef
 from kg import resources
 from kg.errors import EntrezError, NotFoundError, OfflineMiss, TrialParseError
 from kg.model import Article, CitationResolution, Trial
+from kg.pipeline.pubmed_apply import AppliedFiles, apply_files
 from kg.rdf import iris
 from kg.rdf.namespaces import TKR
 from kg.store import Store, open_store
@@ -53,6 +54,7 @@ class BuildOptions:
     corpus: bool | None = None
     enrich: bool = True  # fetch the trials' cited articles (snapshot, cache, then Entrez)
     allow_partial: bool = False  # import a trial page that ends early with what it has
+    skip_bad: bool = False  # skip (and list) PubMed records that cannot be parsed
 
 
 @dataclass
@@ -63,6 +65,7 @@ class BuildResult:
     timings: Timings
     counts: dict[str, int] = field(default_factory=dict)
     literature: Literature | None = None
+    pubmed: AppliedFiles | None = None  # what the --pubmed files gave, deleted, skipped
 
 
 def load_trial_spec(spec: str, network: str, allow_partial: bool = False) -> Trial:
@@ -119,21 +122,26 @@ def build(options: BuildOptions, vocab: Vocabulary | None = None, store: Store |
     if use_corpus:
         with timings.stage("parse corpus trials"):
             trials.extend(corpus_trials(exclude={t.nct_id for t in trials}))
-    articles: list[Article] = []
     with timings.stage("read PubMed files"):
-        articles.extend(_pubmed_files(options.pubmed_files))
+        files = apply_files(options.pubmed_files, skip_bad=options.skip_bad)
+    articles: list[Article] = list(files.articles)
     lit = Literature()
     if (options.enrich and trials) or use_corpus:
+        # A PMID the files deleted is not fetched back from the snapshot or NCBI.
+        have = {a.pmid for a in articles} | set(files.deleted)
         with timings.stage("literature"):
-            lit = literature(trials, options, use_corpus, have={a.pmid for a in articles})
+            lit = literature(trials, options, use_corpus, have=have)
         articles.extend(lit.articles)
     store = store if store is not None else open_store(options.store)
     inputs = build_inputs(options, default)
     with timings.stage("map and load"):
         counts = load_into_store(store, trials, articles, vocab, lit,
-                                 build=BuildInfo(inputs, command=command, fresh=fresh))
+                                 build=BuildInfo(inputs, command=command, fresh=fresh),
+                                 deleted=files.deleted)
     counts.update(lit.counts)
-    return BuildResult(store, trials, articles, timings, counts, lit)
+    if options.pubmed_files:
+        counts.update(files.counts())
+    return BuildResult(store, trials, articles, timings, counts, lit, files)
 
 
 def build_inputs(options: BuildOptions, default: bool) -> list[str]:
@@ -265,28 +273,21 @@ def _related_literature(service, trials: list[Trial], out: Literature,
     return found
 
 
-def _pubmed_files(paths: list[Path]) -> list[Article]:
-    if not paths:
-        return []
-    from kg.sources import pubmed
-
-    out: list[Article] = []
-    for path in paths:
-        out.extend(pubmed.parse_file(path))
-    return out
-
-
 def load_into_store(store: Store, trials: list[Trial], articles: list[Article],
                     vocab: Vocabulary, lit: Literature | None = None,
-                    build: BuildInfo | None = None) -> dict[str, int]:
+                    build: BuildInfo | None = None, deleted: Iterable[str] = ()
+                    ) -> dict[str, int]:
     """Map and load every record, all in one batch (an on-disk store shows the whole build
     or none of it), with the manifest noting each record written. A record whose content is
-    unchanged since it was last loaded is left as it is."""
+    unchanged since it was last loaded is left as it is. ``deleted`` PMIDs (NLM
+    DeleteCitation) lose their graphs, also when an earlier build put them in this store."""
     from kg.rdf.article import article_triples, provenance_triples
     from kg.rdf.trial import trial_triples
     from kg.rdf.vocabulary import concepts_of_article, concepts_of_trial, reference_graphs
 
     writer = _RecordWriter(store)
+    for pmid in deleted:
+        writer.delete(iris.record_graph("pubmed", pmid))
     drug_keys: set[str] = set()
     mesh_uis: set[str] = set()
     trial_ids = {t.nct_id for t in trials}
@@ -327,6 +328,7 @@ class _RecordWriter:
     def __init__(self, store: Store):
         self.store = store
         self.pending: list[tuple[URIRef, str, str, list, object]] = []
+        self.deleted: list[URIRef] = []
 
     def record(self, kind: str, identifier: str, triples, source=None) -> None:
         """A source record (trial, article): its shared parts go to shared graphs."""
@@ -337,6 +339,10 @@ class _RecordWriter:
         """A graph replaced whole (vocabulary, reference data, literature links)."""
         kind, _, identifier = str(graph).removeprefix(str(TKR["graph/"])).partition("/")
         self.pending.append((graph, kind, identifier, list(triples), None))
+
+    def delete(self, graph: URIRef) -> None:
+        """A record the sources withdrew: its graph and its manifest entry go."""
+        self.deleted.append(graph)
 
     def commit(self, build: BuildInfo) -> None:
         from kg.rdf.partition import store_record
@@ -361,6 +367,8 @@ class _RecordWriter:
                 entries.append(manifest.RecordEntry(
                     graph, kind, ident, digest,
                     _source_location(source), getattr(source, "kind", None)))
+            if self.deleted:
+                self.store.update(manifest.forget_update(self.deleted))
             manifest.write_entries(self.store, entries, build)
 
 

@@ -27,6 +27,16 @@ Where the time goes (10,000 trials and 100,000 synthetic articles, 15.0M quads, 
 CPU seconds summed over processes): Oxigraph's on-disk bulk load ~180 (~12 us a quad with
 RocksDB's compactions, which the final flush waits for), parsing ~50, mapping ~42, writing
 N-Quads ~44. The build is CPU-bound, and the load alone keeps both cores busy for ~90 s.
+On NLM's real files (benchmarks/real_pubmed.py: a baseline and an update file, 50,797
+articles, 4.86M quads): 54 s wall, 96 CPU s, of which the load 44 (the same as pyoxigraph
+loading the built N-Quads on its own), mapping 19, parsing 17, writing 12.5, indexing 2;
+pubmed_parser parses the same files in 15.6 s. Part files of 1M quads instead of 250k cost
+more load CPU (52 s) and 2.3 GB of memory for no gain in wall time.
+
+PubMed files are planned before mapping (``kg.pipeline.bulk_pubmed``): which record of a
+repeated PMID is written, which PMIDs are deleted, which records are bad. Workers ask the
+kernel to kill them when the build dies (``_die_with_parent``), so a ``kill -9`` of the build
+leaves no orphan behind.
 """
 
 from __future__ import annotations
@@ -49,7 +59,6 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from kg import resources
 from kg.errors import SourceError, StoreError
 from kg.model import Trial
 from kg.rdf import iris
@@ -330,29 +339,6 @@ def map_trials(task: str, paths: list[Path], work: Path) -> ChunkResult:
     return result
 
 
-def map_articles(task: str, path: Path, trial_ids: frozenset[str], work: Path) -> ChunkResult:
-    """Parse, map and write the articles of one PubMed file (one worker task)."""
-    from kg.rdf.article import article_triples, provenance_triples
-    from kg.vocab import default_vocabulary
-
-    vocab = default_vocabulary()
-    root = str(resources.PROJECT_ROOT)
-    result = ChunkResult(task, "article")
-    out, clock = _PartWriter(work, task, result), _Clock(result.cpu)
-    for article in iter_articles(path):
-        clock.lap("parse articles")
-        triples = article_triples(article, trial_nodes=trial_ids, vocab=vocab)
-        if article.source is not None:
-            triples.extend(provenance_triples(article, article.source, project_root=root))
-        _article_reference_keys(article, vocab, result)
-        clock.lap("map articles")
-        out.write_record("pubmed", article.pmid, triples)
-        result.ids.append(article.pmid)
-        clock.lap("write N-Quads")
-    out.close()
-    return result
-
-
 def _trial_reference_keys(trial: Trial, vocab, result: ChunkResult) -> None:
     from kg.rdf.vocabulary import concepts_of_trial
 
@@ -440,10 +426,13 @@ class BulkResult:
     path: Path  # the link the store is opened by
     build: Path  # the build directory it points at
     trials: int
-    articles: int
+    articles: int  # articles written by this build
     quads: int  # quads written (a record repeating a triple counts it twice)
     seconds: dict[str, float]  # wall time per stage
     cpu: dict[str, float]  # CPU seconds per stage, summed over workers
+    deleted: int = 0  # PMIDs withdrawn by DeleteCitation (and not brought back)
+    superseded: int = 0  # PubMed records that lost to another record of their PMID
+    skipped: list = field(default_factory=list)  # BadRecords left out with skip_bad
 
 
 def _tasks_for_trials(files: list[Path]) -> list[tuple[str, list[Path]]]:
@@ -453,13 +442,36 @@ def _tasks_for_trials(files: list[Path]) -> list[tuple[str, list[Path]]]:
     return ([("t-single", singles)] if singles else []) + tasks
 
 
-def _worker_init() -> None:
-    """A worker allocates millions of short-lived objects (parsed records, terms, lines)
-    and few cycles: with the collector's default (a young pass every 700 allocations) it
-    spent about an eighth of its CPU collecting (measured on 20,000 articles). What the
-    worker inherited (the vocabulary) is frozen out of collection altogether."""
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this worker when the process that forked it dies, so a
+    ``kill -9`` of a build leaves no worker behind (a pool's own clean-up never runs then).
+    The signal is tied to the forking thread: the pool forks every worker from the main
+    thread on its first task (``_start_pool``), which lives as long as the build."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # best effort: the build itself still works
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """Workers die with the build (``_die_with_parent``). A worker allocates millions of
+    short-lived objects (parsed records, terms, lines) and few cycles: with the collector's
+    default (a young pass every 700 allocations) it spent about an eighth of its CPU
+    collecting (measured on 20,000 articles). What the worker inherited (the vocabulary) is
+    frozen out of collection altogether."""
     import gc
 
+    _die_with_parent(parent)
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
 
@@ -480,7 +492,8 @@ def _as_bulk_error(fn, *args) -> ChunkResult:
 
 def _unique(ids: set[str], new: list[str], what: str) -> None:
     """Record ids must be unique: ``load_into_store`` would let a repeat replace the earlier
-    graph, a bulk load would merge the two."""
+    graph, a bulk load would merge the two. (PubMed files repeat PMIDs on purpose: their
+    plan keeps one record per PMID, see ``kg.pipeline.bulk_pubmed``.)"""
     repeated = ids.intersection(new)
     if not repeated and len(set(new)) != len(new):
         repeated = {i for i in set(new) if new.count(i) > 1}
@@ -511,11 +524,12 @@ class _Run:
                       f"{result.quads:,} quads")
 
 
-def _map_all(pool, run: _Run, work: Path, trial_files: list[Path],
-             pubmed_files: list[Path]) -> None:
+def _map_all(pool, run: _Run, work: Path, trial_files: list[Path], plan) -> None:
     """Trials first (articles need the set of trial ids), then articles; results are
     handed to the loader as they come, so loading overlaps mapping."""
     from concurrent.futures import as_completed
+
+    from kg.pipeline.bulk_pubmed import map_articles
 
     trial_ids: set[str] = set()
     futures = [pool.submit(_as_bulk_error, map_trials, name, paths, work)
@@ -525,42 +539,86 @@ def _map_all(pool, run: _Run, work: Path, trial_files: list[Path],
         _unique(trial_ids, result.ids, "trial")
         run.take(result)
     frozen = frozenset(trial_ids)
-    pmids: set[str] = set()
-    futures = [pool.submit(_as_bulk_error, map_articles, f"a{i:04d}", path, frozen, work)
-               for i, path in enumerate(pubmed_files)]
+    futures = [pool.submit(_as_bulk_error, map_articles, f"a{i:04d}", job, frozen, work)
+               for i, job in enumerate(plan.files) if job.keep]
+    articles = 0
     for future in as_completed(futures):
         result = future.result()
-        _unique(pmids, result.ids, "PMID")
+        articles += len(result.ids)
         run.take(result)
-    run.counts.update(trials=len(trial_ids), articles=len(pmids))
+    run.counts.update(trials=len(trial_ids), articles=articles)
 
 
-def _load(store_dir: Path, work: Path, trial_files: list[Path], pubmed_files: list[Path],
-          workers: int, progress: Progress) -> tuple[dict, dict[str, float], dict[str, float]]:
+def _start_pool(workers: int):
+    """Worker processes, all forked now from the main thread (see ``_die_with_parent``),
+    before any store or loader thread exists: a child must not inherit them."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-
-    import pyoxigraph as ox
 
     from kg.vocab import default_vocabulary
 
     default_vocabulary()  # compiled once here, inherited by the forked workers
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    pool.submit(int).result()  # with "fork" the pool starts every worker on its first task
+    return pool
+
+
+def _plan_pubmed(pool, pubmed_files: list[Path], skip_bad: bool, progress: Progress):
+    """Scan every PubMed file in the pool and decide which records to map (see
+    ``kg.pipeline.bulk_pubmed``); bad input fails here, before a store exists."""
+    from kg.pipeline.bulk_pubmed import plan, scan_file
+
+    futures = [pool.submit(_as_bulk_error, scan_file, path) for path in pubmed_files]
+    done = [future.result() for future in futures]
+    result = plan([index for index, _ in done], pubmed_files, skip_bad=skip_bad)
+    result.cpu = sum(cpu for _, cpu in done)
+    progress(f"indexed {len(pubmed_files)} PubMed file(s): {len(result.pmids):,} articles, "
+             f"{len(result.deleted):,} deleted, {result.superseded:,} superseded")
+    return result
+
+
+def _drop_replaced(store, trial_files: list[Path], plan, progress: Progress) -> None:
+    """On a copy of an earlier build (``update``), the graphs of records this build writes
+    again or deletes: a bulk load merges into a graph, it does not replace it."""
+    import pyoxigraph as ox
+
+    names = [iris.record_graph("pubmed", pmid) for pmid in (*plan.pmids, *plan.deleted)]
+    for path in trial_files:
+        names.extend(iris.record_graph("trial", t.nct_id) for t in iter_trials(path))
+    dropped = 0
+    for name in names:
+        graph = ox.NamedNode(str(name))
+        if store.contains_named_graph(graph):
+            store.remove_graph(graph)
+            dropped += 1
+    progress(f"update: {dropped:,} graph(s) of the earlier build replaced or deleted")
+
+
+def _load(pool, store_dir: Path, work: Path, trial_files: list[Path], plan,
+          base: Path | None, progress: Progress
+          ) -> tuple[dict, dict[str, float], dict[str, float]]:
+    import pyoxigraph as ox
+
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_init)
-    # Fork before the store and the loader threads exist: a child must not inherit them.
-    pool.submit(int).result()
-    store = ox.Store(str(store_dir))
+    if base is not None:
+        # A checkpoint of the last build: hard links to its immutable files, so cheap.
+        ox.Store.read_only(str(base)).backup(str(store_dir))
+        store = ox.Store(str(store_dir))
+        _drop_replaced(store, trial_files, plan, progress)
+        seconds["copy the earlier build, drop replaced graphs"] = time.perf_counter() - start
+    else:
+        store = ox.Store(str(store_dir))
     run = _Run(_Loader(store, threads=2, progress=progress), progress)
     try:
-        _map_all(pool, run, work, trial_files, pubmed_files)
+        _map_all(pool, run, work, trial_files, plan)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         run.loader.stop()
         raise
-    pool.shutdown()
-    seconds["parse, map and load (overlapped)"] = time.perf_counter() - start
+    seconds["parse, map and load (overlapped)"] = time.perf_counter() - start - sum(
+        seconds.values())
     run.loader.finish()
     seconds["load what was left"] = time.perf_counter() - start - sum(seconds.values())
     mark = time.perf_counter()
@@ -648,49 +706,83 @@ def _swap_link(target: Path, store: Path) -> None:
 
 def build_field(target: str | Path, trial_files: Iterable[str | Path],
                 pubmed_files: Iterable[str | Path], *, workers: int | None = None,
-                progress: Progress | None = None) -> BulkResult:
+                progress: Progress | None = None, skip_bad: bool = False,
+                update: bool = False) -> BulkResult:
     """Build a store from trial files (JSON lines, v2 JSON, trial pages) and PubMed XML
-    files, with the quads ``kg.pipeline.build.load_into_store`` would give the same records, and
-    make it the store at ``target`` only once it is complete."""
+    files (EFetch answers, NLM baseline and update files, gzip or not, applied in the order
+    given), with the quads ``kg.pipeline.build.load_into_store`` would give the same
+    records, and make it the store at ``target`` only once it is complete.
+
+    ``update``: start from a copy of the last complete build instead of an empty store
+    (records given again replace theirs, DeleteCitation removes PMIDs the earlier build
+    held). ``skip_bad``: leave out PubMed records that cannot be parsed, listed in the
+    result, instead of failing."""
     target = Path(target).absolute()
     if target.exists() and not target.is_symlink():
         raise BulkError("exists and is not a bulk-built store; choose a new path",
                         where=str(target))
     trials, pubmed = [Path(p) for p in trial_files], [Path(p) for p in pubmed_files]
     _check_inputs([*trials, *pubmed])
-    builds = builds_dir(target)
-    builds.mkdir(parents=True, exist_ok=True)
+    base = None
+    if update:
+        current = build_dir(target)
+        if current is None:
+            raise BulkError("--update needs a complete bulk build to start from",
+                            where=str(target))
+        base = Path(os.path.realpath(target))
     say = progress or (lambda _line: None)
-    with _exclusive(builds):
-        _remove_leftovers(target, builds)
-        name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
-        partial = builds / f"{name}.partial"
-        work = partial / "nquads"
-        work.mkdir(parents=True)
-        start, cpu_start = time.perf_counter(), _cpu_now()
-        try:
-            counts, seconds, cpu = _load(partial / "store", work, trials, pubmed,
-                                         workers or os.cpu_count() or 1, say)
-            shutil.rmtree(work)
-            cpu["load, reference data (main process)"] = _cpu_now()[0] - cpu_start[0]
-            mark = time.perf_counter()
-            info = {"complete": True, **counts, "seconds": round(mark - start, 3),
-                    "trial_files": [str(p) for p in trials],
-                    "pubmed_files": [str(p) for p in pubmed]}
-            _write_marker(partial, info)
-            final = builds / name
-            os.rename(partial, final)
-            _fsync_dir(builds)
-            _swap_link(target, final / "store")
-            seconds["marker and swap"] = time.perf_counter() - mark
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        _remove_leftovers(target, builds)
+    start, cpu_start = time.perf_counter(), _cpu_now()
+    pool = _start_pool(workers or os.cpu_count() or 1)
+    try:
+        mark = time.perf_counter()
+        plan = _plan_pubmed(pool, pubmed, skip_bad, say)
+        index_seconds = time.perf_counter() - mark
+        builds = builds_dir(target)
+        builds.mkdir(parents=True, exist_ok=True)
+        with _exclusive(builds):
+            final, counts, seconds, cpu = _build_in(builds, target, pool, trials, pubmed,
+                                                    plan, base, say, start, cpu_start)
+            seconds = {"index PubMed files": index_seconds, **seconds}
+            cpu = {"index PubMed files": plan.cpu, **cpu}
+            _remove_leftovers(target, builds)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     say(f"complete: {counts['trials']:,} trials, {counts['articles']:,} articles, "
         f"{counts['quads']:,} quads")
     return BulkResult(target, final, counts["trials"], counts["articles"], counts["quads"],
-                      seconds, cpu)
+                      seconds, cpu, deleted=len(plan.deleted), superseded=plan.superseded,
+                      skipped=list(plan.skipped))
+
+
+def _build_in(builds: Path, target: Path, pool, trials: list[Path], pubmed: list[Path], plan,
+              base: Path | None, say: Progress, start: float, cpu_start: tuple[float, float]):
+    """Load into a fresh ``.partial`` directory, mark it complete, swap the link to it."""
+    _remove_leftovers(target, builds)
+    name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    partial = builds / f"{name}.partial"
+    work = partial / "nquads"
+    work.mkdir(parents=True)
+    try:
+        counts, seconds, cpu = _load(pool, partial / "store", work, trials, plan, base, say)
+        shutil.rmtree(work)
+        cpu["load, reference data (main process)"] = _cpu_now()[0] - cpu_start[0]
+        mark = time.perf_counter()
+        info = {"complete": True, **counts, "seconds": round(mark - start, 3),
+                "deleted": len(plan.deleted), "superseded": plan.superseded,
+                "skipped": [f"{b.location}: {b.describe()}" for b in plan.skipped],
+                "updated_from": base.parent.name if base is not None else None,
+                "trial_files": [str(p) for p in trials],
+                "pubmed_files": [str(p) for p in pubmed]}
+        _write_marker(partial, info)
+        final = builds / name
+        os.rename(partial, final)
+        _fsync_dir(builds)
+        _swap_link(target, final / "store")
+        seconds["marker and swap"] = time.perf_counter() - mark
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return final, counts, seconds, cpu
 
 
 def _check_inputs(paths: list[Path]) -> None:

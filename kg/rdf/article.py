@@ -49,7 +49,8 @@ def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
     s = iris.article(article.pmid)
     _mention_triples(t, s, article, vocab)
     t.add(s, RDF.type, SCHEMA.ScholarlyArticle)
-    t.add(s, RDF.type, BIBO.AcademicArticle)
+    t.add(s, RDF.type, _bibo_type(article))
+    t.text(s, TKG.bookTitle, article.book_title)
     t.text(s, BIBO.pmid, article.pmid)
     t.text(s, DCTERMS.title, article.title)
     t.text(s, SCHEMA.name, article.title)
@@ -103,6 +104,14 @@ def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
             t.add(trial, RDF.type, TKG.ClinicalTrial)
             t.text(trial, TKG.nctId, nct)
     return t
+
+
+def _bibo_type(article: Article) -> URIRef:
+    """A journal article; a Bookshelf record is a chapter of its book, or the book itself
+    when it has no title of its own (the parser then gives it the book's)."""
+    if article.book_title is None:
+        return BIBO.AcademicArticle
+    return BIBO.Book if article.title == article.book_title else BIBO.BookSection
 
 
 def _journal(t: Triples, s: URIRef, article: Article) -> None:

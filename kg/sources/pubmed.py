@@ -1,25 +1,33 @@
-"""Streaming parser of PubMed EFetch XML (``PubmedArticleSet``) into :class:`kg.model.Article`.
+"""Streaming parser of PubMed XML (``PubmedArticleSet``) into :class:`kg.model.Article`:
+EFetch answers and NLM's baseline and update files as distributed (``.xml.gz`` read on the
+fly, never unpacked to disk; the DOCTYPE line; ``PubmedArticle`` and ``PubmedBookArticle``;
+``DeleteCitation``). Which record of a repeated PMID is the article, and the order files
+are applied in, is decided in :mod:`kg.sources.pubmed_files`.
 
 Why not ``Bio.Entrez.read``: measured on 1,000 EFetch records it is 7-13x slower than an
-``iterparse`` over the same bytes; it holds a whole batch in memory because in biopython 1.88
-``Entrez.parse`` refuses a ``PubmedArticleSet`` ("does not represent a list"); and when a
+``iterparse`` over the same bytes; it holds a whole batch in memory because in biopython
+1.88 ``Entrez.parse`` refuses a ``PubmedArticleSet`` ("does not represent a list"); and when a
 response names a DTD it does not bundle it tries to download it, which fails offline.
 
 So this module streams with ``lxml.etree.iterparse``, clears each record once it is turned into
 an ``Article`` (100k records stay in bounded memory), and keeps libxml2 away from DTDs, the
-network and entity expansion: an EFetch response needs none of them (NCBI writes characters as
-numeric references), and a hostile file cannot make the parser fetch or expand anything.
-``huge_tree`` stays off: libxml2's limits apply to one text node and nesting depth, not to the
-size of the document, so a 100k-record file streams without it.
+network and entity expansion: a PubMed file needs none of them (NCBI writes characters as
+numeric references; NLM's DOCTYPE line names a DTD that is never fetched), and a hostile
+file cannot make the parser fetch or expand anything. ``huge_tree`` stays off: libxml2's
+limits apply to one text node and nesting depth, not to the size of the document, so a
+100k-record file streams without it.
 
 Absent elements are normal (transcribed snapshot records lack MeSH, abstracts, publication
-types...): they become ``None`` or ``[]``, never an error. Malformed, truncated, empty or
-non-PubMed input raises :class:`PubMedParseError` naming the file and the last PMID read.
+types...): they become ``None`` or ``[]``, never an error. A record without a usable PMID is a
+:class:`BadRecord` in :func:`iter_records` (the caller decides whether to skip it);
+malformed, truncated, empty, corrupt gzip or non-PubMed input raises
+:class:`PubMedParseError` naming the file and the last PMID read.
 """
 
 from __future__ import annotations
 
 import calendar
+import gzip
 import io
 import re
 from collections.abc import Iterator
@@ -42,14 +50,29 @@ from kg.model import (
     PartialDate,
     SourceInfo,
 )
+from kg.sources.pubmed_files import (
+    GZIP_ERRORS,
+    HEAD_BYTES,
+    ROOT,
+    BadRecord,
+    Deletion,
+    check_pmid,
+    first_element,
+    gzip_message,
+    not_pubmed,
+    open_for_reading,
+    parse_version,
+    sniff,
+)
 
-__all__ = ["iter_articles", "normalise_doi", "normalise_orcid", "parse_bytes", "parse_file"]
+__all__ = ["BadRecord", "Deletion", "iter_articles", "iter_records", "normalise_doi",
+           "normalise_orcid", "parse_bytes", "parse_file"]
 
-_ROOT = "PubmedArticleSet"
+_ROOT = ROOT
 _JOURNAL_RECORD = "PubmedArticle"
 _BOOK_RECORD = "PubmedBookArticle"
-# DeleteCitation only lists PMIDs to drop; it is watched so that it can be released too.
-_WATCHED = (_ROOT, _JOURNAL_RECORD, _BOOK_RECORD, "DeleteCitation")
+_DELETE = "DeleteCitation"
+_WATCHED = (_ROOT, _JOURNAL_RECORD, _BOOK_RECORD, _DELETE)
 _SAFE_PARSER = {
     "no_network": True,
     "load_dtd": False,
@@ -58,9 +81,32 @@ _SAFE_PARSER = {
     "remove_comments": True,
     "remove_pis": True,
 }
-_HEAD_BYTES = 64 * 1024
+Record = Article | Deletion | BadRecord
 
 # --------------------------------------------------------------------------- public API
+
+
+def iter_records(
+    source: str | Path | bytes | BinaryIO,
+    *,
+    source_kind: str = "pubmed-xml",
+    location: str | None = None,
+) -> Iterator[Record]:
+    """Yield, in document order, an Article per record, a Deletion per ``DeleteCitation``
+    block and a BadRecord per record that cannot become an Article (no PMID, a PMID that is
+    not a number...), without holding the document.
+
+    ``source`` is a path (``str`` or ``Path``; gzip or plain), the document's bytes, or a
+    binary stream. File-level problems raise PubMedParseError, possibly after some records
+    were yielded.
+    """
+    where = location or _describe(source)
+    stream, closer = _open(source, where)
+    try:
+        yield from _records(_Reader(stream, where), where, source_kind)
+    finally:
+        if closer is not None:
+            closer.close()
 
 
 def iter_articles(
@@ -69,19 +115,15 @@ def iter_articles(
     source_kind: str = "pubmed-xml",
     location: str | None = None,
 ) -> Iterator[Article]:
-    """Yield one Article per record, in document order, without holding the document.
-
-    ``source`` is a path (``str`` or ``Path``), the document's bytes, or a binary stream.
-    Because it streams, an error can come after some articles were yielded; use
-    :func:`parse_file` or :func:`parse_bytes` for all-or-nothing.
-    """
-    where = location or _describe(source)
-    stream, owned = _open(source, where)
-    try:
-        yield from _records(_Reader(stream, where), where, source_kind)
-    finally:
-        if owned:
-            stream.close()
+    """The Articles of :func:`iter_records`; a bad record raises PubMedParseError, and
+    deletions are left out (an EFetch answer has none; builds that apply NLM files use
+    ``iter_records``). Because it streams, an error can come after some articles were
+    yielded; use :func:`parse_file` or :func:`parse_bytes` for all-or-nothing."""
+    for item in iter_records(source, source_kind=source_kind, location=location):
+        if isinstance(item, Article):
+            yield item
+        elif isinstance(item, BadRecord):
+            raise item.error()
 
 
 def parse_file(path: str | Path, *, source_kind: str = "pubmed-xml") -> list[Article]:
@@ -105,18 +147,17 @@ def _describe(source: str | Path | bytes | BinaryIO) -> str:
     return str(getattr(source, "name", None) or "<stream>")
 
 
-def _open(source: str | Path | bytes | BinaryIO, where: str) -> tuple[BinaryIO, bool]:
-    """A binary stream over the source, and whether we opened it (and so must close it)."""
+def _open(source: str | Path | bytes | BinaryIO, where: str):
+    """A binary stream over the source, and what to close afterwards (None: the caller's)."""
     if isinstance(source, (bytes, bytearray)):
-        return io.BytesIO(bytes(source)), True
+        data = io.BytesIO(bytes(source))
+        stream = gzip.GzipFile(fileobj=data) if source[:2] == b"\x1f\x8b" else data
+        return stream, stream
     if isinstance(source, str) and source.lstrip().startswith("<"):
         raise PubMedParseError("got XML text where a path was expected; pass bytes", where="<str>")
     if isinstance(source, (str, Path)):
-        try:
-            return open(source, "rb"), True  # noqa: SIM115 - closed by iter_articles
-        except OSError as exc:
-            raise PubMedParseError(f"cannot read file: {exc.strerror or exc}", where=where) from exc
-    return source, False
+        return open_for_reading(source, where)
+    return source, None
 
 
 class _Reader:
@@ -130,16 +171,26 @@ class _Reader:
     def read(self, size: int = -1) -> bytes:
         try:
             data = self._stream.read(size)
+        except GZIP_ERRORS as exc:
+            raise PubMedParseError(gzip_message(exc), where=self._where) from None
         except OSError as exc:
             raise PubMedParseError(f"cannot read input: {exc}", where=self._where) from exc
         if not isinstance(data, bytes):
             raise TypeError("iter_articles needs a binary stream (open the file with 'rb')")
-        if len(self.head) < _HEAD_BYTES:
-            self.head += data[: _HEAD_BYTES - len(self.head)]
+        if len(self.head) < HEAD_BYTES:
+            self.head += data[: HEAD_BYTES - len(self.head)]
         return data
 
 
-def _records(reader: _Reader, where: str, kind: str) -> Iterator[Article]:
+class _Bad(Exception):
+    """A record-level problem, turned into a BadRecord by the loop."""
+
+    def __init__(self, pmid: str | None, problem: str):
+        super().__init__(problem)
+        self.pmid, self.problem = pmid, problem
+
+
+def _records(reader: _Reader, where: str, kind: str) -> Iterator[Record]:
     """The iterparse loop: check the root, turn each record into an Article, release it."""
     events = etree.iterparse(reader, events=("start", "end"), tag=_WATCHED, **_SAFE_PARSER)
     progress = _Progress()
@@ -148,12 +199,18 @@ def _records(reader: _Reader, where: str, kind: str) -> Iterator[Article]:
             if event == "start":
                 progress.start(elem, where)
             elif elem.tag in (_JOURNAL_RECORD, _BOOK_RECORD):
-                article = _article(elem, kind, where, progress.count + 1)
-                progress.done(article.pmid)
+                number = progress.count + 1
+                try:
+                    item: Record = _article(elem, kind, where)
+                except _Bad as bad:
+                    item = BadRecord(number, bad.pmid, where, bad.problem)
+                progress.done(item.pmid)
                 _release(elem)
-                yield article
-            elif elem.tag == "DeleteCitation":
+                yield item
+            elif elem.tag == _DELETE:
+                pmids = tuple(p for p in map(_text, elem.iterfind("PMID")) if p)
                 _release(elem)
+                yield Deletion(pmids, where)
     except etree.LxmlError as exc:
         raise PubMedParseError(_syntax_message(exc, progress, reader.head), where=where) from exc
     if not progress.seen_root:
@@ -174,11 +231,11 @@ class _Progress:
             self.seen_root = True
         elif not self.seen_root:
             root = elem.getroottree().getroot()
-            raise PubMedParseError(_not_pubmed(f"root element is <{root.tag}>"), where=where)
+            raise PubMedParseError(not_pubmed(f"root element is <{root.tag}>"), where=where)
         elif elem.tag in (_JOURNAL_RECORD, _BOOK_RECORD):
             self.current = elem
 
-    def done(self, pmid: str) -> None:
+    def done(self, pmid: str | None) -> None:
         self.count += 1
         self.last_pmid = pmid
         self.current = None
@@ -200,10 +257,10 @@ def _syntax_message(exc: Exception, progress: _Progress, head: bytes) -> str:
     detail = getattr(exc, "msg", None) or str(exc)
     if not head.strip():
         return "empty input: no XML at all (expected a PubmedArticleSet)"
-    first = _first_element(head)
+    first = first_element(head)
     not_xml = not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     if not progress.seen_root and (not_xml or first not in (None, _ROOT)):
-        return _not_pubmed(f"{_sniff(head)}; XML error: {detail}")
+        return not_pubmed(f"{sniff(head)}; XML error: {detail}")
     line = getattr(exc, "lineno", None)
     at = f" at line {line}" if line else ""
     context = f"after {progress.count} complete record(s), last PMID {progress.last_pmid}"
@@ -217,35 +274,12 @@ def _syntax_message(exc: Exception, progress: _Progress, head: bytes) -> str:
 
 def _wrong_root_message(root: etree._Element | None, head: bytes) -> str:
     if root is None:
-        return _not_pubmed(_sniff(head))
+        return not_pubmed(sniff(head))
     # NCBI answers some bad requests with HTTP 200 and <eFetchResult><ERROR>...</ERROR>.
     error = root.findtext(".//ERROR")
     if error:
         return f"NCBI returned an error instead of records: {_normalise(error)}"
-    return _not_pubmed(f"root element is <{root.tag}>")
-
-
-def _not_pubmed(detail: str) -> str:
-    return f"not PubMed EFetch XML ({detail}); expected a <{_ROOT}> document"
-
-
-def _looks_like_json(head: bytes) -> bool:
-    # NCBI's rate limiter answers with a JSON body such as {"error":"API rate limit exceeded"}.
-    return head.lstrip().startswith((b"{", b"["))
-
-
-def _first_element(head: bytes) -> str | None:
-    match = re.search(rb"<([A-Za-z_][\w.:-]*)", head)
-    return match.group(1).decode("ascii", "replace") if match else None
-
-
-def _sniff(head: bytes) -> str:
-    """Name what the input looks like, from its first bytes, for an error message."""
-    snippet = head.lstrip()[:120].decode("utf-8", "replace")
-    if _looks_like_json(head):
-        return f"looks like JSON: {snippet}"
-    first = _first_element(head)
-    return f"first element is <{first}>" if first else f"starts with {snippet[:40]!r}"
+    return not_pubmed(f"root element is <{root.tag}>")
 
 
 def _pmid_of(record: etree._Element) -> str | None:
@@ -529,11 +563,11 @@ def _databanks(holder: etree._Element) -> list[DataBank]:
 # --------------------------------------------------------------------------- records
 
 
-def _article(record: etree._Element, kind: str, where: str, number: int) -> Article:
+def _article(record: etree._Element, kind: str, where: str) -> Article:
     if record.tag == _BOOK_RECORD:
-        return _book_article(record, kind, where, number)
+        return _book_article(record, kind, where)
     citation = _child(record, "MedlineCitation")
-    pmid = _require_pmid(citation, where, number)
+    pmid, version = _require_pmid(citation)
     art = _child(citation, "Article")
     journal = _child(art, "Journal")
     issue = _child(journal, "JournalIssue")
@@ -567,13 +601,14 @@ def _article(record: etree._Element, kind: str, where: str, number: int) -> Arti
         keywords=_keywords(citation),
         databanks=_databanks(art),
         source=SourceInfo(kind=kind, location=where, record_id=pmid),
+        version=version,
     )
 
 
-def _book_article(record: etree._Element, kind: str, where: str, number: int) -> Article:
+def _book_article(record: etree._Element, kind: str, where: str) -> Article:
     """A NCBI Bookshelf record, minimally: no journal, the book's date and title as fallback."""
     doc = _child(record, "BookDocument")
-    pmid = _require_pmid(doc, where, number)
+    pmid, version = _require_pmid(doc)
     book = _child(doc, "Book")
     ids = _article_ids(_child(record, "PubmedBookData/ArticleIdList"), _child(doc, "ArticleIdList"))
     locs = _elocations(book)
@@ -596,11 +631,20 @@ def _book_article(record: etree._Element, kind: str, where: str, number: int) ->
         authors=_authors(doc),
         keywords=_keywords(doc),
         source=SourceInfo(kind=kind, location=where, record_id=pmid),
+        version=version,
+        book_title=_text(book.find("BookTitle")),
     )
 
 
-def _require_pmid(holder: etree._Element, where: str, number: int) -> str:
-    pmid = _text(holder.find("PMID"))
-    if not pmid:
-        raise PubMedParseError(f"record {number} has no PMID", where=where)
-    return pmid
+def _require_pmid(holder: etree._Element) -> tuple[str, int]:
+    """(PMID, Version) of a record, or _Bad: a PMID that is not a number would mint an
+    article IRI no other source shares (and fail the SHACL shapes after the build)."""
+    elem = holder.find("PMID")
+    pmid = _text(elem)
+    problem = check_pmid(pmid)
+    if problem:
+        raise _Bad(pmid, problem)
+    version = parse_version(elem.get("Version"))
+    if version is None:
+        raise _Bad(pmid, f"its PMID Version {elem.get('Version')!r} is not a number")
+    return pmid, version

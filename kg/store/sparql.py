@@ -1,12 +1,16 @@
 """Any SPARQL 1.1 server as the store, over HTTP with the standard library only.
 
-Queries go over the SPARQL 1.1 Protocol (POST ``application/sparql-query``); a record's graph
+Queries go over the SPARQL 1.1 Protocol (POST ``application/sparql-query``, or form-encoded
+for servers that need it); a record's graph
 is written over the Graph Store HTTP Protocol (one ``PUT ?graph=<name>`` of N-Triples) or, with
 no GSP endpoint, one SPARQL Update request (``DROP SILENT GRAPH <g> ; INSERT DATA {...}``).
 
 Endpoints: a base URL means Oxigraph's layout (``/query``, ``/update``, ``/store``); other
 servers name them, e.g. Fuseki ``query_url=.../ds/sparql update_url=.../ds/update
-gsp_url=.../ds/data``, Virtuoso ``query_url=.../sparql``.
+gsp_url=.../ds/data``, Virtuoso ``query_url=.../sparql update_url=.../sparql
+gsp_url=.../sparql-graph-crud``. What differs between servers (Virtuoso's system graphs,
+answer forms, compiler gaps) is handled by a dialect, kg.store.dialects, chosen from the
+server's ``Server`` header (asked once) or ``server=virtuoso|standard`` in the spec.
 
 The default graph must be the union of the named graphs, as in the other stores. With the
 Oxigraph layout every query carries Oxigraph's ``union-default-graph`` URL parameter; other
@@ -36,6 +40,7 @@ from rdflib.term import Node
 
 from kg.errors import NetworkError, QueryError, StoreError
 from kg.store import QueryResult, Triple
+from kg.store.dialects import DIALECTS, Dialect, from_server_header
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -307,6 +312,16 @@ def parse_answer(content_type: str, body: bytes, where: str) -> QueryResult:
                        "SPARQL results or N-Triples", where=where)
 
 
+def _accept(sparql: str) -> str:
+    """What to ask for: N-Triples for a CONSTRUCT or DESCRIBE, results otherwise (a server
+    may answer a CONSTRUCT with a results table if those come first: Virtuoso does)."""
+    form = next((t[1].upper() for t in _tokens(sparql) if t[4] == 0 and t[0] == "word"
+                 and t[1].upper() in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")), None)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return "application/n-triples, text/turtle;q=0.8"
+    return "application/sparql-results+json"
+
+
 # --------------------------------------------------------------------------- HTTP
 class _Status(Exception):
     def __init__(self, code: int, message: str):
@@ -367,10 +382,32 @@ class SparqlStore:
 
     def __init__(self, base_url: str | None = None, *, query_url: str | None = None,
                  update_url: str | None = None, gsp_url: str | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, union_default_graph: bool | None = None):
+                 timeout: float = DEFAULT_TIMEOUT, union_default_graph: bool | None = None,
+                 server: str | None = None):
         self.endpoints = endpoints(base_url, query_url=query_url, update_url=update_url,
                                    gsp_url=gsp_url, union_default_graph=union_default_graph)
         self.timeout = timeout  # seconds per blocking socket step (connect, each read)
+        self._dialect: Dialect | None = None
+        if server is not None:
+            if server not in DIALECTS:
+                raise StoreError(f"unknown server kind {server!r}; use "
+                                 f"{' or '.join(sorted(DIALECTS))}")
+            self._dialect = DIALECTS[server]()
+        elif self.endpoints.union_default_graph:
+            self._dialect = Dialect()  # Oxigraph's layout: Oxigraph
+
+    @property
+    def dialect(self) -> Dialect:
+        """The server's dialect (kg.store.dialects), from its ``Server`` header, asked once."""
+        if self._dialect is None:
+            url = _with_params(self.endpoints.query_url, {"query": "ASK {}"})
+            try:
+                _, _, server = self._request("GET", url, self.endpoints.query_url, None,
+                                             {"Accept": ACCEPT})
+            except _Status:
+                server = None  # answered, if not to this: a standard server
+            self._dialect = from_server_header(server)
+        return self._dialect
 
     def __repr__(self) -> str:
         return f"SparqlStore({self.endpoints.query_url!r})"
@@ -378,10 +415,17 @@ class SparqlStore:
     # ---- HTTP
     def _send(self, method: str, url: str, where: str, body: bytes | None,
               headers: dict[str, str]) -> tuple[str, bytes]:
+        content_type, data, _ = self._request(method, url, where, body, headers)
+        return content_type, data
+
+    def _request(self, method: str, url: str, where: str, body: bytes | None,
+                 headers: dict[str, str]) -> tuple[str, bytes, str | None]:
+        """(content type, body, Server header) of one request."""
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
+                return (response.headers.get_content_type(), response.read(),
+                        response.headers.get("Server"))
         except urllib.error.HTTPError as exc:
             raise _Status(exc.code, _message(exc.read(), exc.reason or "")) from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
@@ -473,13 +517,21 @@ class SparqlStore:
         from kg.store.guard import DATASET_REFUSE, check
 
         check(sparql, dataset_clause=DATASET_REFUSE)
-        text = bind(sparql, bindings)
+        dialect = self.dialect
+        return self._query(dialect.rewrite(bind(sparql, bindings)), dialect)
+
+    def _query(self, text: str, dialect: Dialect) -> QueryResult:
         where = self.endpoints.query_url
         url = _with_params(where, {"union-default-graph": ""}) \
             if self.endpoints.union_default_graph else where
-        headers = {"Content-Type": "application/sparql-query", "Accept": ACCEPT}
+        if dialect.form_encoded_queries:
+            body = urllib.parse.urlencode({"query": text}).encode("ascii")
+            kind = "application/x-www-form-urlencoded"
+        else:
+            body, kind = text.encode("utf-8"), "application/sparql-query"
+        headers = {"Content-Type": kind, "Accept": _accept(text)}
         try:
-            content_type, body = self._send("POST", url, where, text.encode("utf-8"), headers)
+            content_type, body = self._send("POST", url, where, body, headers)
         except _Status as exc:
             if exc.code == 400:
                 raise QueryError(f"the SPARQL server rejected the query: {exc}",
@@ -488,22 +540,32 @@ class SparqlStore:
                 raise NetworkError(f"the SPARQL server failed the query: {exc}",
                                    where=where) from None
             raise StoreError(f"the SPARQL server refused the query: {exc}", where=where) from None
-        return parse_answer(content_type, body, where)
+        return dialect.answer(parse_answer(content_type, body, where))
 
     def graph_names(self) -> list[URIRef]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
-        return sorted(r["g"] for r in rows if isinstance(r.get("g"), URIRef))
+        rows = self.query(self.dialect.graph_names_query()).rows
+        return sorted(r["g"] for r in rows if isinstance(r.get("g"), URIRef)
+                      and not self.dialect.is_system_graph(str(r["g"])))
 
     def union(self) -> Graph:
+        """Every record's triples (the workspace's bookkeeping left out)."""
         from kg.store.manifest import MANIFEST_GRAPH
 
-        graph = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        keep = self.dialect.graph_filter("g")
+        graph = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} "
                            f"FILTER(?g != {nt_term(MANIFEST_GRAPH)}) }}").graph
         return graph if graph is not None else Graph()
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        keep = self.dialect.graph_filter("g")
+        rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }}"
+                          ).rows
         return int(rows[0]["n"].toPython()) if rows else 0
+
+    def has_data(self) -> bool:
+        """Whether a data graph holds a triple (a server's system graphs do not count)."""
+        keep = self.dialect.graph_filter("g")
+        return bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }}").boolean)
 
     def close(self) -> None:
         """Nothing to release: every request opens and closes its own connection."""
@@ -516,9 +578,9 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
     options = {}
     for word in words:
         key, sep, value = word.partition("=")
-        if not sep or key not in (*OXIGRAPH_PATHS, "timeout"):
+        if not sep or key not in (*OXIGRAPH_PATHS, "timeout", "server"):
             raise StoreError(f"unknown sparql store option {word!r}; use query_url=, "
-                             "update_url=, gsp_url= or timeout=")
+                             "update_url=, gsp_url=, timeout= or server=")
         options[key] = value
     return head.partition(":")[2], options
 

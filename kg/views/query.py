@@ -16,7 +16,9 @@ Portability notes for query authors: rdflib 7 raises on ``GROUP_CONCAT(DISTINCT 
 group has ``?x`` unbound everywhere, so the library writes ``GROUP_CONCAT(DISTINCT STR(?x))``.
 Oxigraph's union default graph is a bag: a triple stated in two record graphs (an article's
 PMID in the citing trial's graph and in the article's own) matches twice, so library queries
-are ``SELECT DISTINCT`` or aggregate with ``COUNT(DISTINCT …)``.
+are ``SELECT DISTINCT`` or aggregate with ``COUNT(DISTINCT …)``. Virtuoso 7.2 gets ``MIN`` and
+``MAX`` over plain literals wrong (empty, ``0`` or an arbitrary member) and right over
+``STR(?x)``, so text is compared as ``MIN(STR(?x))`` (see ``kg.store.dialects``).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ both registered and mentioned is not counted twice.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,11 +34,14 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kg import resources
+from kg.errors import NetworkError, QueryError
 from kg.rdf import iris
 from kg.store import Store
 from kg.store.sparql import fill_values
 from kg.views.query import parse_query_file
 from kg.vocab import Vocabulary, default_vocabulary
+
+log = logging.getLogger(__name__)
 
 RELATED_QUERIES = resources.QUERIES / "related"
 
@@ -247,7 +251,14 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
     wanted = _filters(vocab, drug, drug_class, condition)
     shortlist = None
     if limit and not wanted:
-        shortlist = _shortlist(store, seed_iri, tables, limit * 2, kind)
+        try:
+            shortlist = _shortlist(store, seed_iri, tables, limit * 2, kind)
+        except (QueryError, NetworkError) as exc:
+            # A server whose SPARQL compiler cannot take the ranking query (Virtuoso 7.2
+            # answers HTTP 500 "SQ142: Different number of expected and generated columns")
+            # still gets the same answer: every candidate is explained, which is only
+            # slower. (A server that is down fails the explaining too, with its own error.)
+            log.info("the store could not rank related candidates (%s); explaining all", exc)
     results = _explain(store, seed_iri, vocab, tables, shortlist, kind, wanted,
                        labels_for=limit if not wanted else None)
     if shortlist is not None and len(results) < limit and len(shortlist) >= limit * 2:

@@ -436,9 +436,9 @@ def test_streaming_yields_records_before_the_error():
         ),
         (b'{"error":"API rate limit exceeded","count":"4"}', "looks like JSON"),
         (b"<foo><PubmedArticle/></foo>", "root element is <foo>"),
-        (b"<PubmedArticleSet><PubmedArticle/></PubmedArticleSet>", "record 1 has no PMID"),
+        (b"<PubmedArticleSet><PubmedArticle/></PubmedArticleSet>", "record 1: no PMID"),
         (b"<PubmedArticleSet><PubmedArticle><Medline", "before the first complete record"),
-        (b"not xml at all", "not PubMed EFetch XML"),
+        (b"not xml at all", "not PubMed XML"),
     ],
 )
 def test_bad_documents_raise_clear_errors(data, fragment):

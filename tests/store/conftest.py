@@ -92,3 +92,14 @@ def read_only_server(tmp_path_factory) -> Iterator[OxigraphServer]:
     server = start_server(location, read_only=True)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A fresh Virtuoso server per test module (tests/support/virtuoso.py); skipped with the
+    reason when Virtuoso is not installed."""
+    from tests.support.virtuoso import start
+
+    server = start(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
