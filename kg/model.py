@@ -105,6 +105,10 @@ class EligibilityCriterion:
     kind: str
     kind_reason: str
     children: list[EligibilityCriterion] = field(default_factory=list)
+    # Filled by kg.extract.constraints: what of the text a program can check, and why the
+    # rest cannot be (empty reason when at least one constraint was read).
+    constraints: list[Constraint] = field(default_factory=list)
+    not_computable: str | None = None
 
 
 @dataclass
@@ -118,6 +122,9 @@ class Eligibility:
     criteria: list[EligibilityCriterion] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)  # non-item text, e.g. "Patients who..."
     text: str | None = None  # the whole criteria text, unescaped
+    # Constraints read from the structured fields (minimum/maximum age, sex), not from a
+    # criterion's text; filled by kg.extract.constraints.
+    constraints: list[Constraint] = field(default_factory=list)
 
 
 @dataclass
@@ -348,3 +355,65 @@ class CitationResolution:
     pmid: str | None = None
     method: str | None = None  # "ecitmatch", "esearch-doi", "esearch-title"
     detail: str | None = None
+
+
+# --------------------------------------------------------------------------- constraints
+# Computable eligibility (issue 15): each criterion's text read as zero or more checks a
+# program can run against a patient's record. One flat dataclass rather than a class per
+# kind, because the RDF mapping, the store query and the matcher all walk the same fields;
+# ``kind`` says which of them are used.
+
+CONSTRAINT_KINDS = ("age", "sex", "performance-status", "measurement", "condition",
+                    "therapy", "medication", "all-of", "any-of")
+CONSTRAINT_EFFECTS = ("require", "exclude")  # predicate must hold / must not hold
+PARSE_STATUSES = ("computable", "assumed", "not-computable")
+
+
+@dataclass
+class TimeWindow:
+    """'within 4 weeks before inclusion' -> (within, 4, 'wk', 'inclusion');
+    'at least 6 months after radiotherapy' -> (at-least, 6, 'mo', 'radiotherapy')."""
+
+    relation: str  # "within" or "at-least"
+    amount: float
+    unit: str  # UCUM: "d", "wk", "mo", "a"
+    anchor: str = "inclusion"  # what the window is measured from
+
+
+@dataclass
+class Constraint:
+    """One check read from a criterion, with the span it was read from.
+
+    The predicate is what the fields describe ("hemoglobin >= 90 g/L", "has HIV infection",
+    "received an anti-PD-1 antibody within 4 weeks"); ``effect`` says whether the patient
+    must satisfy it ("require") or is excluded when it holds ("exclude"). ``unless`` holds
+    alternatives kept from conditional clauses: a failed requirement is still met when all
+    of them hold ("TSH <= ULN; if not, FT3 and FT4 normal"). ``parts`` are the operands of
+    "all-of"/"any-of".
+    """
+
+    key: str  # stable within its criterion: "c1", "c2", ... (parts: "c3.1")
+    kind: str  # one of CONSTRAINT_KINDS
+    effect: str  # one of CONSTRAINT_EFFECTS
+    text: str  # the source span, as written
+    start: int | None = None  # span in the criterion text (None for structured fields)
+    end: int | None = None
+    status: str = "computable"  # one of PARSE_STATUSES
+    reason: str | None = None  # why not computable
+    assumptions: list[str] = field(default_factory=list)  # how garbled/loose text was read
+    concept: str | None = None  # curated key: "hemoglobin", "hiv-infection", "anti-pd-1", ...
+    label: str | None = None  # human label of the concept
+    codes: list[str] = field(default_factory=list)  # LOINC (measurements) or MeSH (conditions)
+    comparator: str | None = None  # ">=", ">", "<=", "<", "==", "in-range", "normal"
+    value: float | None = None
+    upper: float | None = None  # inclusive upper bound of a range ("18 to 65", "ECOG 0-1")
+    unit: str | None = None  # UCUM, e.g. "g/L", "10*9/L", "mm[Hg]", "a" (years)
+    limit: str | None = None  # "ULN"/"LLN": ``value`` is a multiple of that limit
+    scale: str | None = None  # "ECOG", "Karnofsky" for performance status
+    exceptions: list[str] = field(default_factory=list)  # concept keys that do not count
+    drug_classes: list[str] = field(default_factory=list)  # curated class keys
+    drugs: list[str] = field(default_factory=list)  # curated drug keys
+    window: TimeWindow | None = None
+    applies_to: str | None = None  # "female", "male", "childbearing-potential"
+    unless: list[Constraint] = field(default_factory=list)
+    parts: list[Constraint] = field(default_factory=list)
