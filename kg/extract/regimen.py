@@ -572,6 +572,9 @@ def complete_trial(trial: Trial, vocab: Vocabulary | None = None) -> Trial:
                 regimens.extend(r for r in more if (r.drug, r.phase) not in seen)
                 notes.extend(n for n in more_notes if n not in notes)
         arm.regimens, arm.notes = regimens, notes
+    from kg.extract.constraints import extract_constraints  # computable eligibility (issue 15)
+
+    extract_constraints(trial, vocab)
     return trial
 
 

@@ -183,6 +183,9 @@ def _eligibility(t: Triples, s: URIRef, trial: Trial) -> None:
         t.text(node, RDFS.comment, preamble)
     for criterion in e.criteria:
         _criterion(t, node, trial.nct_id, criterion, parent=None)
+    from kg.rdf.constraints import eligibility_constraint_triples
+
+    eligibility_constraint_triples(t, node, trial.nct_id, e.constraints)
 
 
 def _criterion(t: Triples, elig: URIRef, nct_id: str, c: EligibilityCriterion,
@@ -198,6 +201,9 @@ def _criterion(t: Triples, elig: URIRef, nct_id: str, c: EligibilityCriterion,
     t.text(node, TKG.criterionKind, c.kind)
     t.text(node, TKG.kindReason, c.kind_reason)
     t.add(node, TKG.subCriterionOf, parent)
+    from kg.rdf.constraints import criterion_constraint_triples
+
+    criterion_constraint_triples(t, node, nct_id, c)
     for child in c.children:
         _criterion(t, elig, nct_id, child, parent=node)
 
