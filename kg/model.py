@@ -417,3 +417,79 @@ class Constraint:
     applies_to: str | None = None  # "female", "male", "childbearing-potential"
     unless: list[Constraint] = field(default_factory=list)
     parts: list[Constraint] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- patients
+# A patient's record as the matcher reads it (kg.sources.patient), from a FHIR R4 Bundle or
+# the hand-entry profile. Dates are ISO strings ("2026-11-20"); codes keep their system.
+
+
+@dataclass
+class Coding:
+    system: str  # "loinc", "snomed", "icd10", "rxnorm", or the URI as given
+    code: str
+    display: str | None = None
+
+
+@dataclass
+class PatientObservation:
+    """One result: a quantity in UCUM units (``unit``), a coded or text result
+    (``result``: "positive", "negative", "2+"), and the reference range for x ULN checks."""
+
+    source: str  # "Observation/obs-1" or "observations[3]"
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    value: float | None = None
+    unit: str | None = None  # UCUM code
+    result: str | None = None
+    low: float | None = None
+    low_unit: str | None = None
+    high: float | None = None
+    high_unit: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class PatientCondition:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    onset: str | None = None
+    abated: str | None = None
+    status: str = "active"  # "active", "resolved" or "absent" (refuted / declared absent)
+
+
+@dataclass
+class PatientMedication:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    dose: float | None = None
+    dose_unit: str | None = None
+    per_day: float | None = None  # administrations per day
+    route: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class PatientProcedure:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class Patient:
+    id: str
+    birth_date: str | None = None
+    sex: str | None = None  # "female", "male", "other", "unknown"
+    childbearing_potential: bool | None = None
+    observations: list[PatientObservation] = field(default_factory=list)
+    conditions: list[PatientCondition] = field(default_factory=list)
+    medications: list[PatientMedication] = field(default_factory=list)
+    procedures: list[PatientProcedure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # resources skipped, one line each
+    source: SourceInfo | None = None
