@@ -48,13 +48,14 @@ def _register_subcommands() -> None:
     from kg.cli.build import build, run, validate
     from kg.cli.discover import discover
     from kg.cli.export import export
+    from kg.cli.match import match
     from kg.cli.query import list_queries, query
     from kg.cli.related import related
     from kg.cli.serve import serve
     from kg.cli.viz import viz
 
     for command in (build, validate, run, list_queries, query, related, serve, export, viz,
-                    discover):
+                    discover, match):
         main.add_command(command)
 
 

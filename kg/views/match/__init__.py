@@ -86,6 +86,9 @@ def _order(criterion) -> tuple:
 
 def _verdict(trial, checker) -> TrialVerdict:
     verdict = TrialVerdict(trial.nct_id, "not excluded")
+    if not any(c.section is not None for c in trial.criteria.values()):
+        verdict.undetermined.append(Finding("eligibility", "", "the record gives no "
+                                            "eligibility criteria text", "not computable"))
     for criterion in sorted(trial.criteria.values(), key=_order):
         if not criterion.constraints:
             reason = criterion.not_computable or "no constraint read"

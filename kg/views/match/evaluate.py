@@ -119,14 +119,14 @@ class Checker:
             return Truth(None, f"{label} ({obs.source}) has no numeric value")
         shown = f"{label} {obs.value:g}{' ' + obs.unit if obs.unit else ''} ({obs.source})"
         if c.comparator == "normal":
-            low, high = self._range(obs)
+            low, high = self._range(obs, c)
             if low is None or high is None:
                 return Truth(None, f"{shown} has no reference range")
             inside = low <= obs.value <= high
             return Truth(inside, f"{shown} {'within' if inside else 'outside'} its reference "
                          f"range {low:g}-{high:g}")
         if c.limit is not None:
-            low, high = self._range(obs)
+            low, high = self._range(obs, c)
             limit = high if c.limit == "ULN" else low
             if limit is None:
                 return Truth(None, f"{shown} has no {'upper' if c.limit == 'ULN' else 'lower'} "
@@ -161,14 +161,18 @@ class Checker:
         return Truth(value == c.value, f"{label} {word} on {obs.date or 'an unknown date'} "
                      f"({obs.source}); needs {needed}")
 
-    def _range(self, obs) -> tuple[float | None, float | None]:
+    def _range(self, obs, c: Constraint) -> tuple[float | None, float | None]:
+        """The reference range in the result's own unit (converted when the range is given
+        in another, e.g. a result in mg/dL against a range in umol/L)."""
+        analyte = self.concepts.analytes.get(c.concept or "")
+        molar_mass = analyte.molar_mass if analyte else None
         out = []
         for value, unit in ((obs.low, obs.low_unit), (obs.high, obs.high_unit)):
             if value is None or not unit or not obs.unit or unit == obs.unit:
                 out.append(value)
                 continue
             try:
-                out.append(self.units.convert(value, unit, obs.unit))
+                out.append(self.units.convert(value, unit, obs.unit, molar_mass))
             except UnitError:
                 out.append(None)
         return out[0], out[1]
