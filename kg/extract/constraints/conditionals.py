@@ -24,8 +24,8 @@ _NORMAL = re.compile(r"\b(?:normal|within\s+(?:the\s+)?normal\s+(?:range|limits?
 _ALT_THRESHOLD = re.compile(r"\s*[(,]\s*(?:or\s+)?(?=[≤≥<>]|less|no\s+more|up\s+to)", re.I)
 _ALT_CONDITION = re.compile(r"\s*(?:if|for|in|when)\s+(?:the\s+)?(?:patients?\s+)?(?:with\s+|"
                             r"has\s+|have\s+|case\s+of\s+)?(?P<what>[^)]{3,80})\)", re.I)
-_ALLOW = re.compile(r"[^.]*\b(?:(?:can|may)\s+be\s+(?:included|enrolled)|(?:is|are)\s+"
-                    r"(?:allowed|permitted))\b[^.]*", re.I)
+_ALLOW = re.compile(r"\b(?:(?:can|may)\s+be\s+(?:included|enrolled)|(?:is|are)\s+"
+                    r"(?:allowed|permitted))\b", re.I)
 
 
 def apply(text: str, found: list[Constraint], ctx: Context) -> list[Constraint]:
@@ -131,13 +131,20 @@ def _conjunctions(text: str, found: list[Constraint]) -> list[Constraint]:
 
 
 def _allowances(text: str, found: list[Constraint]) -> None:
+    therapies = [c for c in found if c.kind == "therapy" and c.effect == "exclude"
+                 and (c.drug_classes or c.drugs) and c.end is not None]
+    if not therapies:
+        return
     for m in _ALLOW.finditer(text):
-        for c in found:
-            if c.kind == "therapy" and c.effect == "exclude" and (c.drug_classes or c.drugs) \
-                    and c.end is not None and c.end <= m.start():
-                c.unless.append(_unread(m.group().strip(), m.start(), "an allowance the "
-                                        "patient record cannot settle (treatment phase, "
-                                        "response); a patient it may admit is undetermined"))
+        start = text.rfind(". ", 0, m.start()) + 1
+        stop = text.find(". ", m.end())
+        sentence = text[start:stop if stop >= 0 else len(text)]
+        begin = start + len(sentence) - len(sentence.lstrip())
+        for c in therapies:
+            if c.end <= begin:
+                c.unless.append(_unread(sentence.strip(), begin, "an allowance the patient "
+                                        "record cannot settle (treatment phase, response); a "
+                                        "patient it may admit is undetermined"))
 
 
 def _all_of(text: str, parts: list[Constraint]) -> Constraint:

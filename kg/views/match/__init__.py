@@ -61,35 +61,22 @@ def match(store: Store, patient: Patient, nct_ids: list[str] | None = None,
     facts = index_patient(patient, as_of, concepts, vocab)
     units = default_converter()
     out = []
+    memo: dict = {}  # equal constraints recur across trials: each is checked once
     for nct in sorted(trials):
         trial = trials[nct]
-        checker = Checker(facts, concepts, vocab, units, _own_conditions(trial.conditions, vocab))
+        checker = Checker(facts, concepts, vocab, units, frozenset(trial.condition_keys), memo)
         out.append(_verdict(trial, checker))
     return out
 
 
-def _own_conditions(iris_: list[str], vocab) -> frozenset[str]:
-    keys = set()
-    for iri in iris_:
-        if "id.nlm.nih.gov/mesh/" in iri:
-            cond = vocab.condition_by_mesh(iri.rsplit("/", 1)[-1])
-            if cond is not None:
-                keys.add(cond.key)
-    return frozenset(keys)
-
-
-def _order(criterion) -> tuple:
-    section = {None: 0, "inclusion": 1, "exclusion": 2}.get(criterion.section, 3)
-    number = tuple(int(p) for p in (criterion.number or "0").split(".") if p.isdigit())
-    return section, number
-
-
 def _verdict(trial, checker) -> TrialVerdict:
     verdict = TrialVerdict(trial.nct_id, "not excluded")
-    if not any(c.section is not None for c in trial.criteria.values()):
+    if not any(c.section is not None for c in trial.criteria):
         verdict.undetermined.append(Finding("eligibility", "", "the record gives no "
                                             "eligibility criteria text", "not computable"))
-    for criterion in sorted(trial.criteria.values(), key=_order):
+    for criterion in trial.criteria:  # the index keeps the record's order
+        if not criterion.constraints and criterion.section is None:
+            continue  # no structured age or sex limit
         if not criterion.constraints:
             reason = criterion.not_computable or "no constraint read"
             if not reason.startswith("introduces"):

@@ -42,8 +42,18 @@ class Checker:
     vocab: Vocabulary
     units: Converter
     trial_conditions: frozenset[str] = frozenset()  # vocabulary keys of the trial's disease
+    memo: dict | None = None  # (constraint id, trial conditions if they matter) -> Outcome
 
     def outcome(self, c: Constraint) -> Outcome:
+        if self.memo is None:
+            return self._outcome(c)
+        key = (id(c), self.trial_conditions if _uses_trial(c) else None)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = (c, self._outcome(c))  # c kept: its id stays unique
+        return found[1]
+
+    def _outcome(self, c: Constraint) -> Outcome:
         applies = self._applies(c)
         if applies is False:
             return Outcome("not-applicable", f"applies to {c.applies_to} patients only")
@@ -205,6 +215,11 @@ class Checker:
         if c.applies_to == "childbearing-potential":
             return self.facts.patient.childbearing_potential is not False
         return True
+
+
+def _uses_trial(c: Constraint) -> bool:
+    """Whether the outcome depends on the trial's own disease ("other malignancy")."""
+    return c.concept == "malignancy" or any(_uses_trial(x) for x in (*c.parts, *c.unless))
 
 
 def _window_days(c: Constraint) -> float:

@@ -1,21 +1,23 @@
 """Constraints as the store holds them -> kg.model.Constraint, grouped by trial.
 
-Five store-neutral queries (queries/match/) rather than one: a single query with every
-many-valued field would multiply rows. Rows are turned back into the same plain dataclasses
+Read from each trial's ``tkg:matchIndex`` literal (queries/match/index.rq): one index scan
+for a whole field, where reading the constraint triples field by field costs a lookup per
+field and row on an on-disk store. The JSON is turned back into the same plain dataclasses
 the extractor made, so the evaluator never sees RDF.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 
 from kg import resources
 from kg.model import Constraint, TimeWindow
 from kg.rdf import iris
-from kg.rdf.namespaces import TKG
 from kg.store import Store
 
 MATCH_QUERIES = resources.QUERIES / "match"
+_FIELDS = {f.name for f in fields(Constraint)}
 
 
 @dataclass
@@ -38,104 +40,50 @@ class StoredCriterion:
 @dataclass
 class StoredTrial:
     nct_id: str
-    criteria: dict[tuple[str | None, str | None], StoredCriterion] = field(default_factory=dict)
-    conditions: list[str] = field(default_factory=list)  # healthCondition IRIs
+    criteria: list[StoredCriterion] = field(default_factory=list)
+    condition_keys: list[str] = field(default_factory=list)  # vocabulary keys it studies
 
 
 def read_trials(store: Store, nct_ids: list[str] | None = None) -> dict[str, StoredTrial]:
     from kg.views.query import parse_query_file
 
-    def run(name: str):
-        text = parse_query_file(MATCH_QUERIES / f"{name}.rq", check=False).text
-        if nct_ids:
-            from kg.store.sparql import fill_values
+    text = parse_query_file(MATCH_QUERIES / "index.rq", check=False).text
+    if nct_ids:
+        from kg.store.sparql import fill_values
 
-            text = fill_values(text, {("trial",): [(iris.trial(n),) for n in nct_ids]})
-        return store.query(text).rows
-
+        text = fill_values(text, {("e",): [(iris.eligibility(n),) for n in nct_ids]})
     trials: dict[str, StoredTrial] = {}
-    by_iri: dict[str, StoredTrial] = {}
-    for row in run("trial-conditions"):
-        nct = str(row["nct"])
-        trial = trials.get(nct)
-        if trial is None:
-            trial = trials[nct] = by_iri[str(row["trial"])] = StoredTrial(nct)
-        if "condition" in row and str(row["condition"]) not in trial.conditions:
-            trial.conditions.append(str(row["condition"]))
-    nodes: dict[str, Constraint] = {}
-    seen_top: set[tuple[str, str]] = set()
-    for row in run("constraints"):
-        trial = by_iri.get(str(row["trial"]))
-        node = str(row["c"])
-        if trial is None or (str(row["trial"]), node) in seen_top:
-            continue  # a triple stated twice in the union default graph
-        seen_top.add((str(row["trial"]), node))
-        section = str(row["section"]) if "section" in row else None
-        number = str(row["number"]) if "number" in row else None
-        kind = str(row.get("critKind", "inclusion"))
-        criterion = trial.criteria.setdefault((section, number),
-                                              StoredCriterion(section, number, kind))
-        c = nodes[node] = _constraint(row)
-        criterion.constraints.append(c)
-    nested = {}
-    for row in run("nested"):
-        node = str(row["c"])
-        if node in nested:
-            continue
-        nested[node] = (str(row["parent"]), str(row["relation"]), _constraint(row))
-    nodes.update({node: c for node, (_p, _r, c) in nested.items()})
-    for node, (parent, relation, c) in sorted(nested.items(), key=lambda x: x[1][2].key):
-        owner = nodes.get(parent)
-        if owner is not None:
-            (owner.parts if relation == str(TKG.hasPart) else owner.unless).append(c)
-    for row in run("constraint-lists"):
-        c = nodes.get(str(row["c"]))
-        if c is None:
-            continue
-        name, item = str(row["field"]), str(row["item"])
-        if name == str(TKG.drugClass):
-            _add(c.drug_classes, item.rsplit("/", 1)[-1])
-        elif name == str(TKG.concernsDrug):
-            _add(c.drugs, item.rsplit("/", 1)[-1])
-        else:
-            _add(c.exceptions, item)
-    for row in run("not-computable"):
-        trial = by_iri.get(str(row["trial"]))
-        if trial is None:
-            continue
-        key = (str(row["section"]), str(row["number"]))
-        criterion = trial.criteria.setdefault(key, StoredCriterion(*key, str(row["critKind"])))
-        criterion.not_computable = str(row["reason"])
-    for trial in trials.values():
-        for criterion in trial.criteria.values():
-            criterion.constraints.sort(key=lambda c: _key_order(c.key))
+    shared: dict[str, list[Constraint]] = {}
+    for row in store.query(text).rows:
+        trial = parse_index(str(row["index"]), shared)
+        trials.setdefault(trial.nct_id, trial)  # a triple stated twice in the union graph
     return trials
 
 
-def _add(items: list[str], value: str) -> None:
-    if value not in items:
-        items.append(value)
+def parse_index(text: str, shared: dict[str, list[Constraint]] | None = None) -> StoredTrial:
+    """One trial's index. ``shared`` maps a criterion's constraint string to its parsed
+    constraints: equal criteria across trials share one list (read-only), which the
+    matcher also uses to check each distinct criterion once."""
+    shared = {} if shared is None else shared
+    doc = json.loads(text)
+    trial = StoredTrial(doc["nct"], condition_keys=list(doc.get("condition_keys", [])))
+    for item in doc.get("criteria", []):
+        encoded = item.get("constraints") or "[]"
+        constraints = shared.get(encoded)
+        if constraints is None:
+            constraints = shared[encoded] = [constraint_from_dict(c)
+                                             for c in json.loads(encoded)]
+        trial.criteria.append(StoredCriterion(
+            item.get("section"), item.get("number"), item.get("kind", "inclusion"),
+            constraints, item.get("not_computable")))
+    return trial
 
 
-def _key_order(key: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in key.replace("c", "").split("."))
-
-
-def _constraint(row) -> Constraint:
-    def text(name):
-        value = row.get(name)
-        return None if value is None else str(value)
-
-    def number(name):
-        value = row.get(name)
-        return None if value is None else float(value)
-
-    c = Constraint(key=str(row["key"]), kind=str(row["kind"]), effect=str(row["effect"]),
-                   text=str(row["text"]), status=str(row["status"]), reason=text("reason"),
-                   concept=text("concept"), label=text("label"), comparator=text("cmp"),
-                   value=number("value"), upper=number("upper"), unit=text("unit"),
-                   limit=text("limit"), scale=text("scale"), applies_to=text("appliesTo"))
-    if row.get("wrel") is not None:
-        c.window = TimeWindow(str(row["wrel"]), float(row["wamount"]), str(row["wunit"]),
-                              str(row["wanchor"]))
-    return c
+def constraint_from_dict(d: dict) -> Constraint:
+    values = {k: v for k, v in d.items() if k in _FIELDS}
+    values.setdefault("text", d.get("label") or d.get("concept") or d.get("kind", ""))
+    values["parts"] = [constraint_from_dict(p) for p in d.get("parts", [])]
+    values["unless"] = [constraint_from_dict(u) for u in d.get("unless", [])]
+    if d.get("window"):
+        values["window"] = TimeWindow(**d["window"])
+    return Constraint(**values)
