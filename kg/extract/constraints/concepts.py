@@ -115,7 +115,9 @@ def _matcher(names: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
         if re.fullmatch(r"[a-z0-9]{1,3}", name):
             pattern = f"(?-i:{re.escape(name.upper())}|{re.escape(name.capitalize())})"
         else:
-            pattern = name.replace(" ", r"[\s-]+")
+            # A space matches spaces or hyphens, except inside a character class.
+            pattern = re.sub(r"\[[^\]]*\]| ", lambda m: r"[\s-]+" if m.group() == " "
+                             else m.group(), name)
         parts.append(f"(?P<{slot}>{pattern})")
     return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?![A-Za-z0-9])", re.I)
 

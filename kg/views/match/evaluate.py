@@ -144,7 +144,7 @@ class Checker:
             if limit <= 0:
                 return Truth(None, f"{shown}: reference limit {limit:g} is not positive")
             ratio = obs.value / limit
-            return _compare(f"{shown} = {ratio:.3g} x {c.limit} ({c.limit} {limit:g})", ratio,
+            return _compare(f"{shown} = {ratio:.3g} x {c.limit} ({c.limit} {limit:.4g})", ratio,
                             c, f" x {c.limit}")
         if c.unit is None:
             return _compare(shown, obs.value, c, "")
