@@ -18,6 +18,8 @@ BENCHES = [
                                                 "--runs", "1"]),
     ("what Oxigraph charges per quad to load (the floor under a field build)",
      ["load_floor.py"]),
+    ("computable eligibility: extraction and kg match", ["match_bench.py", "--trials", "1000",
+                                                         "--runs", "3"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]

@@ -104,8 +104,9 @@ def _unslot(group: str) -> str:
 
 def _matcher(names: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     """One alternation, longest names first, so "creatinine clearance" wins over
-    "creatinine". Names of three letters or fewer ("ALT", "Hb", "Cr") are abbreviations:
-    matched as capitalised or upper case only, so "alt" in running text is not ALT."""
+    "creatinine". Names of three letters or fewer ("ALT", "Hb", "CCr") are abbreviations:
+    matched only when written with a capital first letter, so "alt" in running text is not
+    ALT."""
     entries = [(name, key) for key, ns in names.items() for name in ns]
     entries.sort(key=lambda e: -len(e[0]))
     parts = []
@@ -113,7 +114,7 @@ def _matcher(names: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
         slot = _slot(key, index)
         _SLOTS[slot] = key
         if re.fullmatch(r"[a-z0-9]{1,3}", name):
-            pattern = f"(?-i:{re.escape(name.upper())}|{re.escape(name.capitalize())})"
+            pattern = f"(?=(?-i:[A-Z])){re.escape(name)}"  # "ALT", "Hb", "CCr"; not "alt"
         else:
             # A space matches spaces or hyphens, except inside a character class.
             pattern = re.sub(r"\[[^\]]*\]| ", lambda m: r"[\s-]+" if m.group() == " "
