@@ -42,6 +42,21 @@ class TrialVerdict:
 
 def match(store: Store, patient: Patient, nct_ids: list[str] | None = None,
           as_of: dt.date | None = None) -> list[TrialVerdict]:
+    import gc
+
+    # Reading a field makes hundreds of thousands of small objects and no cycles: the
+    # cyclic collector would only run dozens of times for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(store, patient, nct_ids, as_of)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(store: Store, patient: Patient, nct_ids: list[str] | None,
+           as_of: dt.date | None) -> list[TrialVerdict]:
     from kg.extract.constraints.concepts import default_concepts
     from kg.views.match.evaluate import Checker
     from kg.views.match.facts import index_patient

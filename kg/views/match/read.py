@@ -53,29 +53,33 @@ def read_trials(store: Store, nct_ids: list[str] | None = None) -> dict[str, Sto
 
         text = fill_values(text, {("e",): [(iris.eligibility(n),) for n in nct_ids]})
     trials: dict[str, StoredTrial] = {}
-    shared: dict[str, list[Constraint]] = {}
+    shared: dict = {}
     for row in store.query(text).rows:
         trial = parse_index(str(row["index"]), shared)
         trials.setdefault(trial.nct_id, trial)  # a triple stated twice in the union graph
     return trials
 
 
-def parse_index(text: str, shared: dict[str, list[Constraint]] | None = None) -> StoredTrial:
+def parse_index(text: str, shared: dict | None = None) -> StoredTrial:
     """One trial's index. ``shared`` maps a criterion's constraint string to its parsed
-    constraints: equal criteria across trials share one list (read-only), which the
-    matcher also uses to check each distinct criterion once."""
+    constraints (and a whole criterion to its object): equal criteria across trials share
+    one read-only object, which the matcher also uses to check each distinct one once."""
     shared = {} if shared is None else shared
     doc = json.loads(text)
     trial = StoredTrial(doc["nct"], condition_keys=list(doc.get("condition_keys", [])))
     for item in doc.get("criteria", []):
         encoded = item.get("constraints") or "[]"
-        constraints = shared.get(encoded)
-        if constraints is None:
-            constraints = shared[encoded] = [constraint_from_dict(c)
-                                             for c in json.loads(encoded)]
-        trial.criteria.append(StoredCriterion(
-            item.get("section"), item.get("number"), item.get("kind", "inclusion"),
-            constraints, item.get("not_computable")))
+        key = (item.get("section"), item.get("number"), item.get("kind", "inclusion"),
+               item.get("not_computable"), encoded)
+        criterion = shared.get(key)
+        if criterion is None:
+            constraints = shared.get(encoded)
+            if constraints is None:
+                constraints = shared[encoded] = [constraint_from_dict(c)
+                                                 for c in json.loads(encoded)]
+            criterion = shared[key] = StoredCriterion(key[0], key[1], key[2], constraints,
+                                                      key[3])
+        trial.criteria.append(criterion)
     return trial
 
 
