@@ -22,6 +22,8 @@ BENCHES = [
      ["recognition.py", "--limit", "2000", "--runs", "3"]),
     ("real PubMed files (a slice of NLM's baseline and update files) against pubmed_parser "
      "and the load floor", ["real_pubmed.py", "--records", "2000"]),
+    ("computable eligibility: extraction and kg match", ["match_bench.py", "--trials", "1000",
+                                                         "--runs", "3"]),
     ("field scale", ["field.py", "--trials", "500", "--articles", "5000", "--rdflib-trials", "100",
                      "--rdflib-articles", "1000", "--budget", "20", "--runs", "1"]),
 ]

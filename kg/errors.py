@@ -64,3 +64,7 @@ class QueryError(KGError):
 
 class StoreError(KGError):
     """A store could not be opened, read or written."""
+
+
+class PatientParseError(SourceError):
+    """A patient file is not a FHIR Bundle or profile, or has no usable patient."""

@@ -130,6 +130,10 @@ class EligibilityCriterion:
     kind: str
     kind_reason: str
     children: list[EligibilityCriterion] = field(default_factory=list)
+    # Filled by kg.extract.constraints: what of the text a program can check, and why the
+    # rest cannot be (empty reason when at least one constraint was read).
+    constraints: list[Constraint] = field(default_factory=list)
+    not_computable: str | None = None
 
 
 @dataclass
@@ -143,6 +147,9 @@ class Eligibility:
     criteria: list[EligibilityCriterion] = field(default_factory=list)
     preambles: list[str] = field(default_factory=list)  # non-item text, e.g. "Patients who..."
     text: str | None = None  # the whole criteria text, unescaped
+    # Constraints read from the structured fields (minimum/maximum age, sex), not from a
+    # criterion's text; filled by kg.extract.constraints.
+    constraints: list[Constraint] = field(default_factory=list)
 
 
 @dataclass
@@ -385,3 +392,141 @@ class CitationResolution:
     pmid: str | None = None
     method: str | None = None  # "ecitmatch", "esearch-doi", "esearch-title"
     detail: str | None = None
+
+
+# --------------------------------------------------------------------------- constraints
+# Computable eligibility (issue 15): each criterion's text read as zero or more checks a
+# program can run against a patient's record. One flat dataclass rather than a class per
+# kind, because the RDF mapping, the store query and the matcher all walk the same fields;
+# ``kind`` says which of them are used.
+
+CONSTRAINT_KINDS = ("age", "sex", "performance-status", "measurement", "condition",
+                    "therapy", "medication", "all-of", "any-of")
+CONSTRAINT_EFFECTS = ("require", "exclude")  # predicate must hold / must not hold
+PARSE_STATUSES = ("computable", "assumed", "not-computable")
+
+
+@dataclass
+class TimeWindow:
+    """'within 4 weeks before inclusion' -> (within, 4, 'wk', 'inclusion');
+    'at least 6 months after radiotherapy' -> (at-least, 6, 'mo', 'radiotherapy')."""
+
+    relation: str  # "within" or "at-least"
+    amount: float
+    unit: str  # UCUM: "d", "wk", "mo", "a"
+    anchor: str = "inclusion"  # what the window is measured from
+
+
+@dataclass
+class Constraint:
+    """One check read from a criterion, with the span it was read from.
+
+    The predicate is what the fields describe ("hemoglobin >= 90 g/L", "has HIV infection",
+    "received an anti-PD-1 antibody within 4 weeks"); ``effect`` says whether the patient
+    must satisfy it ("require") or is excluded when it holds ("exclude"). ``unless`` holds
+    alternatives kept from conditional clauses: a failed requirement is still met when all
+    of them hold ("TSH <= ULN; if not, FT3 and FT4 normal"). ``parts`` are the operands of
+    "all-of"/"any-of".
+    """
+
+    key: str  # stable within its criterion: "c1", "c2", ... (parts: "c3.1")
+    kind: str  # one of CONSTRAINT_KINDS
+    effect: str  # one of CONSTRAINT_EFFECTS
+    text: str  # the source span, as written
+    start: int | None = None  # span in the criterion text (None for structured fields)
+    end: int | None = None
+    status: str = "computable"  # one of PARSE_STATUSES
+    reason: str | None = None  # why not computable
+    assumptions: list[str] = field(default_factory=list)  # how garbled/loose text was read
+    concept: str | None = None  # curated key: "hemoglobin", "hiv-infection", "anti-pd-1", ...
+    label: str | None = None  # human label of the concept
+    codes: list[str] = field(default_factory=list)  # LOINC (measurements) or MeSH (conditions)
+    comparator: str | None = None  # ">=", ">", "<=", "<", "==", "in-range", "normal"
+    value: float | None = None
+    upper: float | None = None  # inclusive upper bound of a range ("18 to 65", "ECOG 0-1")
+    unit: str | None = None  # UCUM, e.g. "g/L", "10*9/L", "mm[Hg]", "a" (years)
+    limit: str | None = None  # "ULN"/"LLN": ``value`` is a multiple of that limit
+    scale: str | None = None  # "ECOG", "Karnofsky" for performance status
+    exceptions: list[str] = field(default_factory=list)  # concept keys that do not count
+    drug_classes: list[str] = field(default_factory=list)  # curated class keys
+    drugs: list[str] = field(default_factory=list)  # curated drug keys
+    window: TimeWindow | None = None
+    applies_to: str | None = None  # "female", "male", "childbearing-potential"
+    unless: list[Constraint] = field(default_factory=list)
+    parts: list[Constraint] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- patients
+# A patient's record as the matcher reads it (kg.sources.patient), from a FHIR R4 Bundle or
+# the hand-entry profile. Dates are ISO strings ("2026-11-20"); codes keep their system.
+
+
+@dataclass
+class Coding:
+    system: str  # "loinc", "snomed", "icd10", "rxnorm", or the URI as given
+    code: str
+    display: str | None = None
+
+
+@dataclass
+class PatientObservation:
+    """One result: a quantity in UCUM units (``unit``), a coded or text result
+    (``result``: "positive", "negative", "2+"), and the reference range for x ULN checks."""
+
+    source: str  # "Observation/obs-1" or "observations[3]"
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    value: float | None = None
+    unit: str | None = None  # UCUM code
+    result: str | None = None
+    low: float | None = None
+    low_unit: str | None = None
+    high: float | None = None
+    high_unit: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class PatientCondition:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    onset: str | None = None
+    abated: str | None = None
+    status: str = "active"  # "active", "resolved" or "absent" (refuted / declared absent)
+
+
+@dataclass
+class PatientMedication:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    dose: float | None = None
+    dose_unit: str | None = None
+    per_day: float | None = None  # administrations per day
+    route: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class PatientProcedure:
+    source: str
+    codings: list[Coding] = field(default_factory=list)
+    text: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass
+class Patient:
+    id: str
+    birth_date: str | None = None
+    sex: str | None = None  # "female", "male", "other", "unknown"
+    childbearing_potential: bool | None = None
+    observations: list[PatientObservation] = field(default_factory=list)
+    conditions: list[PatientCondition] = field(default_factory=list)
+    medications: list[PatientMedication] = field(default_factory=list)
+    procedures: list[PatientProcedure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # resources skipped, one line each
+    source: SourceInfo | None = None

@@ -53,6 +53,7 @@ def _register_subcommands() -> None:
     from kg.cli.build import build, run, validate
     from kg.cli.discover import discover
     from kg.cli.export import export
+    from kg.cli.match import match
     from kg.cli.query import list_queries, query
     from kg.cli.related import related
     from kg.cli.serve import serve
@@ -60,7 +61,7 @@ def _register_subcommands() -> None:
     from kg.cli.workspace import remove, status
 
     for command in (build, validate, run, list_queries, query, related, serve, export, viz,
-                    discover, status, remove):
+                    discover, status, remove, match):
         main.add_command(command)
     # issue 12: the MeSH vocabulary
     from kg.cli.vocab import vocab

@@ -575,6 +575,9 @@ def complete_trial(trial: Trial, vocab: Vocabulary | None = None) -> Trial:
     from kg.extract.concepts import recognise_trial
 
     trial.mentions = recognise_trial(trial, vocab)
+    from kg.extract.constraints import extract_constraints  # computable eligibility (issue 15)
+
+    extract_constraints(trial, vocab)
     return trial
 
 

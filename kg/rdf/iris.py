@@ -22,6 +22,7 @@ from kg.rdf.namespaces import (
     CTGOV,
     DOI,
     DRUGBANK,
+    LOINC,
     MESH,
     NCIT,
     ORCID,
@@ -93,6 +94,18 @@ def eligibility(nct_id: str) -> URIRef:
 
 def criterion(nct_id: str, section: str, number: str) -> URIRef:
     return trial_part(nct_id, "eligibility", section, number)
+
+
+def constraint(nct_id: str, section: str | None, number: str | None, key: str) -> URIRef:
+    """A constraint of a criterion (section and number given) or of the record's structured
+    eligibility fields (both None); nested parts and alternatives have dotted keys."""
+    if section is None or number is None:
+        return trial_part(nct_id, "eligibility", "constraint", key)
+    return trial_part(nct_id, "eligibility", section, number, "constraint", key)
+
+
+def loinc(code: str) -> URIRef:
+    return LOINC[f"{code}/"]
 
 
 def official(nct_id: str, name: str) -> URIRef:

@@ -60,6 +60,7 @@ UNII = Namespace("https://precision.fda.gov/uniisearch/srs/unii/")
 CHEMBL = Namespace("https://www.ebi.ac.uk/chembl/compound_report_card/")
 RXNORM = Namespace("http://purl.bioontology.org/ontology/RXNORM/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+LOINC = Namespace("https://loinc.org/")  # lab analytes of eligibility constraints (issue 15)
 
 SCHEMA = SDO
 
@@ -88,11 +89,12 @@ PREFIXES: dict[str, Namespace] = {
     "unii": UNII,
     "chembl": CHEMBL,
     "rxnorm": RXNORM,
+    "loinc": LOINC,
 }
 
 __all__ = ["RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS", "PROV", "SCHEMA", "PREFIXES", "TKG",
            "TKR", "BIBO", "MESH", "MESHV", "CTGOV", "PUBMED", "PMC", "DOI", "ORCID", "CHEBI",
-           "NCIT", "DRUGBANK", "UNII", "CHEMBL", "RXNORM", "SH"]
+           "NCIT", "DRUGBANK", "UNII", "CHEMBL", "RXNORM", "SH", "LOINC"]
 
 
 def bind_prefixes(graph) -> None:

@@ -54,7 +54,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
     _interventions(t, s, trial)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)
-    _eligibility(t, s, trial)
+    _eligibility(t, s, trial, vocab)
     _organizations(t, s, trial)
     _people(t, s, trial)
     _sites(t, s, trial)
@@ -202,7 +202,7 @@ def _regimen(t: Triples, arm_node: URIRef, nct_id: str, arm_label: str, r: Regim
     t.text(node, TKG.sourceText, r.source_text)
 
 
-def _eligibility(t: Triples, s: URIRef, trial: Trial) -> None:
+def _eligibility(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
     e = trial.eligibility
     node = iris.eligibility(trial.nct_id)
     t.add(s, TKG.eligibility, node)
@@ -218,6 +218,10 @@ def _eligibility(t: Triples, s: URIRef, trial: Trial) -> None:
         t.text(node, RDFS.comment, preamble)
     for criterion in e.criteria:
         _criterion(t, node, trial.nct_id, criterion, parent=None)
+    from kg.rdf.constraints import eligibility_constraint_triples, match_index_literal
+
+    eligibility_constraint_triples(t, node, trial.nct_id, e.constraints)
+    t.add(node, TKG.matchIndex, match_index_literal(trial, vocab))
 
 
 def _criterion(t: Triples, elig: URIRef, nct_id: str, c: EligibilityCriterion,
@@ -233,6 +237,9 @@ def _criterion(t: Triples, elig: URIRef, nct_id: str, c: EligibilityCriterion,
     t.text(node, TKG.criterionKind, c.kind)
     t.text(node, TKG.kindReason, c.kind_reason)
     t.add(node, TKG.subCriterionOf, parent)
+    from kg.rdf.constraints import criterion_constraint_triples
+
+    criterion_constraint_triples(t, node, nct_id, c)
     for child in c.children:
         _criterion(t, elig, nct_id, child, parent=node)
 
