@@ -209,8 +209,8 @@ def _registered_design(r: _Reader, trial: Trial) -> None:
 
 def _trial_drugs(trial: Trial, vocab: Vocabulary
                  ) -> tuple[list[str], dict[str, tuple[str, str]], set[str]]:
-    """The drugs a trial registers or names in its titles and keywords (what the graph says
-    it studies or mentions), where each is first named, and those named only as history."""
+    """The drugs a trial registers or names in its titles, where each is first named, and
+    those named only as history ("after failure of gemcitabine")."""
     found_in: dict[str, tuple[str, str]] = {}
     for iv in trial.interventions:
         for key in iv.drugs:
@@ -221,8 +221,8 @@ def _trial_drugs(trial: Trial, vocab: Vocabulary
     registered = set(found_in)
     named_as_history: set[str] = set()
     named_now: set[str] = set()
-    for where, text in (("briefTitle", trial.brief_title), ("officialTitle", trial.official_title),
-                        *(("keyword", k) for k in trial.keywords)):
+    # Titles, not keywords: a keyword names a topic, not the study's treatment.
+    for where, text in (("briefTitle", trial.brief_title), ("officialTitle", trial.official_title)):
         for m in vocab.find_drugs(text or ""):
             found_in.setdefault(m.key, (where, text or ""))
             before = (text or "")[max(0, m.start - 60):m.start]

@@ -43,6 +43,10 @@ def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
         texts = [article.title or "", *(a.text for a in article.abstract),
                  *(k.text for k in article.keywords)]
         mention_triples(t, s, vocab, " \n ".join(texts))
+        from kg.extract.setting import article_setting
+        from kg.rdf.setting import setting_triples
+
+        setting_triples(t, s, f"pubmed/{article.pmid}", article_setting(article, vocab))
     t.add(s, RDF.type, SCHEMA.ScholarlyArticle)
     t.add(s, RDF.type, BIBO.AcademicArticle)
     t.text(s, BIBO.pmid, article.pmid)

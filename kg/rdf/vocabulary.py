@@ -97,6 +97,9 @@ def reference_records(vocab: Vocabulary, drug_keys: Iterable[str],
     conditions = {a for key in condition_keys for a in vocab.condition_ancestors(key)}
     for key in sorted(conditions):
         yield "condition", key, _one(_condition, vocab, key)
+    from kg.rdf.setting import concept_triples  # the values of clinical-setting facts
+
+    yield "setting", "concepts", concept_triples()
 
 
 def concepts_of_trial(trial: Trial, vocab: Vocabulary) -> tuple[set[str], set[str]]:
