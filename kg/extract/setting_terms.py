@@ -148,7 +148,7 @@ CUES: tuple[Cue, ...] = (
         r"[^.;]{0,50}?\bplatinum\b|\bpost-?platinum\b", history=False, curative_check=True),
     Cue((("line", "pretreated"),),
         r"\b(?:second|2nd|third|3rd|later|subsequent|salvage)[\s-]?lines?\b|"
-        r"\bpreviously\s+(?:[\w-]+\s+){0,2}treated\b|\bpre-?treated\b|\bheavily\s+treated\b|"
+        r"\bpreviously\s+(?:\w+[\s-]+){0,2}treated\b|\bpre-?treated\b|\bheavily\s+treated\b|"
         r"\b(?:refractory|resistant)\s+(?:to|after)\b|"
         r"\b(?:progressed|progressing|progression|failed|failure)\s+(?:on|after|following|"
         r"during|of)\b|\bat\s+least\s+(?:one|two|1|2)\s+(?:prior|previous)\b",
