@@ -8,6 +8,7 @@ import click
 
 from kg import resources
 from kg.cli.options import FORMAT, built_store, store_option
+from kg.extract.setting_concepts import CONCEPTS
 
 
 @click.command()
@@ -19,13 +20,20 @@ from kg.cli.options import FORMAT, built_store, store_option
 @click.option("--condition", help="Only results sharing this condition (e.g. 'nasopharyngeal "
               "carcinoma').")
 @click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
+@click.option("--setting", type=click.Choice(list(CONCEPTS["disease-setting"])),
+              help="Only studies whose record states this disease setting ('advanced' and "
+                   "'curative' keep their whole family).")
+@click.option("--line", type=click.Choice(list(CONCEPTS["line"])),
+              help="Only studies whose record states this line of therapy ('pretreated' "
+                   "keeps platinum-pretreated too).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="At most this many results; 0 for all (on a field graph: slow).")
 @FORMAT
 @store_option
 @click.option("--output", "output_csv", type=click.Path(path_type=Path), default=None,
               help="Also write the ranking as CSV here (default output/related.csv).")
-def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, output_csv) -> None:
+def related(seed, drug, drug_class, condition, kind, setting, line, limit, fmt, store_spec,
+            output_csv) -> None:
     """Rank trials and articles related to a trial, with a score and the reasons for each."""
     from kg.io import atomic_write_text
     from kg.views.formats import render, to_csv
@@ -33,7 +41,8 @@ def related(seed, drug, drug_class, condition, kind, limit, fmt, store_spec, out
 
     with built_store(store_spec) as store:
         results = find_related(store, seed, drug=drug, drug_class=drug_class,
-                               condition=condition, kind=kind, limit=limit or None)
+                               condition=condition, kind=kind, setting=setting, line=line,
+                               limit=limit or None)
     table = to_query_result(results)
     atomic_write_text(output_csv or resources.DEFAULT_OUTPUT / "related.csv", to_csv(table))
     click.echo(render(table, fmt).rstrip("\n"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.extract.setting_terms import CONCEPTS
+from kg.extract.setting_concepts import CONCEPTS
 from kg.model import ClinicalSetting
 from kg.rdf import iris
 from kg.rdf.namespaces import RDF, RDFS, SKOS, TKG

@@ -39,7 +39,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kg import resources
-from kg.extract.setting_terms import CONCEPTS, family
+from kg.extract.setting_concepts import CONCEPTS, family
 from kg.rdf import iris
 from kg.rdf.setting import concept
 from kg.store import Store

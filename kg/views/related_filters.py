@@ -4,7 +4,7 @@ and by disease setting or line of therapy (what the candidate's record states)."
 from __future__ import annotations
 
 from kg.errors import QueryError
-from kg.extract.setting_terms import CONCEPTS, family
+from kg.extract.setting_concepts import CONCEPTS, family
 from kg.vocab import Vocabulary
 
 SETTING_CHOICES = tuple(CONCEPTS["disease-setting"])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from kg.extract.setting_terms import CONCEPTS, label
+from kg.extract.setting_concepts import CONCEPTS, label
 from kg.rdf import iris
 from kg.store import Store
 from kg.views.related_seed import run

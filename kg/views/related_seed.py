@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from kg import resources
-from kg.extract.setting_terms import CONCEPTS
+from kg.extract.setting_concepts import CONCEPTS
 from kg.store import Store
 from kg.store.sparql import fill_values
 from kg.views.query import parse_query_file
