@@ -237,8 +237,11 @@ def _trial_drugs(trial: Trial, vocab: Vocabulary
 def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
     r = _Reader()
     for _ui, name in article.publication_types:
-        r.add(REGISTERED, "evidence", terms.PUBLICATION_TYPES.get(name.strip().lower()),
-              "publicationType", name)
+        lowered = name.strip().lower()
+        kind = terms.PUBLICATION_TYPES.get(lowered)
+        if kind is None and lowered.startswith("clinical trial"):  # "Clinical Trial, Phase II"
+            kind = "clinical-trial"
+        r.add(REGISTERED, "evidence", kind, "publicationType", name)
         if name.lower().startswith("clinical trial, phase"):
             m = terms.PHASE_RE.search(name)
             if m:

@@ -20,7 +20,8 @@ from kg.extract.setting_concepts import ASPECTS, CONCEPTS, family, label  # noqa
 HISTORY_RE = re.compile(
     r"\b(?:after|following|prior|previous(?:ly)?|received|receiving|completion\s+of|"
     r"complet(?:ed|ing)|history\s+of|diagnosed\s+with|failure\s+of|failed|progressed|"
-    r"progression|refractory\s+to|resistant\s+to|relapsed|post|since|beyond)\b[^.;:]{0,60}$",
+    r"progression|refractory\s+to|resistant\s+to|relapsed|post|since|beyond)\b"
+    r"(?:(?!\b(?:in|for|among)\s)[^.;:]){0,60}$",  # "after X in <population>": population
     re.IGNORECASE)
 
 # A pretreated phrase is not a later line when what failed was the curative treatment of
