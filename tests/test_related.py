@@ -130,8 +130,8 @@ def test_setting_and_line_filters(store):
 
 def test_related_command_writes_the_csv(tmp_path):
     out = tmp_path / "related.csv"
-    result = CliRunner().invoke(main, ["related", "--limit", "5", "--format", "md",
-                                       "--output", str(out)])
+    result = CliRunner().invoke(main, ["related", "--store", "memory", "--limit", "5",
+                                       "--format", "md", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("| rank | kind | id | score | title | setting | line | "
                                     "design | cited |")
@@ -182,3 +182,25 @@ def test_a_seed_with_nothing_to_share_has_no_related_studies(store):
     """Every seed table empty (no such trial): no evidence, on the full and the ranked path."""
     assert find_related(store, "NCT00000000") == []
     assert find_related(store, "NCT00000000", limit=5) == []
+
+
+def test_related_command_filters_by_setting_and_line(tmp_path):
+    import json
+
+    out = tmp_path / "related.csv"
+    result = CliRunner().invoke(main, [
+        "related", "--store", "memory", "--setting", "recurrent-metastatic", "--line",
+        "first-line", "--kind", "trial", "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert [r["id"]["value"] for r in rows] == ["NCT05981157", "NCT04974398", "NCT03924986"]
+    assert {(r["setting"]["value"], r["line"]["value"]) for r in rows} == {
+        ("recurrent/metastatic", "first-line")}
+    with out.open() as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert csv_rows[1]["design"] == "randomised phase 3, double-blind, placebo-controlled"
+    assert csv_rows[1]["cited"] == ""
+    bad = CliRunner().invoke(main, ["related", "--store", "memory", "--line", "second-line"])
+    assert bad.exit_code == 2 and "'second-line' is not one of" in bad.output
+    help_text = CliRunner().invoke(main, ["related", "--help"]).output
+    assert "--setting" in help_text and "platinum-refractory" in help_text
