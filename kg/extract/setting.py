@@ -26,10 +26,12 @@ from kg.extract.roles import assign_roles, text_sides, trial_roles
 from kg.model import Article, ClinicalSetting, SettingFact, Trial
 from kg.vocab import Vocabulary
 
-# Levels of authority, most first: registered codes; what the record states about itself
-# (titles, conditions, keywords, summary; an article's title, keywords and abstract);
-# descriptions and arms (an abstract's background); eligibility criteria.
-REGISTERED, STATED, DESCRIBED, ELIGIBILITY_LEVEL = 0, 1, 2, 3
+# Levels of authority, most first: registered codes; titles, conditions and keywords; the
+# summary (an article's abstract); descriptions and arms (an abstract's background);
+# eligibility criteria. A disease setting the summary adds to the title's counts when it is
+# of the same family ("first-diagnosed metastasis or recurrence/metastasis" under an R/M
+# title); one of the other family is the summary's history or outcomes, not the setting.
+REGISTERED, STATED, SUMMARY, DESCRIBED, ELIGIBILITY_LEVEL = 0, 1, 2, 3, 4
 SNIPPET = 200  # longest quoted text; longer sentences are cut around the phrase
 _BOUNDARY = re.compile(r"(?:[.;!?](?=\s)|\n)")
 _BACKGROUND_SECTIONS = {"BACKGROUND", "INTRODUCTION"}
@@ -130,6 +132,10 @@ class _Reader:
                 continue
             best = min(level for level, _ in items)
             chosen = [f for level, f in items if level == best]
+            if aspect == "disease-setting" and best < SUMMARY:
+                families = {terms.family(aspect, f.value) for f in chosen}
+                chosen += [f for level, f in items if level == SUMMARY
+                           and terms.family(aspect, f.value) in families]
             if aspect == "disease-setting" and best == ELIGIBILITY_LEVEL and any(
                     terms.family(aspect, f.value) == "advanced" for f in chosen):
                 # Eligibility tells the history of R/M patients (first treated for
@@ -167,7 +173,7 @@ def trial_setting(trial: Trial, vocab: Vocabulary) -> ClinicalSetting:
         if text and re.search(r"\s(?:versus|vs\.?)\s", text, re.IGNORECASE) \
                 and not _PLACEBO_RE.search(text):
             r.add(STATED, "comparator", "active", where, text)
-    r.scan(STATED, "briefSummary", trial.brief_summary)
+    r.scan(SUMMARY, "briefSummary", trial.brief_summary)
     r.scan(DESCRIBED, "detailedDescription", trial.detailed_description)
     r.scan(DESCRIBED, "designDescription", trial.design.intervention_model_description)
     for arm in trial.arms:
@@ -256,7 +262,7 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
     for section in article.abstract:
         background = (section.category or section.label or "").upper() in _BACKGROUND_SECTIONS
         where = f"abstract: {section.label or section.category or 'text'}"
-        r.scan(DESCRIBED if background else STATED, where, section.text)
+        r.scan(DESCRIBED if background else SUMMARY, where, section.text)
         if not background:  # the title names the kind of study better than an abstract
             r.evidence(DESCRIBED, where, section.text)
     headings = {h.descriptor_name for h in article.mesh_headings}

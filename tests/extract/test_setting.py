@@ -226,3 +226,14 @@ def test_hostile_text_gives_only_known_values_with_sources(title, abstract):
         assert len(f.text) <= SNIPPET or f.aspect == "drug-role"
     t = trial_setting(_trial(brief_title=title, brief_summary=abstract), VOCAB)
     assert all(f.value in CONCEPTS[f.aspect] for f in t.facts)
+
+
+def test_the_abstract_adds_only_settings_of_the_titles_family():
+    a = Article("99000097", title="Induction chemotherapy in locoregionally advanced NPC",
+                abstract=[AbstractSection("Patients with recurrent disease after treatment were "
+                                          "excluded; adjuvant therapy was not given.",
+                                          "METHODS", "METHODS")])
+    s = article_setting(a, VOCAB)
+    assert s.values("disease-setting") == ["locoregionally-advanced", "neoadjuvant-induction",
+                                           "adjuvant"]
+    assert ("adjuvant", "abstract: METHODS") in facts(s, "disease-setting")
