@@ -234,6 +234,6 @@ def test_the_abstract_adds_only_settings_of_the_titles_family():
                                           "excluded; adjuvant therapy was not given.",
                                           "METHODS", "METHODS")])
     s = article_setting(a, VOCAB)
-    assert s.values("disease-setting") == ["locoregionally-advanced", "neoadjuvant-induction",
-                                           "adjuvant"]
+    assert s.values("disease-setting") == ["neoadjuvant-induction", "locoregionally-advanced",
+                                           "adjuvant"]  # not recurrent-metastatic
     assert ("adjuvant", "abstract: METHODS") in facts(s, "disease-setting")
