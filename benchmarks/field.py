@@ -139,7 +139,7 @@ def _print_build(result: BulkResult, figures: dict) -> None:
 def _stage_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
     """The finder's stages alone (what the seed has, the store's ranking, explaining the
     top), and the whole ranking unranked by the store, to say where the time goes."""
-    from kg import related as r
+    from kg.views import related as r
     from kg.vocab import default_vocabulary
 
     iri, vocab = r._seed_iri(seed), default_vocabulary()
@@ -150,7 +150,7 @@ def _stage_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
     rows.append([f"  rank.rq: the store ranks ({label})", ms(secs), f"{len(short):,}"])
     secs, got = _median(lambda: r.gather_evidence(store, iri, vocab, tables, short), runs)
     rows.append([f"  evidence for the top {len(short)} ({label})", ms(secs),
-                 f"{len(got.best):,}"])
+                 f"{len(got[0].best):,}"])
     secs, every = _median(lambda: find_related(store, seed), 1)
     rows.append([f"kg related --limit 0: every candidate explained ({label})", ms(secs),
                  f"{len(every):,}"])
