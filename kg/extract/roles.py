@@ -37,9 +37,10 @@ _CONTROL_LABEL_RE = re.compile(r"\b(?:placebos?|control|standard|alone|observati
 _VERSUS_RE = re.compile(r"\s(?:versus|vs\.?|v\.|compared\s+(?:with|to))\s", re.IGNORECASE)
 # Where the right side of "X versus Y" stops naming treatments and starts naming patients.
 _RIGHT_END_RE = re.compile(r"[,;:(]|\s(?:in|for|among|as|on)\s(?!combination)", re.IGNORECASE)
-_OPTIONAL_RE = re.compile(r"\bwith\s+or\s+without\s+(?P<opt>[^,;:.()]+)|"
-                          r"(?P<opt2>[^,;:.()]+?)\s+or\s+(?:matching\s+)?placebo\b|"
-                          r"(?P<opt3>[^,;:.()]+?)\s*±", re.IGNORECASE)
+_WITH_OR_WITHOUT_RE = re.compile(r"\bwith\s+or\s+without\s+", re.IGNORECASE)
+_OR_PLACEBO_RE = re.compile(r"\s+or\s+(?:matching\s+)?placebo\b|\s*±", re.IGNORECASE)
+_DELIMITER_RE = re.compile(r"[,;:.()]")
+_SIDE_NEEDLES = ("versus", "vs", "v.", "compared", "without", "placebo", "±")
 
 
 @dataclass
@@ -96,6 +97,9 @@ def text_sides(field_name: str, text: str, vocab: Vocabulary) -> list[_Side]:
     or without X". Nothing when it compares nothing."""
     if not text:
         return []
+    low = text.lower()
+    if not any(n in low for n in _SIDE_NEEDLES):
+        return []
     versus = _VERSUS_RE.search(text)
     if versus:
         left, right = text[:versus.start()], text[versus.end():]
@@ -105,15 +109,29 @@ def text_sides(field_name: str, text: str, vocab: Vocabulary) -> list[_Side]:
                       bool(GENERIC_CHEMO_RE.search(left))),
                 _Side("comparator", field_name, text, _named(right, vocab),
                       bool(GENERIC_CHEMO_RE.search(right)), bool(_PLACEBO_RE.search(right)))]
-    optional = _OPTIONAL_RE.search(text)
-    if optional:
-        part = next(g for g in optional.group("opt", "opt2", "opt3") if g is not None)
+    part = _optional_part(text)
+    if part:
         tested = _named(part, vocab)
         backbone = [k for k in _named(text, vocab) if k not in tested]
         generic = bool(GENERIC_CHEMO_RE.search(text.replace(part, " ")))
         return [_Side("experimental", field_name, text, tested + backbone, generic),
                 _Side("comparator", field_name, text, backbone, generic, placebo=True)]
     return []
+
+
+def _optional_part(text: str) -> str | None:
+    """What "with or without X" adds, or what "X or placebo" / "X ± ..." tests: up to the
+    next or back to the previous delimiter. (Found with plain searches: a lazy regex for
+    "the words before 'or placebo'" is quadratic in the text.)"""
+    m = _WITH_OR_WITHOUT_RE.search(text)
+    if m:
+        end = _DELIMITER_RE.search(text, m.end())
+        return text[m.end():end.start() if end else len(text)]
+    m = _OR_PLACEBO_RE.search(text)
+    if m:
+        start = max((d.end() for d in _DELIMITER_RE.finditer(text, 0, m.start())), default=0)
+        return text[start:m.start()]
+    return None
 
 
 def _on(side: _Side, key: str, vocab: Vocabulary) -> bool:

@@ -73,8 +73,7 @@ class _Reader:
         """Every cue of setting_terms.CUES and every phase named in ``text``."""
         if not text:
             return
-        for m in terms.CUE_RE.finditer(text):
-            cue = terms.CUES[int(m.lastgroup[1:])]
+        for m, cue in _cue_matches(text):
             before = text[max(0, m.start() - 80):m.start()]
             before = before[max((b.end() for b in _BOUNDARY.finditer(before)), default=0):]
             history = cue.history and terms.HISTORY_RE.search(before) is not None
@@ -87,6 +86,8 @@ class _Reader:
                 elif history:
                     continue
                 self.add(level, aspect, value, where, quote)
+        if "phase" not in text.lower():
+            return
         for m in terms.PHASE_RE.finditer(text):
             self.add(level, "phase", terms.phase_value(m.group(1), m.group(2)), where,
                      snippet(text, m.start(), m.end()))
@@ -116,13 +117,11 @@ class _Reader:
             # No items to tell inclusion from exclusion: only the phrase that is never an
             # exclusion ("never received systemic treatment for R/M disease").
             text = trial.eligibility.text
-            m = terms.CUE_RE.search(text)
-            while m is not None:
-                if m.lastgroup == "c0":
+            for m, cue in _cue_matches(text):
+                if cue is terms.CUES[0]:
                     quote = snippet(text, m.start(), m.end())
-                    for aspect, value in terms.CUES[0].facts:
+                    for aspect, value in cue.facts:
                         self.add(ELIGIBILITY_LEVEL, aspect, value, "eligibility", quote)
-                m = terms.CUE_RE.search(text, m.end())
 
     def result(self, roles: list[SettingFact]) -> ClinicalSetting:
         facts: list[SettingFact] = []
@@ -151,6 +150,24 @@ class _Reader:
                     seen.add((f.value, f.field))
                     facts.append(f)
         return ClinicalSetting(facts + roles)
+
+
+def _cue_matches(text: str):
+    """(match, cue) for the cues of setting_terms.CUES stated in ``text``, left to right and
+    not overlapping; at one place the earlier cue wins (compound phrases before their
+    parts), as one alternation of them all would decide."""
+    folded = text.translate(terms.FOLD).lower()
+    present = {n for n in terms.ALL_NEEDLES if n in folded}
+    found = []
+    for i, (needles, pattern) in enumerate(zip(terms.CUE_NEEDLES, terms.CUE_PATTERNS,
+                                               strict=True)):
+        if not present.isdisjoint(needles):
+            found.extend((m.start(), i, m) for m in pattern.finditer(text))
+    end = -1
+    for start, i, m in sorted(found, key=lambda f: (f[0], f[1])):
+        if start >= end:
+            end = m.end()
+            yield m, terms.CUES[i]
 
 
 def _criteria(criteria):
@@ -263,7 +280,10 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
         background = (section.category or section.label or "").upper() in _BACKGROUND_SECTIONS
         where = f"abstract: {section.label or section.category or 'text'}"
         r.scan(DESCRIBED if background else SUMMARY, where, section.text)
-        if not background:  # the title names the kind of study better than an abstract
+        # The title names the kind of study better than an abstract: the abstract is read
+        # for it only when nothing above did.
+        if not background and not any(f.aspect == "evidence" and level < DESCRIBED
+                                      for level, f in r.found):
             r.evidence(DESCRIBED, where, section.text)
     headings = {h.descriptor_name for h in article.mesh_headings}
     if "Animals" in headings and "Humans" not in headings:
@@ -283,8 +303,9 @@ def _article_roles(article: Article, vocab: Vocabulary, r: _Reader) -> list[Sett
             found_in.setdefault(m.key, (where, text))
             if where == "title" and not terms.HISTORY_RE.search(text[max(0, m.start - 60):m.start]):
                 in_title_now.add(m.key)
-    # The mapping names drugs from the title, abstract and keywords together; so here.
-    drugs = [k for k in vocab.drug_keys_in(" \n ".join(t for _, t in texts)) if k in found_in]
+    # The mapping names drugs from the title, abstract and keywords (kg.rdf.article), in
+    # that order: the same drugs in the same order as found here.
+    drugs = list(found_in)
     sides = text_sides("title", title, vocab)
     if not sides:
         for section in article.abstract:

@@ -115,8 +115,31 @@ CUES: tuple[Cue, ...] = (
     Cue((("blinding", "open-label"),), r"\bopen[\s-]label\b", history=False),
 )
 
-CUE_RE = re.compile("|".join(f"(?P<c{i}>{c.pattern})" for i, c in enumerate(CUES)),
-                    re.IGNORECASE)
+# Lower-case words one of which a text must contain for each cue (in CUES' order) to be tried
+# at all: most abstracts state few settings, and one regex per cue, tried only where it can
+# match, is ~10x cheaper on a field of 100,000 abstracts than one alternation of them all.
+CUE_NEEDLES: tuple[tuple[str, ...], ...] = (
+    ("systemic", "systematic", "palliative", "anti-cancer", "anticancer", "anti-tumo",
+     "antitumo"),
+    ("first", "1st", "front", "naive", "naïve", "untreated", "no prior"),
+    ("platinum",),
+    ("line", "previously", "treated", "refractory", "resistant", "progress", "fail",
+     "at least"),
+    ("metasta",),
+    ("recurr", "relaps", "metasta", "r/m", "rm", "stage", "palliative"),
+    ("advanced", "metasta", "stage", "m0"),
+    ("advanced",),
+    ("adjuvant",),
+    ("adjuvant", "induction"),
+    ("concurrent", "chemo", "ccrt", "concomitant", "combined with"),
+    ("randomi",), ("randomi",), ("single",), ("placebo",), ("blind",), ("blind",), ("open",),
+)
+assert len(CUE_NEEDLES) == len(CUES)
+ALL_NEEDLES = tuple(sorted({n for needles in CUE_NEEDLES for n in needles}))
+CUE_PATTERNS = tuple(re.compile(c.pattern, re.IGNORECASE) for c in CUES)
+# Characters that re.IGNORECASE matches to an ASCII letter although str.lower() does not give
+# that letter; folded before the needles are looked for (as kg.vocab does).
+FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 PHASE_RE = re.compile(r"\bphase\s*(I{1,3}|IV|[1-4])\s*[ab]?"
