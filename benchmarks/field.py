@@ -145,7 +145,7 @@ def _stage_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
     iri, vocab = r._seed_iri(seed), default_vocabulary()
     secs, tables = _median(lambda: r.SeedTables.of(store, iri), runs)
     rows = [[f"  seed look-ups ({label})", ms(secs),
-             f"{len(tables.drugs) + len(tables.class_drugs) + len(tables.conditions):,}"]]
+             f"{len(tables.drugs) + len(tables.conditions):,}"]]
     secs, short = _median(lambda: r._shortlist(store, iri, tables, RELATED_LIMIT * 2), runs)
     rows.append([f"  rank.rq: the store ranks ({label})", ms(secs), f"{len(short):,}"])
     secs, got = _median(lambda: r.gather_evidence(store, iri, vocab, tables, short), runs)

@@ -309,7 +309,7 @@ def find_related(store: Store, seed: str | URIRef | None = None, *,
     if limit and not wanted:
         shortlist = _shortlist(store, seed_iri, tables, limit * 2, kind)
     results = _explain(store, seed_iri, vocab, tables, shortlist, kind, wanted, matches,
-                       labels_for=limit if not wanted else None)
+                       labels_for=limit if not wanted and shortlist is not None else None)
     if shortlist is not None and len(results) < limit and len(shortlist) >= limit * 2:
         # Candidates without a label were dropped (none in our graphs): explain them all.
         results = _explain(store, seed_iri, vocab, tables, None, kind, wanted, matches, None)
@@ -384,14 +384,19 @@ def _reasons(evidence: list[Evidence], p: rr.Profile, tables: SeedTables, vocab:
 
 
 def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
-               kind: str | None = None) -> list[str]:
-    """The ``size`` best candidates by the store's ranking, ties broken as ``_order`` does.
+               kind: str | None = None) -> list[str] | None:
+    """The ``size`` best candidates by the store's ranking, ties broken as ``_order`` does;
+    None when the store's ranking cannot tell them (then every candidate is explained).
 
-    The store orders by score only, so the candidates at the lowest score it returned may
-    be an arbitrary part of a larger tie: only scores above it are complete. Fetch more
-    until ``size`` complete candidates are in hand or the ranking is exhausted."""
+    rank.rq scores only candidates sharing a disease with the seed: any other scores at
+    most the no-disease cap, so its answer is the head of the full ranking when ``size``
+    candidates score above the cap; a graph with fewer of them is small. The store orders
+    by score only, so the candidates at the lowest score it returned may be an arbitrary
+    part of a larger tie: only scores above it are complete. Fetch more until ``size``
+    complete candidates are in hand or the ranking is exhausted."""
     text = fill_values(parse_query_file(RELATED_QUERIES / "rank.rq", check=False).text,
                        rank_tables(seed, tables))
+    cap = WEIGHTS[("no disease", "at most")]
     # Each try costs the whole aggregation (~0.4 s on a 15M-quad field) and returning more
     # rows costs little, so the first asks for plenty: ties at the cut are common.
     fetch = max(size * 10, SHORTLIST_MIN_FETCH)
@@ -405,8 +410,11 @@ def _shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
             scores = [s for s in scores if s[1].startswith(_TRIAL_PREFIX) == (kind == "trial")]
         exhausted = len(rows) < fetch
         complete = scores if exhausted else [s for s in scores if s[0] > lowest]
-        if exhausted or len(complete) >= size:
+        complete = [s for s in complete if s[0] > cap]
+        if len(complete) >= size:
             break
+        if exhausted:
+            return None
         fetch *= 8
     complete.sort(key=lambda s: _order(*s))
     return [candidate for _, candidate in complete[:size]]
@@ -421,8 +429,9 @@ def rank_tables(seed: URIRef, tables: SeedTables) -> dict:
     for cond, rel in sorted(tables.conditions.items()):
         registered, text = disease_points(rel, "registered"), disease_points(rel, "text")
         if registered > 0:
-            conditions.append((cond, lit(registered), lit(text),
-                               lit(1 if rel in CONTEXT_RELATIONS else 0)))
+            conditions.append((cond, lit(registered), lit(text)))
+    gates = [(cond,) for cond, rel in sorted(tables.conditions.items())
+             if rel in CONTEXT_RELATIONS]
     context = context_points(tables)
 
     def concept_rows(aspect: str, values: dict[str, float], design: bool = False) -> list:
@@ -432,7 +441,9 @@ def rank_tables(seed: URIRef, tables: SeedTables) -> dict:
     roles = ("experimental", "background", "comparator", "other")
     return {
         ("seed",): [(seed,)],
-        ("condition", "pointsRegistered", "pointsText", "g"): conditions,
+        ("condition", "pointsRegistered", "pointsText"): conditions,
+        ("gateCondition",): gates,
+        ("diseaseCondition",): [(row[0],) for row in conditions],
         ("drug", "seedDrug", "relation"): [(d, s, lit(r)) for d, s, r in tables.drugs],
         ("relation", "role", "points"): [(lit(rel), lit(role), lit(drug_points(rel, role)))
                                          for rel in ("drug", "class", "broader-class")
