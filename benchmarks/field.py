@@ -142,17 +142,19 @@ def _stage_times(store, runs: int, seed: str, label: str) -> list[list[str]]:
     """The finder's stages alone (what the seed has, the store's ranking, explaining the
     top), and the whole ranking unranked by the store, to say where the time goes."""
     from kg.views import related as r
+    from kg.views.related_evidence import gather_evidence
+    from kg.views.related_rank import shortlist
     from kg.vocab import default_vocabulary
 
     iri, vocab = r._seed_iri(seed), default_vocabulary()
     secs, tables = _median(lambda: r.SeedTables.of(store, iri), runs)
     rows = [[f"  seed look-ups ({label})", ms(secs),
-             f"{len(tables.drugs) + len(tables.class_drugs) + len(tables.conditions):,}"]]
-    secs, short = _median(lambda: r._shortlist(store, iri, tables, RELATED_LIMIT * 2), runs)
+             f"{len(tables.drugs) + len(tables.conditions):,}"]]
+    secs, short = _median(lambda: shortlist(store, iri, tables, RELATED_LIMIT * 2) or [], runs)
     rows.append([f"  rank.rq: the store ranks ({label})", ms(secs), f"{len(short):,}"])
-    secs, got = _median(lambda: r.gather_evidence(store, iri, vocab, tables, short), runs)
+    secs, got = _median(lambda: gather_evidence(store, iri, vocab, tables, short), runs)
     rows.append([f"  evidence for the top {len(short)} ({label})", ms(secs),
-                 f"{len(got.best):,}"])
+                 f"{len(got[0].best):,}"])
     secs, every = _median(lambda: find_related(store, seed), 1)
     rows.append([f"kg related --limit 0: every candidate explained ({label})", ms(secs),
                  f"{len(every):,}"])

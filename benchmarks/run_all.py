@@ -14,6 +14,7 @@ from benchmarks.common import HEADLINE, table  # noqa: E402
 BENCHES = [
     ("build of the bundled trial", ["build_bench.py"]),
     ("library queries and kg related, both stores", ["queries_bench.py", "--runs", "5"]),
+    ("related-study ranking against graded labels (issue 13)", ["ranking.py"]),
     ("interactive graph: generate and settle", ["viz_bench.py", "--sizes", "200,2000",
                                                 "--runs", "1"]),
     ("what Oxigraph charges per quad to load (the floor under a field build)",

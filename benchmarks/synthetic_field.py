@@ -132,6 +132,25 @@ STATUSES = ["RECRUITING", "ACTIVE_NOT_RECRUITING", "COMPLETED", "NOT_YET_RECRUIT
             "TERMINATED", "UNKNOWN"]
 PHASES = [["PHASE2"], ["PHASE3"], ["PHASE1", "PHASE2"], ["PHASE2", "PHASE3"], ["PHASE1"]]
 SECTIONS = ["BACKGROUND", "METHODS", "RESULTS", "CONCLUSIONS"]
+# Clinical settings as registries and titles state them (kg/extract/setting.py reads them):
+# (words before the condition, words after the drugs, an inclusion criterion, weight).
+SETTINGS = [
+    ("Recurrent or Metastatic", "as First-line Treatment",
+     "No prior systemic therapy for recurrent or metastatic disease", 4),
+    ("Recurrent or Metastatic", "in Previously Treated Patients",
+     "Disease progression after platinum-based chemotherapy", 3),
+    ("Advanced", "as Second-line Treatment", "Failure of first-line systemic therapy", 2),
+    ("Locoregionally Advanced", "With Concurrent Chemoradiotherapy",
+     "No distant metastasis (M0)", 2),
+    ("Resected", "as Adjuvant Therapy", "Complete resection within 8 weeks", 1),
+    ("", "", "", 4),
+]
+
+
+def _setting(key: str) -> tuple[str, str, str, int]:
+    """A record's setting, from its own random stream: the rest of the field stays as it
+    was before settings were added."""
+    return _weighted(random.Random(key), SETTINGS, [s[3] for s in SETTINGS])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -310,8 +329,10 @@ def _arms(rng: random.Random, pools: _Pools, plan: _TrialPlan) -> tuple[list, li
     return arms, interventions
 
 
-def _eligibility(rng: random.Random, condition: str, drug_names: list[str]) -> str:
+def _eligibility(rng: random.Random, condition: str, drug_names: list[str],
+                 setting: str = "") -> str:
     inclusion = [f"Histologically or cytologically confirmed {condition}",
+                 *([setting] if setting else []),
                  f"Age {rng.choice([18, 18, 20])} to {rng.choice([65, 70, 75])} years",
                  "ECOG performance status 0\\-1",
                  "At least one measurable lesion according to RECIST 1.1",
@@ -350,6 +371,7 @@ def study(rng: random.Random, pools: _Pools, index: int, articles: int) -> dict:
     nct = f"NCT{FIRST_NCT + index:08d}"
     plan = _plan_trial(rng, pools, nct)
     cond = plan.condition[0]
+    setting = _setting(nct)
     arms, interventions = _arms(rng, pools, plan)
     names = [i["name"] for i in interventions]
     facilities = rng.sample(pools.facilities, rng.choice([1, 1, 2, 3, 5, 8, 15]))
@@ -358,7 +380,8 @@ def study(rng: random.Random, pools: _Pools, index: int, articles: int) -> dict:
     protocol = {
         "identificationModule": {
             "nctId": nct, "orgStudyIdInfo": {"id": f"SYN-{index:06d}"},
-            "briefTitle": f"{' Plus '.join(names[:len(plan.drugs)])} in {cond}",
+            "briefTitle": " ".join(x for x in (
+                " Plus ".join(names[:len(plan.drugs)]), setting[1], "in", setting[0], cond) if x),
             "officialTitle": (f"A {rng.choice(['Randomized', 'Single-arm', 'Multicenter'])} "
                               f"Study of {' and '.join(names)} for Patients With {cond}"),
         },
@@ -388,7 +411,8 @@ def study(rng: random.Random, pools: _Pools, index: int, articles: int) -> dict:
             "enrollmentInfo": {"count": rng.randint(20, 800), "type": "ESTIMATED"},
         },
         "armsInterventionsModule": {"armGroups": arms, "interventions": interventions},
-        "eligibilityModule": {"eligibilityCriteria": _eligibility(rng, cond, names),
+        "eligibilityModule": {"eligibilityCriteria": _eligibility(rng, cond, names,
+                                                                  setting[2]),
                               "healthyVolunteers": False, "sex": "ALL",
                               "minimumAge": "18 Years", "maximumAge": "75 Years"},
         "contactsLocationsModule": {
@@ -495,7 +519,9 @@ def article_xml(rng: random.Random, pools: _Pools, pmid: int, trials: int) -> st
     """One PubmedArticle element, in EFetch's element order."""
     condition, drugs = _article_topic(rng, pools)
     title_drugs = " plus ".join(pools.drugs.spell(rng, k) for k in drugs)
-    title = (f"{title_drugs} in {condition[0]}: a synthetic phase {rng.choice(['II', 'III'])} "
+    words, line, _, _ = _setting(str(pmid))
+    where = " ".join(x for x in (line.lower(), "in", words.lower(), condition[0]) if x)
+    title = (f"{title_drugs} {where}: a synthetic phase {rng.choice(['II', 'III'])} "
              f"study" if drugs else f"Synthetic cohort study {pmid} of {condition[0].lower()}")
     journal_title, iso, nlm, eissn = rng.choice(pools.journals)
     year = rng.randint(2005, 2025)

@@ -530,3 +530,41 @@ class Patient:
     procedures: list[PatientProcedure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # resources skipped, one line each
     source: SourceInfo | None = None
+# --------------------------------------------------------------------------- clinical setting
+# (issue 13) What a study is about clinically, read from its record by kg/extract/setting.py.
+
+
+@dataclass
+class SettingFact:
+    """One clinical-setting fact and the words it was read from.
+
+    ``aspect`` is one of kg.extract.setting_terms.ASPECTS ("disease-setting", "line",
+    "phase", "allocation", "comparator", "blinding", "evidence", "drug-role"); ``value`` a
+    key of that aspect's vocabulary ("recurrent-metastatic", "first-line", ...). ``field``
+    names the record field ("officialTitle", "eligibility: inclusion 4", "arm: Group A",
+    "publicationType", "abstract: METHODS") and ``text`` quotes it.
+    """
+
+    aspect: str
+    value: str
+    field: str
+    text: str
+    drug: str | None = None  # the curated drug key, for "drug-role" facts
+
+
+@dataclass
+class ClinicalSetting:
+    """The setting facts of one trial or article, as kept after precedence (titles over
+    summaries over descriptions over eligibility): each aspect's values come from the most
+    authoritative field that states any."""
+
+    facts: list[SettingFact] = field(default_factory=list)
+
+    def values(self, aspect: str) -> list[str]:
+        """Distinct values of one aspect, in the order first stated."""
+        return list(dict.fromkeys(f.value for f in self.facts if f.aspect == aspect))
+
+    def drug_roles(self) -> dict[str, str]:
+        """Curated drug key -> its role ("experimental", "background", "comparator",
+        "other")."""
+        return {f.drug: f.value for f in self.facts if f.aspect == "drug-role" and f.drug}

@@ -81,8 +81,36 @@ def test_related_on_the_field_gives_ranked_results_with_reasons(bulk_store):
     assert results and all(r.reasons for r in results)
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
     top = results[0]
-    assert "condition" in top.evidence_kinds
-    assert {"drug", "class"} & set(top.evidence_kinds)
+    assert {"disease", "drug"} <= set(top.evidence_kinds)
+    assert top.setting  # the bulk path maps the clinical setting as the normal build does
+
+
+_MOST_CITED_MESH = """
+PREFIX tkg: <https://w3id.org/trialkg/vocab#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?id (COUNT(DISTINCT ?cited) AS ?n) WHERE {
+  ?trial tkg:nctId ?id ; dcterms:references ?cited . ?cited dcterms:subject ?d .
+} GROUP BY ?id ORDER BY DESC(?n) ?id LIMIT 3
+"""
+
+
+def test_the_stores_ranking_head_on_a_field_with_mesh(bulk_store, monkeypatch):
+    """Seeds whose citations carry MeSH (the bundled ones do not): the store's ranking
+    (rank.rq, MeSH overlap and all) gives the head of the full ranking."""
+    import kg.views.related
+
+    _, store = bulk_store
+    seeds = [str(r["id"]) for r in store.query(_MOST_CITED_MESH).rows]
+    assert len(seeds) == 3
+    for first_fetch in (500, 3):
+        monkeypatch.setattr(kg.views.related, "SHORTLIST_MIN_FETCH", first_fetch)
+        for seed in seeds:
+            full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]
+            assert any(e.kind == "mesh" for r in find_related(store, seed) for e in r.evidence)
+            for limit in (1, 3, 10):
+                head = [(r.identifier, r.score, r.reasons)
+                        for r in find_related(store, seed, limit=limit)]
+                assert head == full[:limit], (seed, limit)
 
 
 def test_marker_and_link(bulk_store):

@@ -233,3 +233,23 @@ def test_internal_queries_parse(path):
     """The finder's and viz's own queries skip the grammar check at run time; here it runs."""
     lq = q.parse_query_file(path)
     assert lq.title, path
+
+
+def test_clinical_settings_lists_each_fact_with_its_source(store):
+    got = rows(store, "clinical-settings", study="NCT02611960")
+    facts = {(r["aspect"], r["value"], r.get("drug", ""), r["field"]) for r in got}
+    assert ("line", "platinum-pretreated", "", "briefTitle") in facts
+    assert ("drug-role", "comparator arm only", "capecitabine", "officialTitle") in facts
+    assert ("drug-role", "experimental arm", "pembrolizumab", "arm: Pembrolizumab") in facts
+    assert ("evidence", "clinical trial", "", "studyType") in facts
+    assert all(r["id"] == "NCT02611960" and r["text"] for r in got)
+    line = rows(store, "clinical-settings", study="NCT05807880", aspect="line")
+    assert [(r["value"], r["field"]) for r in line] == [("first-line", "detailedDescription")]
+    assert "never accepted systemic treatment" in line[0]["text"]
+    article = rows(store, "clinical-settings",
+                   study="https://pubmed.ncbi.nlm.nih.gov/34174189", aspect="drug-role")
+    assert {(r["value"], r["drug"]) for r in article} == {
+        ("experimental arm", "camrelizumab"), ("every arm (background therapy)", "gemcitabine"),
+        ("every arm (background therapy)", "cisplatin")}
+    every = rows(store, "clinical-settings")
+    assert {r["id"] for r in every} >= {"NCT05807880", "30207593"}

@@ -14,7 +14,7 @@ from kg import resources
 from kg.cli import main
 from kg.errors import QueryError
 from kg.pipeline.build import BuildOptions, build
-from kg.views.related import find_related
+from kg.views.related import WEIGHTS, find_related
 
 MELANOMA = Path(__file__).parent / "fixtures" / "trials" / "synthetic-pembrolizumab-melanoma.json"
 
@@ -55,30 +55,46 @@ def by_id(ranking, identifier):
 
 def test_reasons_say_which_evidence_each_result_rests_on(ranking):
     toripalimab = by_id(ranking, "NCT03581786")
-    assert "same drug class: toripalimab is an anti-PD-1 antibody, like penpulimab" in \
-        toripalimab.reasons
-    assert any(r.startswith("same disease: Nasopharyngeal Carcinoma (MeSH D000077274) "
-                            "(registered condition)") for r in toripalimab.reasons)
+    assert toripalimab.reasons == [
+        "recurrent/metastatic nasopharyngeal carcinoma like the seed (line not stated)",
+        "toripalimab (anti-PD-1 antibody, like penpulimab) in the experimental arm",
+        "randomised phase 3, double-blind, placebo-controlled"]
     anrotinib = by_id(ranking, "NCT05981157")  # registered as "Anrotinib plus Tirelizumab"
-    assert "same drug: anlotinib (registered intervention)" in anrotinib.reasons
-    assert any("named in title/abstract" in r for r in anrotinib.reasons)  # no conditions listed
+    assert anrotinib.reasons[1] == ("anlotinib (the seed's drug) + tislelizumab (anti-PD-1 "
+                                    "antibody, like penpulimab) in the experimental arm")
+    assert anrotinib.reasons[0] == ("first-line recurrent/metastatic nasopharyngeal carcinoma "
+                                    "like the seed (named in the title or abstract)")
+    keynote = by_id(ranking, "NCT02611960")
+    assert keynote.reasons[:2] == [
+        "platinum-pretreated recurrent/metastatic nasopharyngeal neoplasms; the seed is "
+        "first-line",
+        "pembrolizumab (anti-PD-1 antibody, like penpulimab) in the experimental arm; "
+        "capecitabine (the seed's drug) + docetaxel + gemcitabine only in the comparator arm"]
     lung = by_id(ranking, "NCT02388919")
-    assert lung.reasons == ["same drug: anlotinib (registered intervention)"]
+    assert lung.reasons[:2] == ["anlotinib (the seed's drug) in the experimental arm",
+                                "no shared disease: drug evidence counts at most 2 points"]
     melanoma = by_id(ranking, "NCT09999901")
-    assert melanoma.evidence_kinds == ["class"]
+    assert melanoma.evidence_kinds == ["drug"]  # no disease: no setting, no kind of study
     radiotherapy = by_id(ranking, "NCT05780372")
-    assert radiotherapy.evidence_kinds == ["condition"]
+    assert radiotherapy.evidence_kinds == ["design", "disease", "evidence"]
     captain = by_id(ranking, "34174189")
-    assert "cited by the seed trial's record" in captain.reasons
-    assert captain.kind == "article"
+    assert "already cited by the seed trial's record" in captain.reasons
+    assert captain.kind == "article" and captain.cited
+    assert (captain.setting, captain.line) == ("recurrent/metastatic", "first-line")
+    assert captain.design == "randomised phase 3, double-blind, placebo-controlled"
 
 
 def test_scores_add_up_from_the_weights(ranking):
-    lung = by_id(ranking, "NCT02388919")
-    assert lung.score == 3.0
+    lung = by_id(ranking, "NCT02388919")  # anlotinib tested, in lung cancer: capped
+    assert sum(e.points for e in lung.evidence) == WEIGHTS[("drug", "experimental")]
+    assert lung.score == WEIGHTS[("no disease", "at most")]
     toripalimab = by_id(ranking, "NCT03581786")
     assert toripalimab.score == sum(e.points for e in toripalimab.evidence)
-    assert toripalimab.score == 4.0 + 2.0  # same disease + another anti-PD-1
+    assert toripalimab.score == sum(WEIGHTS[k] for k in [
+        ("disease", "same"), ("class", "experimental"), ("setting", "same"),
+        ("evidence", "clinical-trial"), ("design", "randomised")])
+    globocan = by_id(ranking, "30207593")  # only cited: its point off leaves it at zero
+    assert globocan.score == 0 and globocan.cited and ranking[-1].score == 0
 
 
 def test_filters(store):
@@ -92,16 +108,33 @@ def test_filters(store):
     assert "NCT05780372" in {r.identifier for r in npc}
     assert len(find_related(store, limit=3)) == 3
     assert all(r.kind == "article" for r in find_related(store, kind="article"))
-    with pytest.raises(QueryError):
+    with pytest.raises(QueryError, match="--drug-class: unknown drug class 'bogus'"):
         find_related(store, drug_class="bogus")
+
+
+def test_setting_and_line_filters(store):
+    first_line = find_related(store, line="first-line")
+    assert {r.identifier for r in first_line} == {
+        "NCT04974398", "NCT05981157", "NCT03924986", "34341578", "37207654", "34174189"}
+    pretreated = find_related(store, line="pretreated")  # its family: platinum-pretreated
+    assert {r.identifier for r in pretreated} == {"NCT02611960", "NCT07581821", "36535566",
+                                                  "30098152"}
+    curative = find_related(store, setting="curative")
+    assert [r.identifier for r in curative] == ["34111416"]
+    both = find_related(store, setting="recurrent-metastatic", line="first-line", kind="trial",
+                        limit=2)
+    assert [r.identifier for r in both] == ["NCT05981157", "NCT04974398"]
+    with pytest.raises(QueryError, match="--line: 'second' is not one of first-line"):
+        find_related(store, line="second")
 
 
 def test_related_command_writes_the_csv(tmp_path):
     out = tmp_path / "related.csv"
-    result = CliRunner().invoke(main, ["related", "--limit", "5", "--format", "md",
-                                       "--output", str(out)])
+    result = CliRunner().invoke(main, ["related", "--store", "memory", "--limit", "5",
+                                       "--format", "md", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("| rank | kind | id | score")
+    assert result.output.startswith("| rank | kind | id | score | title | setting | line | "
+                                    "design | cited |")
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 5 and rows[0]["rank"] == "1"
     assert all(r["reasons"] for r in rows)
@@ -171,3 +204,23 @@ def test_an_unknown_seed_is_bad_input(store, tmp_path):
     assert result.exit_code == 2
     assert result.output == ("kg: error: NCT99999999: no such trial in the store; load it "
                              "first (kg build --trial NCT99999999)\n")
+def test_related_command_filters_by_setting_and_line(tmp_path):
+    import json
+
+    out = tmp_path / "related.csv"
+    result = CliRunner().invoke(main, [
+        "related", "--store", "memory", "--setting", "recurrent-metastatic", "--line",
+        "first-line", "--kind", "trial", "--format", "json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["results"]["bindings"]
+    assert [r["id"]["value"] for r in rows] == ["NCT05981157", "NCT04974398", "NCT03924986"]
+    assert {(r["setting"]["value"], r["line"]["value"]) for r in rows} == {
+        ("recurrent/metastatic", "first-line")}
+    with out.open() as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert csv_rows[1]["design"] == "randomised phase 3, double-blind, placebo-controlled"
+    assert csv_rows[1]["cited"] == ""
+    bad = CliRunner().invoke(main, ["related", "--store", "memory", "--line", "second-line"])
+    assert bad.exit_code == 2 and "'second-line' is not one of" in bad.output
+    help_text = CliRunner().invoke(main, ["related", "--help"]).output
+    assert "--setting" in help_text and "platinum-refractory" in help_text

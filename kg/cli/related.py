@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.options import FORMAT, built_store, records_options, store_option, trial_reference
+from kg.extract.setting_concepts import CONCEPTS
 
 
 @click.command()
@@ -21,6 +22,12 @@ from kg.cli.options import FORMAT, built_store, records_options, store_option, t
 @click.option("--condition", help="Only results sharing this condition (e.g. 'nasopharyngeal "
               "carcinoma').")
 @click.option("--kind", type=click.Choice(["trial", "article"]), help="Only trials or articles.")
+@click.option("--setting", type=click.Choice(list(CONCEPTS["disease-setting"])),
+              help="Only studies whose record states this disease setting ('advanced' and "
+                   "'curative' keep their whole family).")
+@click.option("--line", type=click.Choice(list(CONCEPTS["line"])),
+              help="Only studies whose record states this line of therapy ('pretreated' "
+                   "keeps platinum-pretreated too).")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="At most this many results; 0 for all (on a field graph: slow).")
 @FORMAT
@@ -28,8 +35,8 @@ from kg.cli.options import FORMAT, built_store, records_options, store_option, t
 @store_option
 @click.option("--output", "output_csv", type=click.Path(path_type=Path),
               default=None, help="Also write the ranking as CSV to this file.")
-def related(seed_arg, seed, drug, drug_class, condition, kind, limit, fmt, trials,
-            pubmed_files, store_spec, output_csv) -> None:
+def related(seed_arg, seed, drug, drug_class, condition, kind, setting, line, limit, fmt,
+            trials, pubmed_files, store_spec, output_csv) -> None:
     """Rank trials and articles related to a trial (the SEED), with a score and the reasons
     for each."""
     from kg.io import atomic_write_text, check_output
@@ -43,7 +50,8 @@ def related(seed_arg, seed, drug, drug_class, condition, kind, limit, fmt, trial
         check_output(output_csv)
     with built_store(store_spec, (*trials, *load), pubmed_files) as store:
         results = find_related(store, nct, drug=drug, drug_class=drug_class,
-                               condition=condition, kind=kind, limit=limit or None)
+                               condition=condition, kind=kind, setting=setting, line=line,
+                               limit=limit or None)
     table = to_query_result(results)
     if output_csv is not None:
         atomic_write_text(output_csv, to_csv(table))

@@ -48,6 +48,11 @@ def article_triples(article: Article, *, trial_nodes: set[str] | None = None,
     t = Triples()
     s = iris.article(article.pmid)
     _mention_triples(t, s, article, vocab)
+    if vocab is not None:
+        from kg.extract.setting import article_setting
+        from kg.rdf.setting import setting_triples
+
+        setting_triples(t, s, f"pubmed/{article.pmid}", article_setting(article, vocab))
     t.add(s, RDF.type, SCHEMA.ScholarlyArticle)
     t.add(s, RDF.type, _bibo_type(article))
     t.text(s, TKG.bookTitle, article.book_title)

@@ -295,3 +295,22 @@ def workspace() -> URIRef:
 def record_graph(kind: str, identifier: str) -> URIRef:
     """The named graph holding one source record's triples (re-import replaces only it)."""
     return TKR[f"graph/{kind}/{_seg(identifier)}"]
+
+
+# --------------------------------------------------------------------------- clinical setting
+# (issue 13)
+def setting_concept(local_name: str) -> URIRef:
+    """A value of a setting aspect (tkg:FirstLine, tkg:RecurrentMetastaticDisease, ...),
+    declared in ontologies/trialkg.ttl."""
+    from kg.rdf.namespaces import TKG
+
+    return TKG[local_name]
+
+
+def setting_fact(owner: str, aspect: str, value: str, source_field: str,
+                 drug_key: str | None = None) -> URIRef:
+    """One setting fact of a trial (``owner`` its NCT id) or article (``pubmed/PMID``):
+    one per aspect, value, drug and source field, so each keeps its own source."""
+    parts = [owner, "setting", aspect, value, *([drug_key] if drug_key else []),
+             slug(source_field)]
+    return TKR["/".join(parts)]

@@ -52,6 +52,7 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
     _conditions(t, s, trial, vocab)
     trial_mention_triples(t, s, trial, vocab)
     _interventions(t, s, trial)
+    _setting(t, s, trial, vocab)
     for arm in trial.arms:
         _arm(t, s, trial.nct_id, arm)
     _eligibility(t, s, trial, vocab)
@@ -80,6 +81,14 @@ def trial_triples(trial: Trial, vocab: Vocabulary,
         t.text(node, RDFS.label, heading)
         t.text(node, SCHEMA.text, body)
     return t
+
+
+def _setting(t: Triples, s: URIRef, trial: Trial, vocab: Vocabulary) -> None:
+    """The clinical setting read from the record (issue 13: kg/extract/setting.py)."""
+    from kg.extract.setting import trial_setting
+    from kg.rdf.setting import setting_triples
+
+    setting_triples(t, s, trial.nct_id, trial_setting(trial, vocab))
 
 
 def _design(t: Triples, s: URIRef, trial: Trial) -> None:

@@ -178,6 +178,9 @@ def reference_graphs(vocab: Vocabulary, drug_keys: Iterable[str], mesh_uis: Iter
     yield iris.record_graph("vocabulary", "mesh"), release_triples(vocab)
     for ui in closure:
         yield iris.record_graph("vocabulary", f"mesh/{ui}"), mesh_concept_triples(vocab, ui)
+    from kg.rdf.setting import concept_triples  # the values of clinical-setting facts
+
+    yield iris.record_graph("reference", "setting/concepts"), concept_triples()
 
 
 def concepts_of_trial(trial: Trial, vocab: Vocabulary) -> tuple[set[str], set[str]]:

@@ -59,6 +59,9 @@ class Dialect:
 
     name = "standard"
     form_encoded_queries = False
+    # Whether the store can run the related finder's ranking query (queries/related/rank.rq);
+    # where it cannot, every candidate is explained instead (the same answer, slower).
+    ranks_related = True
 
     def is_system_graph(self, iri: str) -> bool:
         return False
@@ -80,6 +83,9 @@ class Dialect:
 class Virtuoso(Dialect):
     name = "virtuoso"
     form_encoded_queries = True
+    # Virtuoso 7.2 fails rank.rq's aggregates in its compiler, or runs it past any time-out
+    # (and keeps running it after the client has gone, holding up the next writes).
+    ranks_related = False
 
     def is_system_graph(self, iri: str) -> bool:
         return iri.startswith(VIRTUOSO_SYSTEM_PREFIXES)

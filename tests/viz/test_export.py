@@ -19,12 +19,15 @@ def test_graphml_and_gexf_round_trip(real_graph, tmp_path: Path):
     g1 = nx.read_graphml(graphml)
     assert g1.nodes[SEED]["type"] == "trial" and g1.nodes[SEED]["label"] == "NCT05807880"
     assert g1.nodes[SEED]["url"] == "https://clinicaltrials.gov/study/NCT05807880"
-    assert any(d["label"] == "studies drug" for _, _, d in g1.out_edges(SEED, data=True))
+    # A drug's role in the trial is a parallel edge: "experimental drug · studies drug".
+    assert any("studies drug" in d["label"].split(" · ")
+               for _, _, d in g1.out_edges(SEED, data=True))
     g2 = nx.read_gexf(gexf)
     assert g2.number_of_nodes() == g1.number_of_nodes()
     assert g2.number_of_edges() == g1.number_of_edges()
     assert g2.nodes[SEED]["type"] == "trial" and g2.nodes[SEED]["label"] == "NCT05807880"
-    assert {d["label"] for _, _, d in g2.edges(data=True)} >= {"studies drug", "cites"}
+    words = {w for _, _, d in g2.edges(data=True) for w in d["label"].split(" · ")}
+    assert words >= {"studies drug", "experimental drug", "cites"}
 
 
 def test_exports_are_deterministic(real_graph, tmp_path: Path):

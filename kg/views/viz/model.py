@@ -20,6 +20,7 @@ class ViewNode:
     facts: list[tuple[str, str]] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, vetted http(s) URL)
     related: tuple[float, list[str]] | None = None  # (score, reasons) from kg.views.related
+    related_setting: str = ""  # "first-line recurrent/metastatic" (issue 13), for the list
     members: int = 0  # for a collapsed group node: how many nodes it stands for
 
 

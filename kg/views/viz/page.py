@@ -99,7 +99,8 @@ def page_data(model: ViewModel, options: dict[str, Any]) -> dict[str, Any]:
         "legend": legend,
         "notes": model.notes,
         "related": [{"id": n.id, "label": n.name or n.label, "score": n.related[0],
-                     "reasons": n.related[1]} for n in related],  # type: ignore[index]
+                     "reasons": n.related[1], "setting": n.related_setting}
+                    for n in related],  # type: ignore[index]
         "counts": {"nodes": len(model.nodes), "edges": len(model.edges),
                    "total_nodes": model.total_nodes, "total_edges": model.total_edges,
                    "omitted": sum(model.omitted_by_kind.values())},

@@ -148,7 +148,10 @@ def _add_related(nodes: dict[str, ViewNode], edges: list[ViewEdge], related: lis
         if iri not in nodes:
             kind = "trial" if str(result.kind) == "trial" else "article"
             nodes[iri] = ViewNode(iri, kind, str(result.label)[:48] or iri, name=str(result.label))
-        nodes[iri] = replace(nodes[iri], related=(score, reasons))
+        # The setting and line the result's record states (kg.views.related, issue 13).
+        setting = " ".join(str(x) for x in (getattr(result, "line", ""),
+                                             getattr(result, "setting", "")) if x)
+        nodes[iri] = replace(nodes[iri], related=(score, reasons), related_setting=setting)
         forced.add(iri)
         if seed and seed in nodes and seed != iri:
             edges.append(ViewEdge(seed, iri, f"related ({score:g})", [], dashes=True))

@@ -175,7 +175,9 @@
       const li = el("li");
       const button = el("button");
       button.type = "button";
-      button.append(el("span", String(r.score), "kg-score"), el("span", r.label, "kg-rel-label"));
+      const text = el("span", r.label, "kg-rel-label");
+      button.append(el("span", String(r.score), "kg-score"), text);
+      if (r.setting) text.appendChild(el("span", r.setting, "kg-rel-setting"));
       button.title = r.reasons.join("; ");
       button.addEventListener("click", function () {
         network.selectNodes([r.id]);

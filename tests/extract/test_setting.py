@@ -1,0 +1,241 @@
+"""Clinical setting read from real records (the bundled trial page, the snapshot's CT.gov
+JSON and PubMed records) and from phrasings the real data lacks: history is not the setting,
+exclusions make a trial first-line, the most authoritative field wins."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg import resources
+from kg.extract.setting import SNIPPET, article_setting, snippet, trial_setting
+from kg.extract.setting_concepts import ASPECTS, CONCEPTS
+from kg.model import (
+    AbstractSection,
+    Arm,
+    Article,
+    Design,
+    Eligibility,
+    EligibilityCriterion,
+    Intervention,
+    Trial,
+)
+from kg.sources import load_trial_file, pubmed
+from kg.vocab import default_vocabulary
+
+VOCAB = default_vocabulary()
+SNAPSHOT = resources.SNAPSHOT_TRIALS
+
+
+def facts(setting, aspect):
+    return {(f.value, f.field) for f in setting.facts if f.aspect == aspect}
+
+
+def article(pmid: str) -> Article:
+    (a,) = pubmed.parse_file(resources.SNAPSHOT_PUBMED / f"{pmid}.xml")
+    return a
+
+
+def test_the_seed_trial_page():
+    s = trial_setting(load_trial_file(resources.BUNDLED_TRIAL), VOCAB)
+    assert s.values("disease-setting") == ["recurrent-metastatic", "primary-metastatic"]
+    assert ("recurrent-metastatic", "briefTitle") in facts(s, "disease-setting")
+    # "First-diagnosed metastasis or recurrence/metastasis NPC" (the brief summary)
+    assert ("primary-metastatic", "briefSummary") in facts(s, "disease-setting")
+    # the description's "locoregionally advanced ... at first diagnosis" is history, and
+    # the eligibility's "induction therapy" too: neither is the setting
+    assert "locoregionally-advanced" not in s.values("disease-setting")
+    assert "neoadjuvant-induction" not in s.values("disease-setting")
+    # "has never accepted systemic treatment for recurrent/metastatic lesion"
+    (line,) = [f for f in s.facts if f.aspect == "line"]
+    assert (line.value, line.field) == ("first-line", "detailedDescription")
+    assert "never accepted systemic treatment for recurrent/metastatic" in line.text
+    assert s.values("phase") == ["phase-2"] and s.values("allocation") == ["single-arm"]
+    assert s.values("blinding") == ["open-label"]
+    assert s.values("evidence") == ["clinical-trial"]
+    assert s.drug_roles() == {"anlotinib": "experimental", "penpulimab": "experimental",
+                              "capecitabine": "experimental"}
+
+
+def test_keynote_122_platinum_pretreated_with_capecitabine_only_as_comparator():
+    s = trial_setting(load_trial_file(SNAPSHOT / "NCT02611960.json"), VOCAB)
+    assert s.values("line") == ["platinum-refractory"]
+    assert s.values("disease-setting") == ["recurrent-metastatic"]
+    roles = s.drug_roles()
+    assert roles == {"pembrolizumab": "experimental", "capecitabine": "comparator",
+                     "gemcitabine": "comparator", "docetaxel": "comparator"}
+    cape = next(f for f in s.facts if f.drug == "capecitabine")
+    assert cape.field == "officialTitle" and "Versus Standard Chemotherapy" in cape.text
+    assert s.values("comparator") == ["active"] and s.values("allocation") == ["randomised"]
+
+
+def test_chemotherapy_in_both_arms_is_background():
+    captain = trial_setting(load_trial_file(SNAPSHOT / "NCT03707509.json"), VOCAB)
+    assert captain.drug_roles() == {"camrelizumab": "experimental",
+                                    "gemcitabine": "background", "cisplatin": "background"}
+    rationale = trial_setting(load_trial_file(SNAPSHOT / "NCT03924986.json"), VOCAB)
+    # "Tislelizumab Combined With Chemotherapy Versus Chemotherapy Alone"
+    assert rationale.drug_roles()["gemcitabine"] == "background"
+    assert rationale.drug_roles()["tislelizumab"] == "experimental"
+    assert rationale.values("line") == ["first-line"]
+
+
+def test_registry_spellings_and_immunotherapy_pretreated():
+    s = trial_setting(load_trial_file(SNAPSHOT / "NCT07581821.json"), VOCAB)
+    assert s.values("line") == ["pretreated"]  # "Previously Immunotherapy-Treated"
+    assert s.values("allocation") == ["single-arm"]  # from the official title: not registered
+    assert ("single-arm", "officialTitle") in facts(s, "allocation")
+    # "Taxane-Based Chemotherapy" in the title: taxane (MeSH C080625) is a study drug too
+    assert s.drug_roles() == {"sintilimab": "experimental", "anlotinib": "experimental",
+                              "C080625": "experimental"}
+
+
+@pytest.mark.parametrize(("pmid", "expected"), [
+    ("34341578", {"disease-setting": ["recurrent-metastatic"], "line": ["first-line"],
+                  "evidence": ["clinical-trial"], "comparator": ["placebo"]}),
+    ("36535566", {"line": ["platinum-refractory"], "blinding": ["open-label"],
+                  "phase": ["phase-3"]}),
+    ("34111416", {"disease-setting": ["adjuvant", "locoregionally-advanced"],
+                  "allocation": ["randomised"]}),
+    ("30207593", {"evidence": ["epidemiology"], "disease-setting": []}),
+    ("35154567", {"evidence": ["preclinical"]}),
+    ("29301831", {"evidence": ["clinical-trial"], "phase": ["phase-2"]}),  # "Preclinical and
+])                                                                        # Phase II"
+def test_snapshot_articles(pmid, expected):
+    s = article_setting(article(pmid), VOCAB)
+    for aspect, values in expected.items():
+        assert s.values(aspect) == values, aspect
+
+
+def test_article_roles_from_the_title():
+    captain = article_setting(article("34174189"), VOCAB)  # "X versus placebo in combination
+    assert captain.drug_roles() == {"camrelizumab": "experimental",  # with Y and Z"
+                                    "gemcitabine": "background", "cisplatin": "background"}
+    jupiter = article_setting(article("34341578"), VOCAB)  # "X or placebo plus chemotherapy"
+    assert jupiter.drug_roles() == {"toripalimab": "experimental"}
+    alter = article_setting(article("30098152"), VOCAB)  # randomised, comparator unnamed
+    assert alter.drug_roles() == {"anlotinib": "experimental"}
+    mouse = article_setting(article("35154567"), VOCAB)  # preclinical: named, not tested
+    assert mouse.drug_roles() == {"anlotinib": "other"}
+
+
+def _trial(**kw) -> Trial:
+    return Trial("NCT09999990", **kw)
+
+
+def test_history_is_not_the_setting_and_first_line_after_failure_is_pretreated():
+    s = trial_setting(_trial(brief_title=(
+        "Anlotinib in Nasopharyngeal Carcinoma That Progressed After First-line "
+        "Platinum-based Chemotherapy")), VOCAB)
+    assert s.values("line") == ["platinum-refractory"]
+    s = trial_setting(_trial(brief_title="Drug X After Failure of First-line Chemotherapy"), VOCAB)
+    assert s.values("line") == ["pretreated"]
+    (fact,) = [f for f in s.facts if f.aspect == "line"]
+    assert fact.field == "briefTitle" and fact.text == "Drug X After Failure of First-line " \
+        "Chemotherapy"
+    s = trial_setting(_trial(brief_title=(
+        "Toripalimab for Recurrent Nasopharyngeal Carcinoma After Definitive "
+        "Chemoradiotherapy")), VOCAB)
+    assert s.values("disease-setting") == ["recurrent-metastatic"]  # not concurrent CRT
+    assert s.values("line") == []  # failure of curative treatment: not a later line
+
+
+def test_eligibility_gives_the_line_when_nothing_above_does():
+    crit = [EligibilityCriterion("1", "No distant metastasis (M0)", "inclusion",
+                                 "inclusion", "listed"),
+            EligibilityCriterion("2", "Prior systemic therapy for recurrent or metastatic "
+                                 "disease", "exclusion", "exclusion", "listed")]
+    s = trial_setting(_trial(brief_title="Study of Drug X",
+                             eligibility=Eligibility(criteria=crit)), VOCAB)
+    assert ("first-line", "eligibility: exclusion 2") in facts(s, "line")
+    # eligibility states both families: the R/M one (the patients' disease now) wins
+    assert s.values("disease-setting") == ["recurrent-metastatic"]
+    s = trial_setting(_trial(brief_title="Study of Drug X in Locoregionally Advanced NPC",
+                             eligibility=Eligibility(criteria=crit)), VOCAB)
+    assert s.values("disease-setting") == ["locoregionally-advanced"]  # the title wins
+
+
+def test_eligibility_text_without_items_gives_only_the_never_treated_phrase():
+    text = ("Patients who never received systemic chemotherapy for metastatic disease. "
+            "Exclusion: prior chemotherapy for metastatic disease; concurrent "
+            "chemoradiotherapy within 6 months")
+    s = trial_setting(_trial(brief_title="Study of Drug X", eligibility=Eligibility(text=text)),
+                      VOCAB)
+    assert s.values("line") == ["first-line"]
+    assert s.values("disease-setting") == ["recurrent-metastatic"]
+
+
+def test_registered_design_codes_win_over_text():
+    t = _trial(brief_title="An Open-label Randomized Study", phases=["PHASE1", "PHASE2"],
+               design=Design(allocation="NON_RANDOMIZED", masking="DOUBLE"),
+               study_type="OBSERVATIONAL")
+    s = trial_setting(t, VOCAB)
+    assert s.values("phase") == ["phase-1-2"]
+    assert s.values("allocation") == ["non-randomised"]
+    assert s.values("blinding") == ["double-blind"]
+    assert s.values("evidence") == ["observational"]
+
+
+def test_untyped_arms_and_drugs_named_only_as_history():
+    t = _trial(brief_title="Capecitabine Maintenance After Gemcitabine Failure",
+               arms=[Arm("Control: observation"), Arm("Capecitabine")],
+               interventions=[Intervention("Capecitabine", "DRUG", drugs=["capecitabine"],
+                                           arm_labels=["Capecitabine"])])
+    s = trial_setting(t, VOCAB)
+    # an untyped arm is a comparator when its label says so; the other arm is untyped and
+    # not the only one, so capecitabine's role is not stated; gemcitabine is history: it
+    # plays no role in this study, so it gets none (and earns a candidate no drug points)
+    assert s.drug_roles() == {"capecitabine": "other"}
+    single = _trial(brief_title="Capecitabine After Gemcitabine Failure",
+                    arms=[Arm("Capecitabine")],
+                    interventions=[Intervention("Capecitabine", "DRUG",
+                                                drugs=["capecitabine"])])
+    assert trial_setting(single, VOCAB).drug_roles() == {"capecitabine": "experimental"}
+
+
+def test_with_or_without_and_background_abstract_sections():
+    a = Article("99000099", title="Gemcitabine and cisplatin with or without toripalimab",
+                abstract=[AbstractSection("Locoregionally advanced disease is treated with "
+                                          "chemoradiotherapy.", "BACKGROUND", "BACKGROUND"),
+                          AbstractSection("Patients with recurrent or metastatic NPC were "
+                                          "randomised.", "METHODS", "METHODS")])
+    s = article_setting(a, VOCAB)
+    assert s.drug_roles() == {"toripalimab": "experimental", "gemcitabine": "background",
+                              "cisplatin": "background"}
+    # the background section's settings lose to the methods'
+    assert s.values("disease-setting") == ["recurrent-metastatic"]
+    assert ("recurrent-metastatic", "abstract: METHODS") in facts(s, "disease-setting")
+
+
+def test_snippet_quotes_the_sentence_cut_at_words():
+    text = "First sentence. " + "word " * 80 + "first-line therapy " + "more " * 80 + ". Next."
+    start = text.index("first-line")
+    quote = snippet(text, start, start + len("first-line"))
+    assert "first-line therapy" in quote and len(quote) <= SNIPPET
+    assert not quote.startswith("ord") and "First sentence" not in quote
+    assert snippet("A. Short one; b.", 3, 8) == "Short one;"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_hostile_text_gives_only_known_values_with_sources(title, abstract):
+    a = Article("99000098", title=title, abstract=[AbstractSection(abstract)])
+    s = article_setting(a, VOCAB)
+    for f in s.facts:
+        assert f.aspect in ASPECTS and f.value in CONCEPTS[f.aspect]
+        assert f.field and f.text.strip()
+        assert len(f.text) <= SNIPPET or f.aspect == "drug-role"
+    t = trial_setting(_trial(brief_title=title, brief_summary=abstract), VOCAB)
+    assert all(f.value in CONCEPTS[f.aspect] for f in t.facts)
+
+
+def test_the_abstract_adds_only_settings_of_the_titles_family():
+    a = Article("99000097", title="Induction chemotherapy in locoregionally advanced NPC",
+                abstract=[AbstractSection("Patients with recurrent disease after treatment were "
+                                          "excluded; adjuvant therapy was not given.",
+                                          "METHODS", "METHODS")])
+    s = article_setting(a, VOCAB)
+    assert s.values("disease-setting") == ["neoadjuvant-induction", "locoregionally-advanced",
+                                           "adjuvant"]  # not recurrent-metastatic
+    assert ("adjuvant", "abstract: METHODS") in facts(s, "disease-setting")
