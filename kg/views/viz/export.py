@@ -2,10 +2,11 @@
 
 ``kg viz`` exports exactly what its page holds (the focus neighbourhood, collapsed authors,
 related-study links; before the browser's own filtering); ``kg export`` and ``kg run`` export
-the whole graph before any collapsing or node cap. Node attributes: ``label``, ``type`` (the page's kind), ``iri``, ``name`` and ``url`` (first
-public link); edge attributes: ``label`` (plain words) and ``predicate`` (IRIs). Nodes and
-edges are added in sorted order and GEXF's date stamp is dropped, so the same graph always
-gives the same bytes.
+the whole graph before any collapsing or node cap. Node attributes: ``label``, ``type`` (the
+page's kind), ``iri``, ``name`` and ``url`` (first public link); edge attributes: ``label``
+(plain words), ``predicate`` (IRIs) and ``related`` (a related-study link, drawn dashed,
+not a triple). Nodes and edges are added in sorted order and GEXF's date stamp is dropped,
+so the same graph always gives the same bytes.
 """
 
 from __future__ import annotations

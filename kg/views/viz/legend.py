@@ -37,8 +37,9 @@ def code_entries(model: ViewModel, seed: ViewNode | None) -> list[dict[str, str]
     if any(n.related is not None for n in model.nodes):
         codes.append({"code": "related-ring", "colour": RELATED_BORDER,
                       "text": "Gold ring and ★N after the name: a study related to the seed "
-                              "trial; N is its score (what it shares: drugs, drug classes, "
-                              "conditions, references). Listed under Related studies."})
+                              "trial; N is its score (what it shares with the seed: "
+                              "conditions, drugs, drug classes, citations). Listed under "
+                              "Related studies."})
     if any(e.dashes for e in model.edges):
         codes.append({"code": "related-edge", "colour": RELATED_BORDER,
                       "text": "Dashed gold line: links the seed trial to a related study "

@@ -75,10 +75,11 @@ def vis_options(n_nodes: int, roomy: bool = False) -> dict[str, Any]:
     return {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 7},
-        "groups": {k.key: {"shape": k.shape, "size": k.size, "color": k.colour,
+        "groups": {k.key: {"shape": k.shape, "size": k.size, "color": colours(k.colour),
                            "font": {"size": k.font}} for k in KINDS.values()},
-        "nodes": {"borderWidth": 1, "font": {"size": 12, "face": "arial", "strokeWidth": 3,
-                                             "strokeColor": "#ffffff", "color": "#222222"},
+        "nodes": {"borderWidth": 1, "borderWidthSelected": 3,
+                  "font": {"size": 12, "face": "arial", "strokeWidth": 3,
+                           "strokeColor": "#ffffff", "color": "#222222"},
                   "scaling": {"label": {"drawThreshold": MIN_LABEL_PX + 1, "maxVisible": 40}}},
         "edges": {"smooth": False, "width": 1, "selectionWidth": 2,
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
@@ -90,6 +91,14 @@ def vis_options(n_nodes: int, roomy: bool = False) -> dict[str, Any]:
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
                         "hideEdgesOnZoom": large, "keyboard": False},
     }
+
+
+def colours(fill: str, border: str | None = None) -> dict[str, Any]:
+    """A node's colours when plain, selected and hovered: the fill stays its kind's colour
+    (vis-network would turn a selected node pale blue) and the border darkens."""
+    return {"background": fill, "border": border or fill,
+            "highlight": {"background": fill, "border": border or SEED_BORDER},
+            "hover": {"background": fill, "border": border or SEED_BORDER}}
 
 
 def physics(roomy: bool) -> dict[str, Any]:
@@ -152,15 +161,17 @@ def _vis_node(node: ViewNode, seed: bool) -> dict[str, Any]:
         text = f"{node.label} ★{score:g}"
         out["related"] = {"score": score, "reasons": reasons}
         out["borderWidth"] = 4
-        out["color"] = {"background": kind.colour, "border": RELATED_BORDER}
+        out["color"] = colours(kind.colour, RELATED_BORDER)
         out["size"] = kind.size + 6
     if seed:
         out["seed"] = True
         out["borderWidth"] = 5
-        out["color"] = {"background": kind.colour, "border": SEED_BORDER}
+        out["color"] = colours(kind.colour, SEED_BORDER)
         out["size"] = kind.size + 12
         out["font"] = {"size": kind.font + 4}
     out["label"] = wrap_label(text, LABEL_WIDTH, LABEL_LINES.get(node.kind, 2))
+    if "name" not in out and out["label"] != node.label:
+        out["name"] = node.label  # the label unwrapped, for cards and search
     return out
 
 

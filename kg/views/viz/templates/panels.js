@@ -33,7 +33,6 @@
     box.appendChild(el("p", kindText, "kg-kind"));
     const facts = (raw.facts || []).slice();
     if (raw.related) facts.unshift(["related score", String(raw.related.score)]);
-    if (raw.aliases && raw.aliases.length) facts.push(["also known as", raw.aliases.join(", ")]);
     if (facts.length) {
       const dl = el("dl");
       facts.forEach(function (fact) {
