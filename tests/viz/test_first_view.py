@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from kg.rdf import iris
 from kg.views.viz.kinds import KINDS
-from kg.views.viz.legend import RELATED_BORDER, SEED_BORDER
+from kg.views.viz.legend import RELATED_BORDER, SEED_BORDER, SELECTED_BORDER
 from tests.viz.browser import console_errors
 from tests.viz.pages import (
     BOXES_JS,
@@ -178,7 +178,12 @@ def test_legend_explains_every_visual_code(real_page):
             driver.find_elements(By.CSS_SELECTOR, "#kg-codes .kg-code")}
     assert set(used) <= set(rows)
     assert "zoom" in rows  # labels that appear zooming in are explained too
+    driver.execute_script("kgViz.pick(arguments[0])", SEED)  # a selected node: blue ring
+    selected = driver.execute_script(
+        "return kgViz.network.body.nodes[arguments[0]].options.color.highlight.border", SEED)
+    blue = rows["selected"].find_element(By.CLASS_NAME, "kg-ring")
     colour = "return getComputedStyle(arguments[0]).borderTopColor"
+    assert driver.execute_script(colour, blue) == _rgb(selected) == _rgb(SELECTED_BORDER)
     ring = rows["related-ring"].find_element(By.CLASS_NAME, "kg-ring")
     assert driver.execute_script(colour, ring) == _rgb(RELATED_BORDER)
     seed_ring = rows["seed"].find_element(By.CLASS_NAME, "kg-ring")

@@ -56,3 +56,16 @@ def test_examples():
         "Tislelizumab plus\nchemotherapy as\nfirst-line treatment…"
     assert wrap_label("anlotinib", 22, 2) == "anlotinib"
     assert wrap_label("", 22, 2) == ""
+
+
+def test_a_suffix_always_ends_the_label_whole():
+    assert wrap_label("Metronomic capecitabine as adjuvant therapy in…", 22, 3, "★3") == \
+        "Metronomic\ncapecitabine as\nadjuvant therapy…  ★3".replace("  ", " ")
+    assert wrap_label("NCT05981157", 22, 2, "★8") == "NCT05981157 ★8"
+    assert wrap_label("Sun Yat-sen University Cancer Center", 22, 3, "★10") == \
+        "Sun Yat-sen University\nCancer Center ★10"
+    assert wrap_label("Sun Yat-sen University Cancer Center", 22, 2, "★10") == \
+        "Sun Yat-sen University\nCancer Center ★10"
+    assert wrap_label("Sun Yat-sen University", 22, 2, "★10") == "Sun Yat-sen University\n★10"
+    assert wrap_label("", 22, 2, "★1") == "★1"
+    assert shorten("in… more words here", 5) == "in…"  # never a second ellipsis

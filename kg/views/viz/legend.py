@@ -15,6 +15,7 @@ from kg.views.viz.model import ViewModel, ViewNode
 
 RELATED_BORDER = "#f5b700"  # gold: related studies and their links from the seed
 SEED_BORDER = "#111111"
+SELECTED_BORDER = "#1a73e8"  # blue: the clicked node, or the matches of a search
 FACT_EDGE = "#b0b0b0"
 
 
@@ -54,6 +55,8 @@ def code_entries(model: ViewModel, seed: ViewNode | None) -> list[dict[str, str]
                       "text": "'N authors': the authors of one article who appear nowhere "
                               "else, drawn as one node (click it for the names)."})
     if model.nodes:
+        codes.append({"code": "selected", "colour": SELECTED_BORDER,
+                      "text": "Blue ring: the node you clicked, or the matches of a search."})
         codes.append({"code": "zoom", "colour": "#555555",
                       "text": "Labels of smaller nodes appear as you zoom in (scroll or "
                               "pinch); hover or click any node for its details."})

@@ -26,7 +26,14 @@ from markupsafe import Markup
 
 from kg.views.viz.errors import VizError
 from kg.views.viz.kinds import KINDS
-from kg.views.viz.legend import FACT_EDGE, RELATED_BORDER, SEED_BORDER, code_entries, kind_entries
+from kg.views.viz.legend import (
+    FACT_EDGE,
+    RELATED_BORDER,
+    SEED_BORDER,
+    SELECTED_BORDER,
+    code_entries,
+    kind_entries,
+)
 from kg.views.viz.model import ViewModel, ViewNode
 from kg.views.viz.text import shorten, wrap_label
 
@@ -95,10 +102,10 @@ def vis_options(n_nodes: int, roomy: bool = False) -> dict[str, Any]:
 
 def colours(fill: str, border: str | None = None) -> dict[str, Any]:
     """A node's colours when plain, selected and hovered: the fill stays its kind's colour
-    (vis-network would turn a selected node pale blue) and the border darkens."""
+    (vis-network would turn a selected node pale blue); a selected node gets a blue ring."""
     return {"background": fill, "border": border or fill,
-            "highlight": {"background": fill, "border": border or SEED_BORDER},
-            "hover": {"background": fill, "border": border or SEED_BORDER}}
+            "highlight": {"background": fill, "border": SELECTED_BORDER},
+            "hover": {"background": fill, "border": border or fill}}
 
 
 def physics(roomy: bool) -> dict[str, Any]:
@@ -144,7 +151,7 @@ def page_data(model: ViewModel, options: dict[str, Any]) -> dict[str, Any]:
 
 def _vis_node(node: ViewNode, seed: bool) -> dict[str, Any]:
     kind = KINDS[node.kind]
-    text = node.label
+    score = ""
     out: dict[str, Any] = {"id": node.id, "kind": node.kind, "group": node.kind}
     if node.name:
         out["name"] = node.name
@@ -157,9 +164,9 @@ def _vis_node(node: ViewNode, seed: bool) -> dict[str, Any]:
     if node.members:
         out["size"] = kind.size + min(12, node.members // 3)
     if node.related is not None:
-        score, reasons = node.related
-        text = f"{node.label} ★{score:g}"
-        out["related"] = {"score": score, "reasons": reasons}
+        value, reasons = node.related
+        out["related"] = {"score": value, "reasons": reasons}
+        score = f"★{value:g}"
         out["borderWidth"] = 4
         out["color"] = colours(kind.colour, RELATED_BORDER)
         out["size"] = kind.size + 6
@@ -169,7 +176,7 @@ def _vis_node(node: ViewNode, seed: bool) -> dict[str, Any]:
         out["color"] = colours(kind.colour, SEED_BORDER)
         out["size"] = kind.size + 12
         out["font"] = {"size": kind.font + 4}
-    out["label"] = wrap_label(text, LABEL_WIDTH, LABEL_LINES.get(node.kind, 2))
+    out["label"] = wrap_label(node.label, LABEL_WIDTH, LABEL_LINES.get(node.kind, 2), score)
     if "name" not in out and out["label"] != node.label:
         out["name"] = node.label  # the label unwrapped, for cards and search
     return out

@@ -26,18 +26,27 @@ def shorten(text: str, limit: int) -> str:
         if len(kept) + 1 + len(word) + len(ELLIPSIS) > limit:
             break
         kept += " " + word
-    return kept.rstrip(" ,;:·-–—") + ELLIPSIS
+    kept = kept.rstrip(" ,;:·-–—") or kept  # no dangling comma before the ellipsis
+    return kept if kept.endswith(ELLIPSIS) else kept + ELLIPSIS
 
 
-def wrap_label(text: str, width: int, max_lines: int) -> str:
+def wrap_label(text: str, width: int, max_lines: int, suffix: str = "") -> str:
     """``text`` as at most ``max_lines`` lines of about ``width`` characters joined by
     newlines (vis-network draws each on its own line), broken only at spaces; what does
-    not fit ends the last line with an ellipsis."""
+    not fit ends the last line with an ellipsis. ``suffix`` (a related score, say) always
+    ends the label whole, on the last line or, when there is room, a line of its own."""
     text = " ".join(text.split())
     if not text:
-        return text
+        return suffix
     lines = textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)
     if len(lines) > max_lines:
         rest = " ".join(lines[max_lines - 1:])
         lines = lines[: max_lines - 1] + [shorten(rest, width)]
+    if suffix:
+        if len(lines[-1]) + 1 + len(suffix) <= width:
+            lines[-1] += " " + suffix
+        elif len(lines) < max_lines:
+            lines.append(suffix)
+        else:
+            lines[-1] = shorten(lines[-1], max(1, width - 1 - len(suffix))) + " " + suffix
     return "\n".join(lines)

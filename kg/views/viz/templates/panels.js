@@ -83,7 +83,7 @@
       row.dataset.code = c.code;
       const mark = el("span", null, "kg-mark");
       let glyph;
-      if (c.code === "seed" || c.code === "related-ring") {
+      if (c.code === "seed" || c.code === "related-ring" || c.code === "selected") {
         glyph = el("span", null, "kg-ring");
         glyph.style.borderColor = c.colour;
       } else if (c.code === "related-edge") {
@@ -105,10 +105,12 @@
     });
   }
 
+  // "(3 of 13)" while only part of the page is drawn, "(13)" when all of a kind is.
   function counts(page, inScope) {
     document.querySelectorAll("#kg-legend label").forEach(function (label) {
+      const total = page.legend.find(function (k) { return k.kind === label.dataset.kind; }).count;
       const n = inScope[label.dataset.kind] || 0;
-      label.querySelector(".kg-count").textContent = "(" + n + ")";
+      label.querySelector(".kg-count").textContent = "(" + (n === total ? n : n + " of " + total) + ")";
     });
   }
 
