@@ -27,7 +27,7 @@ SHOWN_JS = """
 const net = kgViz.network, scale = net.getScale();
 return Object.keys(net.body.nodes).filter(id => !net.body.nodes[id].options.hidden)
   .map(id => { const n = net.body.nodes[id]; const p = net.canvasToDOM({x: n.x, y: n.y});
-    return {id: id, label: n.options.label, px: n.options.font.size * scale,
+    return {id: id, label: n.options.label, px: n.labelModule.fontOptions.size * scale,
             threshold: n.options.scaling.label.drawThreshold - 1, x: p.x, y: p.y}; });
 """
 

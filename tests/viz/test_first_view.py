@@ -85,9 +85,15 @@ def test_the_first_view_labels_are_drawn_readably_inside_the_drawing(real_page):
         assert 0 <= node["x"] <= canvas["right"] - canvas["left"], node["id"]
         assert 0 <= node["y"] <= canvas["bottom"] - canvas["top"], node["id"]
     major = [n for n in shown if kinds[n["id"]] in ("trial", "drug", "condition", "article")]
-    assert major and all(n["px"] >= n["threshold"] >= 8 for n in major)  # drawn, >= 8 px
+    assert major and all(n["px"] >= n["threshold"] + 1 and n["px"] >= 9 for n in major)
     seed = next(n for n in shown if n["id"] == SEED)
     assert seed["label"] == "NCT05807880" and seed["px"] >= 14
+    # zoomed out to the whole graph, the trials, drugs and conditions keep readable labels
+    _show_all(driver)
+    shown = driver.execute_script(SHOWN_JS)
+    major = [n for n in shown if kinds[n["id"]] in ("trial", "drug", "condition")]
+    assert len(major) == sum(1 for k in kinds.values() if k in ("trial", "drug", "condition"))
+    assert all(n["px"] >= n["threshold"] + 1 and n["px"] >= 8 for n in major), major
 
 
 def test_nothing_covers_the_drawing(real_page):

@@ -43,7 +43,7 @@ LABEL_WIDTH = 22  # characters per label line
 LABEL_LINES = {"article": 3}  # lines per label: article titles get three, the rest two
 # A label is drawn only when it would be at least this many px on screen, so zoomed out
 # only the big labels (trials, drugs, conditions) show, and smaller ones appear zooming in.
-MIN_LABEL_PX = 8
+MIN_LABEL_PX = 7
 EDGE_LABEL_ZOOM = 1.6  # edge words show from this zoom on (always on hover)
 SCRIPTS = ("panels.js", "layout.js", "graph.js")  # our own, in load order
 

@@ -78,6 +78,7 @@
     let text = countVisible().toLocaleString("en") + " of " +
       RAW_NODES.length.toLocaleString("en") + " nodes shown";
     if (NEAR.size) text += state.scope === "near" ? " · around " + PAGE.seed.label : " · whole graph";
+    if (state.overlapsLeft) text += " · some labels overlap: zoom in to read them";
     if (state.query) {
       text += " · " + state.matches.length + (state.matches.length === 1 ? " match" : " matches") +
         " for “" + state.query + "”";
@@ -101,14 +102,18 @@
     if (!state.busy) return;
     network.setOptions({ physics: false });
     const items = nodeView.get();
-    const positions = network.getPositions(items.map(function (n) { return n.id; }));
-    const result = window.kgLayout.separate(items, positions, GROUPS, 1500,
-                                            container.clientWidth / Math.max(1, container.clientHeight));
-    Object.keys(result.moved).forEach(function (id) {
-      network.moveNode(id, result.moved[id].x, result.moved[id].y);
+    const aspect = container.clientWidth / Math.max(1, container.clientHeight);
+    const positions = window.kgLayout.fitAspect(
+      network.getPositions(items.map(function (n) { return n.id; })), aspect);
+    const started = performance.now();
+    const result = window.kgLayout.separate(items, positions, GROUPS, 1500, aspect);
+    state.separationMs = performance.now() - started;
+    Object.keys(result.positions).forEach(function (id) {
+      network.moveNode(id, result.positions[id].x, result.positions[id].y);
     });
     state.positions[state.scope] = network.getPositions(items.map(function (n) { return n.id; }));
     state.separationRounds = result.rounds;
+    state.overlapsLeft = result.overlaps;
     network.fit({ animation: false, maxZoomLevel: 1.5 });
     done();
   }
@@ -287,6 +292,7 @@
     get readyAt() { return state.readyAt; },  // ms from navigation start to first settled
     get scope() { return state.scope; },
     get separationRounds() { return state.separationRounds; },
+    get separationMs() { return state.separationMs; },  // moving labels apart took
     counts: function () {
       const inView = scopeIds().length;
       const visible = countVisible();
