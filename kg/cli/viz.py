@@ -123,7 +123,8 @@ def _usage_exit(ctx: click.Context, message: str) -> None:
 @click.option("--focus", metavar="ID|FILE", help="Open the page on this node's "
               "neighbourhood and draw only what lies within --depth of it: an NCT id, PMID, "
               "drug key, MeSH id, IRI, or a trial file (.txt page or CT.gov JSON, loaded "
-              "first). Default: the whole graph, opening on the bundled NCT05807880.")
+              "into the --store first). Default: the whole graph, opening on the bundled "
+              "NCT05807880.")
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
               help="Steps from --focus (breadth-first, ignoring edge direction).")
 @click.option("--related", is_flag=True, help="Highlight studies related to the focus trial "

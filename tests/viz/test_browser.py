@@ -25,7 +25,7 @@ from kg.views.viz import write_viz
 from kg.views.viz.synthetic import synthetic_graph
 from tests.viz.browser import console_errors, open_page, outside_requests
 from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
-from tests.viz.pages import counts, wait
+from tests.viz.pages import BOXES_JS, counts, overlapping_boxes, wait
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +102,8 @@ def test_large_graph_is_capped_with_a_visible_message(chrome, tmp_path: Path):
     assert not chrome.find_element(By.ID, "kg-scope").is_displayed()
     notes = chrome.find_element(By.ID, "kg-notes").text
     assert "Left out" in notes and "--focus" in notes
+    assert overlapping_boxes(chrome.execute_script(BOXES_JS)) == []  # labels apart here too
+    assert "overlap" not in chrome.find_element(By.ID, "kg-status").text
     assert console_errors(chrome) == [] and outside_requests(chrome) == []
 
 
