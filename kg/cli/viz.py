@@ -14,7 +14,6 @@ from kg import resources
 from kg.cli.options import open_built_store, store_option
 from kg.views.viz.errors import VizError
 
-OUT = resources.DEFAULT_OUTPUT
 # Related studies highlighted: the best this many. On a field graph nearly every article
 # shares something with the seed; ranking them all would take seconds and swamp the page.
 RELATED_LIMIT = 200
@@ -87,43 +86,93 @@ def _graph_of(store, focus: str | None, depth: int):
     return fetched.graph, str(node), [note, *fetched.notes]
 
 
+def focus_of(value: str | None) -> tuple[str | None, Path | None]:
+    """``--focus`` as (the id to draw around, the trial file it came from). A trial page
+    (.txt) or CT.gov study JSON gives its NCT id (and is loaded into the store); anything
+    else is an id, and a path that names no file says so in one line."""
+    if value is None:
+        return None, None
+    text = value.strip()
+    path = Path(text).expanduser()
+    if path.is_file():
+        from kg.sources import load_trial_file
+
+        return load_trial_file(path).nct_id, path  # TrialParseError: one line naming it
+    if path.is_dir():
+        raise VizError("is a directory; --focus takes an NCT id, PMID, drug key, MeSH id, "
+                       "IRI or a trial file (.txt page or CT.gov JSON)", where=text)
+    if not text.startswith(("http://", "https://")) and (
+            "/" in text or "\\" in text or path.suffix.lower() in TRIAL_SUFFIXES):
+        raise VizError("no such trial file, and not an NCT id, PMID, drug key, MeSH id or "
+                       "IRI", where=text)
+    return text, None
+
+
+TRIAL_SUFFIXES = {".txt", ".json", ".md", ".xml"}
+
+
+def _usage_exit(ctx: click.Context, message: str) -> None:
+    click.echo(f"Usage: kg viz --output FILE.html [OPTIONS]  ({message})", err=True)
+    ctx.exit(2)
+
+
 @click.command("viz")
-@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
-              help="An RDF file to draw (e.g. output/graph.ttl) instead of the --store graph.")
-@click.option("--output", "html_path", type=click.Path(path_type=Path),
-              default=OUT / "graph.html", show_default=True, help="The HTML page to write.")
-@click.option("--focus", metavar="ID", help="Draw only the neighbourhood of an NCT id, "
-              "PMID, drug key, MeSH id or IRI.")
+@click.option("--output", "html_path", type=click.Path(path_type=Path), default=None,
+              metavar="FILE.html", help="The HTML page to write (required; `kg run` writes "
+              "output/graph.html).")
+@click.option("--focus", metavar="ID|FILE", help="Open the page on this node's "
+              "neighbourhood and draw only what lies within --depth of it: an NCT id, PMID, "
+              "drug key, MeSH id, IRI, or a trial file (.txt page or CT.gov JSON, loaded "
+              "into the --store first). Default: the whole graph, opening on the bundled "
+              "NCT05807880.")
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
               help="Steps from --focus (breadth-first, ignoring edge direction).")
 @click.option("--related", is_flag=True, help="Highlight studies related to the focus trial "
               "(default: the bundled NCT05807880), with their scores.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Hard cap on drawn nodes; the most important are kept.")
-@click.option("--graphml", "graphml_path", type=click.Path(path_type=Path),
-              default=OUT / "graph.graphml", show_default=True, help="GraphML export.")
-@click.option("--gexf", "gexf_path", type=click.Path(path_type=Path),
-              default=OUT / "graph.gexf", show_default=True, help="GEXF export (Gephi).")
-@click.option("--no-exports", is_flag=True, help="Write only the HTML page.")
+@click.option("--graphml", "graphml_path", type=click.Path(path_type=Path), default=None,
+              metavar="PATH", help="Also write the page's nodes and edges as GraphML "
+              "(Cytoscape, Gephi).")
+@click.option("--gexf", "gexf_path", type=click.Path(path_type=Path), default=None,
+              metavar="PATH", help="Also write the page's nodes and edges as GEXF (Gephi).")
 @click.option("--title", default=None, help="Page title.")
+@click.option("--graph", "graph_path", type=click.Path(path_type=Path), default=None,
+              help="An RDF file to draw (e.g. output/graph.ttl) instead of the --store graph.")
 @store_option
-def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
-        related: bool, max_nodes: int, graphml_path: Path, gexf_path: Path, no_exports: bool,
-        title: str | None, store_spec: str) -> None:
-    """Draw the graph as one self-contained HTML page, and export GraphML and GEXF."""
+@click.pass_context
+def viz(ctx: click.Context, graph_path: Path | None, html_path: Path | None, focus: str | None,
+        depth: int, related: bool, max_nodes: int, graphml_path: Path | None,
+        gexf_path: Path | None, title: str | None, store_spec: str) -> None:
+    """Draw the graph as one self-contained HTML page that works offline.
+
+    The page opens on the neighbourhood of --focus (default: the bundled NCT05807880):
+    its drugs, conditions, sponsors and related studies, labels apart; one click shows
+    everything on the page. Search matches names, synonyms, code names and ids; click a
+    node for its facts and links. Writes only the files asked for: --output, and the same
+    nodes and edges as GraphML/GEXF with --graphml/--gexf.
+    """
+    if html_path is None:
+        _usage_exit(ctx, "--output is required; `kg run` writes output/graph.html")
     from kg.io import check_output
-    from kg.views.viz import DEFAULT_TITLE, write_exports, write_viz
+    from kg.views.viz import DEFAULT_TITLE, write_viz
 
     check_output(html_path)
-    if not no_exports:
-        check_output(graphml_path, option="--graphml")
-        check_output(gexf_path, option="--gexf")
+    for path, option in ((graphml_path, "--graphml"), (gexf_path, "--gexf")):
+        if path is not None:
+            check_output(path, option=option)
+    focus, trial_file = focus_of(focus)
     store, notes = None, []
     if graph_path is not None:
         graph = load_graph(graph_path)
     else:
-        store = open_built_store(store_spec)
-        graph, focus, notes = _graph_of(store, focus, depth)
+        # A trial file as focus is a record to load, as --trial is everywhere.
+        store = open_built_store(store_spec, trials=(str(trial_file),) if trial_file else ())
+        try:
+            graph, focus, notes = _graph_of(store, focus, depth)
+        except BaseException:
+            store.close()
+            raise
     try:
         results, seed = related_results(graph, focus, store) if related else (None, None)
     finally:
@@ -131,7 +180,8 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
             store.close()
     heading = title or (f"{DEFAULT_TITLE} — around {focus}" if focus else DEFAULT_TITLE)
     summary = write_viz(graph, html_path, focus=focus, depth=depth, related=results,
-                        related_to=seed, max_nodes=max_nodes, title=heading, notes=notes)
+                        related_to=seed, max_nodes=max_nodes, title=heading, notes=notes,
+                        graphml_path=graphml_path, gexf_path=gexf_path)
     for note in notes:
         click.echo(note)
     line = (f"wrote {html_path}: {summary.nodes_drawn:,} nodes, {summary.edges_drawn:,} edges "
@@ -143,7 +193,7 @@ def viz(graph_path: Path | None, html_path: Path, focus: str | None, depth: int,
     click.echo(line)
     if results is not None:
         click.echo(f"highlighted {len(results)} related studies of {seed}")
-    if not no_exports:
-        write_exports(graph, graphml_path, gexf_path)
-        click.echo(f"wrote {graphml_path}")
-        click.echo(f"wrote {gexf_path}")
+    for path in (graphml_path, gexf_path):
+        if path is not None:
+            click.echo(f"wrote {path}: the same {summary.nodes_drawn:,} nodes and "
+                       f"{summary.edges_drawn:,} edges")

@@ -56,6 +56,31 @@ def real_graph(default_build) -> Graph:
 
 
 @pytest.fixture(scope="session")
+def real_model_and_file(default_build, tmp_path_factory):
+    """The page `kg run` writes (whole graph, related studies highlighted) and its model."""
+    from kg.views.related import find_related
+    from kg.views.viz import build_view, write_viz
+
+    related = find_related(default_build.store)
+    graph = default_build.store.union()
+    path = tmp_path_factory.mktemp("viz") / "graph.html"
+    write_viz(graph, path, related=related)
+    return build_view(graph, related=related), path
+
+
+@pytest.fixture
+def real_page(chrome, real_model_and_file):
+    """The default page freshly opened (so no test sees another's clicks)."""
+    from tests.viz.browser import open_page
+
+    model, path = real_model_and_file
+    chrome.set_window_size(1600, 1000)
+    chrome.get("about:blank")
+    open_page(chrome, path)
+    return chrome, model
+
+
+@pytest.fixture(scope="session")
 def chrome():
     reason = missing_reason()
     if reason:

@@ -2,8 +2,9 @@
 unresolvable: it draws exactly the view model, fetches nothing, logs no error, its search
 box and type filter change what is shown, and hostile text stays text.
 
-Writes output/graph.png (the default graph with related studies highlighted) for people to
-look at. No timing assertions: the benchmark measures speed.
+What the researcher sees first is checked in tests/viz/test_first_view.py. Writes
+output/graph.png (the default page as `kg run` writes it) for people to look at. No timing
+assertions: the benchmark measures speed.
 """
 
 from __future__ import annotations
@@ -20,41 +21,13 @@ from selenium.webdriver.common.keys import Keys
 from kg import resources
 from kg.io import atomic_write_bytes
 from kg.rdf import iris
-from kg.views.viz import build_view, write_viz
+from kg.views.viz import write_viz
 from kg.views.viz.synthetic import synthetic_graph
 from tests.viz.browser import console_errors, open_page, outside_requests
 from tests.viz.conftest import HOSTILE_DRUG, HOSTILE_TITLE
+from tests.viz.pages import BOXES_JS, counts, overlapping_boxes, wait
 
 pytestmark = pytest.mark.browser
-SEED = str(iris.trial("NCT05807880"))
-
-
-def _related(real_graph):
-    try:
-        from kg.views.related import find_related
-    except ImportError:
-        return None
-    from rdflib import URIRef
-
-    from kg.store import open_store
-
-    store = open_store("memory")
-    store.replace_graph(URIRef("urn:test:viz"), real_graph)
-    return find_related(store, SEED)
-
-
-def _wait(driver, script: str, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for: {script}")
-
-
-def _counts(driver) -> dict:
-    return driver.execute_script("return kgViz.counts()")
 
 
 def _assert_no_alert(driver) -> None:
@@ -62,57 +35,49 @@ def _assert_no_alert(driver) -> None:
         driver.switch_to.alert.text  # noqa: B018
 
 
-@pytest.fixture(scope="module")
-def real_page(chrome, real_graph, tmp_path_factory):
-    related = _related(real_graph)
-    path = tmp_path_factory.mktemp("viz") / "graph.html"
-    write_viz(real_graph, path, related=related, related_to=SEED)
-    model = build_view(real_graph, related=related, related_to=SEED)
-    open_page(chrome, path)
-    return chrome, model
-
-
 def test_draws_the_view_model_offline_without_errors(real_page):
     driver, model = real_page
     assert console_errors(driver) == []
     assert outside_requests(driver) == []
-    drawn = driver.execute_script(
-        "const n = kgViz.network; return [n.body.data.nodes.length, n.body.data.edges.length,"
-        " Object.keys(n.body.nodes).length, n.physics.physicsEnabled]")
-    assert drawn[:3] == [len(model.nodes), len(model.edges), len(model.nodes)]
-    assert drawn[3] is False  # physics off once settled
+    data = driver.execute_script(
+        "const n = kgViz.network; return [kgViz.nodes.length, kgViz.edges.length,"
+        " Object.keys(n.body.nodes).sort(), n.physics.physicsEnabled]")
+    assert data[:2] == [len(model.nodes), len(model.edges)]  # the whole page is embedded
+    assert data[2] == sorted(model.near)  # and it opens on the neighbourhood
+    assert data[3] is False  # physics off once settled
     legend = driver.find_elements(By.CSS_SELECTOR, "#kg-legend input[type=checkbox]")
     assert {e.get_attribute("data-kind") for e in legend} == {n.kind for n in model.nodes}
-    driver.set_window_size(1920, 1200)
-    driver.execute_script("kgViz.network.fit({animation: false})")
     atomic_write_bytes(resources.DEFAULT_OUTPUT / "graph.png", driver.get_screenshot_as_png())
-    driver.set_window_size(1600, 1000)
 
 
 def test_search_box_shows_matches_and_their_neighbours(real_page):
     driver, model = real_page
     total = len(model.nodes)
     box = driver.find_element(By.ID, "kg-search")
-    box.send_keys("toripalimab")
-    counts = _wait(driver, "const c = kgViz.counts(); return c.matches ? c : null")
-    assert 0 < counts["visible"] < total and counts["hidden"] == total - counts["visible"]
+    box.send_keys("toripalimab")  # a drug outside the first view: the whole graph opens
+    found = wait(driver, "const c = kgViz.counts(); return kgViz.ready && c.matches ? c : null")
+    assert driver.execute_script("return kgViz.scope") == "all"
+    assert found["inScope"] == total
+    assert 0 < found["visible"] < total and found["hidden"] == total - found["visible"]
     assert "match" in driver.find_element(By.ID, "kg-status").text
     box.send_keys(Keys.ENTER)
     details = driver.find_element(By.CSS_SELECTOR, "#kg-details h3").text
     assert "toripalimab" in details.lower()
     box.clear()
     box.send_keys(" ", Keys.BACK_SPACE)
-    _wait(driver, "return kgViz.counts().hidden === 0")
+    wait(driver, "return kgViz.counts().hidden === 0")
 
 
 def test_type_filter_hides_and_shows_a_kind(real_page):
     driver, model = real_page
+    driver.find_element(By.ID, "kg-scope-all").click()
+    wait(driver, "return kgViz.ready && kgViz.scope === 'all'")
     authors = sum(1 for n in model.nodes if n.kind == "author")
     toggle = driver.find_element(By.CSS_SELECTOR, "#kg-legend input[data-kind='author']")
     toggle.click()
-    assert _counts(driver)["hidden"] == authors
+    assert counts(driver)["hidden"] == authors
     toggle.click()
-    assert _counts(driver)["hidden"] == 0
+    assert counts(driver)["hidden"] == 0
     assert console_errors(driver) == [] and outside_requests(driver) == []
 
 
@@ -131,9 +96,14 @@ def test_large_graph_is_capped_with_a_visible_message(chrome, tmp_path: Path):
     path = tmp_path / "big.html"
     summary = write_viz(synthetic_graph(1500), path, max_nodes=300)
     open_page(chrome, path)
-    assert _counts(chrome)["total"] == summary.nodes_drawn == 300
+    assert counts(chrome)["total"] == summary.nodes_drawn == 300
+    # no bundled trial to open around: everything is drawn, and no scope switch is offered
+    assert counts(chrome)["inScope"] == 300
+    assert not chrome.find_element(By.ID, "kg-scope").is_displayed()
     notes = chrome.find_element(By.ID, "kg-notes").text
     assert "Left out" in notes and "--focus" in notes
+    assert overlapping_boxes(chrome.execute_script(BOXES_JS)) == []  # labels apart here too
+    assert "overlap" not in chrome.find_element(By.ID, "kg-status").text
     assert console_errors(chrome) == [] and outside_requests(chrome) == []
 
 
@@ -157,8 +127,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(chrome, hostile_graph, tmp_
     canvas = chrome.find_element(By.CSS_SELECTOR, "#kg-network canvas")
     ActionChains(chrome).move_to_element_with_offset(
         canvas, int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)).perform()
-    tip = _wait(chrome, "const t = document.querySelector('div.vis-tooltip');"
-                        "return t && t.style.visibility !== 'hidden' ? t.textContent : null")
+    tip = wait(chrome, "const t = document.querySelector('div.vis-tooltip');"
+                       "return t && t.style.visibility !== 'hidden' ? t.textContent : null")
     assert HOSTILE_DRUG in tip
     injected = chrome.execute_script(
         "return document.querySelectorAll('img, svg, iframe, [onerror], [onload], "

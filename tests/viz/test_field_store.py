@@ -68,7 +68,7 @@ def test_viz_command_on_a_large_store(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(kg.store, "LARGE_STORE", 1000)
     page = tmp_path / "field.html"
     result = CliRunner().invoke(main, ["viz", "--store", f"oxigraph:{target}", "--depth", "1",
-                                       "--related", "--output", str(page), "--no-exports"])
+                                       "--related", "--output", str(page)])
     assert result.exit_code == 0, result.output
     assert "more than 1,000 triples: drawing the neighbourhood of " + str(SEED) in result.output
     data = json.loads(page.read_text(encoding="utf-8").split('id="kg-page">')[1]

@@ -71,12 +71,86 @@ def test_page_holds_exactly_the_view_model(real_graph):
     nodes, edges = json.loads(blocks["kg-nodes"]), json.loads(blocks["kg-edges"])
     assert [n["id"] for n in nodes] == [n.id for n in model.nodes]
     assert len(edges) == len(model.edges)
-    options = json.loads(blocks["kg-page"])["options"]
+    page = json.loads(blocks["kg-page"])
+    options = page["options"]
     assert options["layout"]["improvedLayout"] is False
     assert options["edges"]["smooth"] is False
     assert options["physics"]["stabilization"]["iterations"] == 200
-    legend = json.loads(blocks["kg-page"])["legend"]
-    assert {k["kind"] for k in legend} == {n.kind for n in model.nodes}
+    assert {k["kind"] for k in page["legend"]} == {n.kind for n in model.nodes}
+    assert page["near"] == model.near and page["seed"]["id"] == model.seed
+
+
+def test_labels_are_wrapped_at_spaces_and_keep_whole_words(real_graph):
+    """Every canvas label is lines of whole words of the node's short label (plus its
+    related score), and the short label is whole words of the full name."""
+    model = build_view(real_graph, related=_related(real_graph))
+    by_id = {n.id: n for n in model.nodes}
+    nodes = json.loads(_parse(render_page(model)).json_blocks["kg-nodes"])
+    assert sum(1 for n in model.nodes if n.related) > 10
+    wrapped = shortened = 0
+    for node in nodes:
+        view = by_id[node["id"]]
+        lines = node["label"].split("\n")
+        assert len(lines) <= (3 if view.kind == "article" else 2)
+        assert all(len(line) <= 22 or " " not in line for line in lines)
+        text = " ".join(lines)
+        if view.related:  # the score always ends the label, whole
+            assert text.endswith(f" ★{view.related[0]:g}") or lines[-1] == f"★{view.related[0]:g}"
+            text = text.rsplit("★", 1)[0].rstrip()
+        assert "……" not in text
+        words = text.removesuffix("…").split()
+        assert words == view.label.removesuffix("…").split()[: len(words)], (node["label"],)
+        if view.name and view.label.endswith("…"):  # shortened from the name
+            short = view.label.removesuffix("…").split()
+            full = view.name.split()[: len(short)]
+            assert short[:-1] == full[:-1], (view.label, view.name)
+            assert short[-1] in (full[-1], full[-1].rstrip(",;:·-–—")), (view.label, view.name)
+        wrapped += len(lines) > 1
+        shortened += view.label.endswith("…")
+    assert shortened > 5 and wrapped > 10  # article titles and long names do wrap
+
+
+def _related(graph):
+    from rdflib import URIRef
+
+    from kg.store import open_store
+    from kg.views.related import find_related
+
+    store = open_store("memory")
+    store.replace_graph(URIRef("urn:test:viz"), graph)
+    return find_related(store)
+
+
+def test_search_data_holds_synonyms_and_code_names(real_graph):
+    model = build_view(real_graph)
+    page = json.loads(_parse(render_page(model)).json_blocks["kg-page"])
+    assert ["al3818", "anlotinib", "anlotinib dihydrochloride", "anlotinib hydrochloride",
+            "anrotinib", "catequentinib"] in page["synonyms"]
+    nodes = {n["id"]: n for n in json.loads(_parse(render_page(model)).json_blocks["kg-nodes"])}
+    drug = nodes["https://w3id.org/trialkg/resource/drug/anlotinib"]
+    assert {"AL3818", "anrotinib", "catequentinib"} <= set(drug["aliases"])
+    trial = nodes["https://clinicaltrials.gov/study/NCT05981157"]
+    assert "Anrotinib Combined With Tirelizumab in First-line Treatment of Recurrent/" \
+           "Metastatic Nasopharyngeal Carcinoma" in trial["aliases"]  # its official title
+
+
+def test_legend_codes_follow_what_the_page_draws(real_graph, hostile_graph):
+    from tests.viz.conftest import FakeRelated
+
+    seed = "https://clinicaltrials.gov/study/NCT05807880"
+    plain = json.loads(_parse(render_page(build_view(real_graph))).json_blocks["kg-page"])
+    assert [c["code"] for c in plain["codes"]] == ["seed", "fact-edge", "author-group",
+                                                   "selected", "zoom"]
+    other = "https://clinicaltrials.gov/study/NCT05981157"
+    marked = build_view(real_graph, related=[FakeRelated(other, "trial", "x", 3.0)])
+    codes = [c["code"] for c in json.loads(
+        _parse(render_page(marked)).json_blocks["kg-page"])["codes"]]
+    assert codes == ["seed", "related-ring", "related-edge", "fact-edge", "author-group",
+                     "selected", "zoom"]
+    assert "NCT05807880" in plain["codes"][0]["text"] and plain["seed"]["id"] == seed
+    hostile = json.loads(_parse(render_page(build_view(hostile_graph))).json_blocks["kg-page"])
+    assert [c["code"] for c in hostile["codes"]] == ["fact-edge", "selected", "zoom"]  # no seed
+    assert hostile["seed"] is None and hostile["near"] == []
 
 
 def test_hostile_strings_never_appear_as_markup(hostile_graph):
@@ -120,8 +194,8 @@ def test_any_text_survives_as_data_and_never_as_markup(text):
     g.add((trial, ns.TKG.overallStatus, Literal(text)))
     html = render_page(build_view(g, title=text))
     ours = _ours(html)
-    assert ours.count("<script") == ours.count("</script>") == 5
+    assert ours.count("<script") == ours.count("</script>") == 7  # 3 data, vis, 3 ours
     parsed = _parse(html)
-    assert [t for t, _ in parsed.tags].count("script") == 5
+    assert [t for t, _ in parsed.tags].count("script") == 7
     node = json.loads(parsed.json_blocks["kg-nodes"])[0]
     assert node.get("name", node["label"]) == text or not text.strip()

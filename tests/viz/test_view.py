@@ -105,3 +105,29 @@ def test_related_default_seed_is_the_bundled_trial(real_graph):
     other = next(n for n in build_view(real_graph).nodes if n.kind == "trial" and n.id != SEED)
     view = build_view(real_graph, related=[FakeRelated(other.id, "trial", "x", 3.0)])
     assert [(e.source, e.target) for e in view.edges if e.dashes] == [(SEED, other.id)]
+
+
+def test_the_page_opens_on_the_bundled_trial_and_its_neighbours(real_graph):
+    view = build_view(real_graph)
+    kinds = {n.id: n.kind for n in view.nodes}
+    assert view.seed == SEED and SEED in view.near
+    touching = {e.target for e in view.edges if e.source == SEED} | \
+               {e.source for e in view.edges if e.target == SEED}
+    assert set(view.near) == {SEED} | {n for n in touching
+                                       if kinds[n] not in ("criterion", "author")}
+    assert view.near == sorted(view.near)
+
+
+def test_related_studies_join_the_first_view_and_a_focus_becomes_the_seed(real_graph):
+    far = next(n.id for n in build_view(real_graph).nodes if n.kind == "author")
+    view = build_view(real_graph, related=[FakeRelated(far, "article", "x", 1.0)])
+    assert far in view.near
+    drug = str(iris.drug("toripalimab"))
+    focused = build_view(real_graph, focus="toripalimab", depth=2)
+    assert focused.seed == drug and drug in focused.near
+    assert len(focused.near) < len(focused.nodes)
+
+
+def test_no_seed_no_first_view():
+    view = build_view(synthetic_graph(200))
+    assert view.seed is None and view.near == []

@@ -2,8 +2,10 @@
 pyvis) and GraphML/GEXF exports for Gephi and Cytoscape.
 
 The work is split so no module mixes concerns: ``extract`` turns RDF into a plain view
-graph, ``view`` decides what one page shows (focus, related highlighting, collapsing, the
-node cap), ``page`` writes HTML and ``export`` writes the files for other tools.
+graph, ``view`` decides what one page shows (focus, the seed's neighbourhood it opens on,
+related highlighting, collapsing, the node cap), ``page`` and ``legend`` write HTML (with
+``templates/``), ``text`` shortens and wraps without cutting words, and ``export`` writes
+the files for other tools.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ def build_view(graph: Graph, *, focus: str | None = None, depth: int = 2,
 def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth: int = 2,
               related: Iterable[Any] | None = None, max_nodes: int = 2000,
               title: str = DEFAULT_TITLE, related_to: str | None = None,
-              notes: Iterable[str] = ()) -> VizSummary:
-    """Write the page atomically and say what it drew and left out.
+              notes: Iterable[str] = (), graphml_path: Path | None = None,
+              gexf_path: Path | None = None) -> VizSummary:
+    """Write the page atomically and say what it drew and left out; with ``graphml_path``
+    or ``gexf_path``, also export exactly the page's nodes and edges.
 
     ``related``: results of ``kg.views.related.find_related`` (anything with ``iri``, ``kind``,
     ``label``, ``score``, ``reasons``), highlighted with their scores and linked from
@@ -50,6 +54,7 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
     model = build_view(graph, focus=focus, depth=depth, related=related,
                        related_to=related_to, max_nodes=max_nodes, title=title, notes=notes)
     atomic_write_text(html_path, render_page(model))
+    _write_networkx(model.nodes, model.edges, graphml_path, gexf_path)
     return VizSummary(nodes_drawn=len(model.nodes), edges_drawn=len(model.edges),
                       nodes_omitted=sum(model.omitted_by_kind.values()),
                       edges_omitted=model.omitted_edges,
@@ -58,12 +63,21 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
 
 
 def write_exports(graph: Graph, graphml_path: Path | None, gexf_path: Path | None) -> None:
-    """GraphML and/or GEXF of the whole graph (either path may be None to skip it)."""
-    from kg.io import atomic_write_bytes
-    from kg.views.viz.export import gexf_bytes, graphml_bytes, to_networkx
+    """GraphML and/or GEXF of the whole graph, nothing collapsed or capped (either path may
+    be None to skip it). ``kg viz`` exports its page's view through ``write_viz`` instead."""
     from kg.views.viz.extract import extract
 
-    nx_graph = to_networkx(extract(graph))
+    view = extract(graph)
+    _write_networkx(list(view.nodes.values()), view.edges, graphml_path, gexf_path)
+
+
+def _write_networkx(nodes, edges, graphml_path: Path | None, gexf_path: Path | None) -> None:
+    if graphml_path is None and gexf_path is None:
+        return
+    from kg.io import atomic_write_bytes
+    from kg.views.viz.export import gexf_bytes, graphml_bytes, to_networkx
+
+    nx_graph = to_networkx(nodes, edges)
     if graphml_path is not None:
         atomic_write_bytes(graphml_path, graphml_bytes(nx_graph))
     if gexf_path is not None:

@@ -1,30 +1,37 @@
 """The graph for Gephi and Cytoscape: GraphML and GEXF, written through networkx.
 
-Exports carry the whole graph as the page sees it before any focus, author collapsing or
-node cap (those exist to keep a browser responsive; Gephi does its own filtering). Node
-attributes: ``label``, ``type`` (the page's kind), ``iri``, ``name`` and ``url`` (first
-public link); edge attributes: ``label`` (plain words) and ``predicate`` (IRIs). Nodes and
-edges are added in sorted order and GEXF's date stamp is dropped, so the same graph always
-gives the same bytes.
+``kg viz`` exports exactly what its page holds (the focus neighbourhood, collapsed authors,
+related-study links; before the browser's own filtering); ``kg export`` and ``kg run`` export
+the whole graph before any collapsing or node cap. Node attributes: ``label``, ``type`` (the
+page's kind), ``iri``, ``name`` and ``url`` (first public link); edge attributes: ``label``
+(plain words), ``predicate`` (IRIs) and ``related`` (a related-study link, drawn dashed,
+not a triple). Nodes and edges are added in sorted order and GEXF's date stamp is dropped,
+so the same graph always gives the same bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
-from kg.views.viz.model import ViewGraph
+from kg.views.viz.model import ViewEdge, ViewNode
 
 
-def to_networkx(view: ViewGraph) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for node_id in sorted(view.nodes):
-        node = view.nodes[node_id]
-        graph.add_node(node_id, label=node.label, type=node.kind, iri=node_id,
+def to_networkx(nodes: Iterable[ViewNode], edges: Iterable[ViewEdge]) -> nx.DiGraph:
+    """A DiGraph, or a MultiDiGraph when two edges join the same pair (a related-study
+    link beside a fact), so no edge is lost."""
+    edges = sorted(edges, key=lambda e: (e.source, e.target, e.dashes, e.label))
+    pairs = [(e.source, e.target) for e in edges]
+    graph = nx.MultiDiGraph() if len(set(pairs)) < len(pairs) else nx.DiGraph()
+    for node in sorted(nodes, key=lambda n: n.id):
+        graph.add_node(node.id, label=node.label, type=node.kind, iri=node.id,
                        name=node.name or node.label,
                        url=node.links[0][1] if node.links else "")
-    for edge in sorted(view.edges, key=lambda e: (e.source, e.target)):
+    for edge in edges:
         graph.add_edge(edge.source, edge.target, label=edge.label,
-                       predicate=" ".join(edge.predicates))
+                       predicate=" ".join(edge.predicates),
+                       related=edge.dashes)
     return graph
 
 

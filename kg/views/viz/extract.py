@@ -21,6 +21,7 @@ from kg.rdf.namespaces import BIBO, DCTERMS, MESH, PROV, RDF, RDFS, SCHEMA, SKOS
 from kg.views.viz.kinds import WEAKER_THAN, kind_of, predicate_words, split_name, super_properties
 from kg.views.viz.links import links_for
 from kg.views.viz.model import ViewEdge, ViewGraph, ViewNode
+from kg.views.viz.text import shorten
 
 FOLDED = {TKG.Authorship, TKG.MeshHeading, TKG.TrialReference, TKG.Eligibility,
           TKG.ResponsibleParty, TKG.SecondaryIdentifier, TKG.PageSection, PROV.Activity,
@@ -53,11 +54,13 @@ FACT_ORDER = [TKG.nctId, BIBO.pmid, BIBO.doi, TKG.officialTitle, SCHEMA.alternat
               TKG.interventionType, TKG.treatmentPhase, SCHEMA.doseValue, SCHEMA.doseUnit,
               TKG.route, SCHEMA.frequency, SCHEMA.description]
 MAX_VALUES, MAX_CHARS, MAX_FACTS = 3, 300, 14
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# Other names of a thing, for search: a trial registered as "Anrotinib" is found by
+# "anlotinib" because the drug's synonyms (skos:altLabel) and code names are on the page.
+ALIAS_PREDICATES = [*LABEL_PREDICATES, SKOS.altLabel, TKG.codeName, SCHEMA.alternateName,
+                    TKG.officialTitle, BIBO.shortTitle, TKG.nctId, TKG.orgStudyId, BIBO.pmid,
+                    BIBO.doi]
+SYNONYM_PREDICATES = [*LABEL_PREDICATES, SKOS.altLabel, TKG.codeName, SCHEMA.alternateName]
+SYNONYM_KINDS = {"drug", "drug-class", "condition", "mesh"}
 
 
 class _Index:
@@ -96,7 +99,23 @@ def extract(graph: Graph) -> ViewGraph:
     for node in sorted(kinds):
         view.nodes[str(node)] = _view_node(idx, node, kinds[node])
     view.edges = _edges(idx, kinds)
+    view.synonyms = _synonyms(idx, kinds)
     return view
+
+
+def _synonyms(idx: _Index, kinds: dict[URIRef, str]) -> list[list[str]]:
+    """Per drug, class or condition that has other names: all its names, lower-cased."""
+    groups = set()
+    for node in kinds:
+        if kinds[node] not in SYNONYM_KINDS:
+            continue
+        lits = idx.lits.get(node, {})
+        names = {" ".join(str(v).lower().split()) for p in SYNONYM_PREDICATES
+                 for v in lits.get(p, [])}
+        names.discard("")
+        if len(names) > 1:
+            groups.add(tuple(sorted(names)))
+    return [list(g) for g in sorted(groups)]
 
 
 def _node_kinds(idx: _Index) -> dict[URIRef, str]:
@@ -149,9 +168,12 @@ def _view_node(idx: _Index, node: URIRef, kind: str) -> ViewNode:
     doi = idx.first(node, BIBO.doi)
     if doi and not any(u.startswith("https://doi.org/") for u in same_as):
         same_as.append(str(iris.doi(doi)))
+    lits = idx.lits.get(node, {})
+    aliases = sorted({" ".join(str(v).split()) for p in ALIAS_PREDICATES
+                      for v in lits.get(p, [])} - {label, name, ""})
     return ViewNode(str(node), kind, label, name=name if name != label else "",
                     facts=_facts(idx, node, kind, name or label),
-                    links=links_for(str(node), sorted(same_as)))
+                    links=links_for(str(node), sorted(same_as)), aliases=aliases)
 
 
 def _label(idx: _Index, node: URIRef, kind: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ class ViewNode:
     related: tuple[float, list[str]] | None = None  # (score, reasons) from kg.views.related
     related_setting: str = ""  # "first-line recurrent/metastatic" (issue 13), for the list
     members: int = 0  # for a collapsed group node: how many nodes it stands for
+    aliases: list[str] = field(default_factory=list)  # other names search finds it by
 
 
 @dataclass
@@ -39,6 +40,8 @@ class ViewGraph:
 
     nodes: dict[str, ViewNode] = field(default_factory=dict)
     edges: list[ViewEdge] = field(default_factory=list)
+    # Names that mean one thing (a drug's label, synonyms and code names), for search.
+    synonyms: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,7 +58,11 @@ class ViewModel:
     collapsed_authors: int = 0
     focus: str | None = None
     depth: int | None = None
-    notes: list[str] = field(default_factory=list)  # plain-text messages for the banner
+    notes: list[str] = field(default_factory=list)  # plain-text messages for the notes panel
+    seed: str | None = None  # the node the page opens around (the focus, else the bundled trial)
+    near: list[str] = field(default_factory=list)  # what the page shows first: the seed's
+    # neighbourhood; empty: everything on the page
+    synonyms: list[list[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,13 @@ from kg.rdf import iris
 from kg.views.viz.errors import FocusNotFound, VizError
 from kg.views.viz.kinds import KINDS
 from kg.views.viz.model import ViewEdge, ViewGraph, ViewModel, ViewNode
+from kg.views.viz.text import shorten
 
 AUTHOR_THRESHOLD = 10  # an article's own authors beyond this become one "N authors" node
 DEFAULT_MAX_NODES = 2000
+# Kinds left out of the first view around the seed: a trial's forty eligibility criteria
+# would bury its drugs, conditions and related studies. They are one click away.
+NOT_NEAR = {"criterion", "author"}
 
 
 def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int = 2,
@@ -84,14 +88,33 @@ def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int =
                         and (e.source, e.target) not in shown_by_group)
     if collapsed:
         notes.append(f"{collapsed:,} authors of articles with many authors are shown as one "
-                     "'N authors' node per article (hover it for the names); authors shared "
+                     "'N authors' node per article (click it for the names); authors shared "
                      "by several articles stay separate.")
+    start = focus_id or seed
+    start = start if start in keep else None
     return ViewModel(title=title, nodes=drawn_nodes, edges=drawn_edges,
                      total_nodes=total_nodes, total_edges=total_edges,
                      omitted_by_kind=dict(sorted(omitted.items())),
                      omitted_edges=omitted_edges,
                      collapsed_authors=collapsed,
-                     focus=focus_id, depth=depth if focus_id else None, notes=notes)
+                     focus=focus_id, depth=depth if focus_id else None, notes=notes,
+                     seed=start, near=near_ids(start, drawn_nodes, drawn_edges, forced),
+                     synonyms=full.synonyms)
+
+
+def near_ids(seed: str | None, nodes: list[ViewNode], edges: list[ViewEdge],
+             forced: set[str]) -> list[str]:
+    """What the page shows first: the seed, what is one step from it (but its eligibility
+    criteria and authors) and the related studies. Empty when that is the whole page."""
+    if seed is None:
+        return []
+    kinds = {n.id: n.kind for n in nodes}
+    near = {seed} | (forced & kinds.keys())
+    for e in edges:
+        for a, b in ((e.source, e.target), (e.target, e.source)):
+            if a == seed and kinds[b] not in NOT_NEAR:
+                near.add(b)
+    return [] if len(near) == len(nodes) else sorted(near)
 
 
 def resolve_focus(nodes: dict[str, ViewNode], text: str) -> str:
@@ -147,7 +170,8 @@ def _add_related(nodes: dict[str, ViewNode], edges: list[ViewEdge], related: lis
         reasons = [str(r) for r in (getattr(result, "reasons", None) or [])]
         if iri not in nodes:
             kind = "trial" if str(result.kind) == "trial" else "article"
-            nodes[iri] = ViewNode(iri, kind, str(result.label)[:48] or iri, name=str(result.label))
+            label = str(result.label)
+            nodes[iri] = ViewNode(iri, kind, shorten(label, 48) or iri, name=label)
         # The setting and line the result's record states (kg.views.related, issue 13).
         setting = " ".join(str(x) for x in (getattr(result, "line", ""),
                                              getattr(result, "setting", "")) if x)

@@ -1,18 +1,19 @@
-// trialkg graph page. Every string from the data is put on the page with textContent or as
-// a vetted href; nothing here assigns to innerHTML. Exposes window.kgViz for tests.
+// trialkg graph page. Opens on the seed's neighbourhood (page.near); the whole page is one
+// click away. Search, the kind filter, details and the related-study list act on it.
+// Every string from the data reaches the page with textContent (kgPanels) or as a vetted
+// href; nothing here assigns to innerHTML. Exposes window.kgViz for tests.
 (function () {
   "use strict";
 
-  function read(id) {
-    return JSON.parse(document.getElementById(id).textContent);
-  }
+  const P = window.kgPanels;
+  function read(id) { return JSON.parse(document.getElementById(id).textContent); }
   const RAW_NODES = read("kg-nodes");
   const RAW_EDGES = read("kg-edges");
   const PAGE = read("kg-page");
   const BY_ID = new Map(RAW_NODES.map(function (n) { return [n.id, n]; }));
   const LEGEND = new Map(PAGE.legend.map(function (k) { return [k.kind, k]; }));
-  const GLYPH = { star: "★", diamond: "◆", square: "■", triangle: "▲", triangleDown: "▼",
-                  hexagon: "⬢", dot: "●" };
+  const NEAR = new Set(PAGE.near);
+  const GROUPS = PAGE.options.groups;
 
   const NEIGHBOURS = new Map();
   RAW_EDGES.forEach(function (e) {
@@ -22,121 +23,182 @@
     });
   });
 
-  function el(tag, text, cls) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (cls) node.className = cls;
-    return node;
-  }
+  // What search looks in: every name a node goes by (label, full name, synonyms, code
+  // names, ids, its IRI), lower-cased and with label line breaks undone.
+  const TEXT = new Map(RAW_NODES.map(function (n) {
+    const parts = [n.label, n.name || "", n.id].concat(n.aliases || []);
+    return [n.id, parts.join(" | ").replace(/\n/g, " ").toLowerCase()];
+  }));
+  const SYNONYMS = PAGE.synonyms.map(function (g) { return g.map(function (s) { return s.toLowerCase(); }); });
 
-  function safeHref(url) {
-    try {
-      const parsed = new URL(url);
-      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-    } catch (err) {
-      return null;
-    }
-  }
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
-  // A node's facts and links as DOM: used for the hover tooltip and the details panel.
-  function card(raw) {
-    const box = el("div", null, "kg-tip");
-    box.appendChild(el("h3", raw.name || raw.label));
-    const kind = LEGEND.get(raw.kind);
-    box.appendChild(el("p", kind ? kind.text.replace(/s$/, "") : raw.kind, "kg-kind"));
-    const facts = (raw.facts || []).slice();
-    if (raw.related) facts.unshift(["related score", String(raw.related.score)]);
-    if (facts.length) {
-      const dl = el("dl");
-      facts.forEach(function (fact) {
-        dl.appendChild(el("dt", fact[0]));
-        dl.appendChild(el("dd", fact[1]));
-      });
-      box.appendChild(dl);
-    }
-    if (raw.related && raw.related.reasons.length) {
-      const ul = el("ul");
-      raw.related.reasons.forEach(function (r) { ul.appendChild(el("li", r)); });
-      box.appendChild(ul);
-    }
-    const links = (raw.links || []).filter(function (l) { return safeHref(l[1]); });
-    if (links.length) {
-      const p = el("p", null, "kg-links");
-      links.forEach(function (l) {
-        const a = el("a", l[0]);
-        a.href = safeHref(l[1]);
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        p.appendChild(a);
-      });
-      box.appendChild(p);
-    }
-    return box;
+  // A query of 3+ characters that starts a word of one of a thing's names also finds the
+  // thing's other names, as whole words ("anlotinib" finds "Anrotinib" and "AL3818").
+  function synonymPatterns(q) {
+    if (q.length < 3) return [];
+    const starts = new RegExp("(^|[^a-z0-9])" + escapeRegExp(q));
+    const names = new Set();
+    SYNONYMS.forEach(function (group) {
+      if (group.some(function (name) { return starts.test(name); })) {
+        group.forEach(function (name) { if (name.indexOf(q) < 0) names.add(name); });
+      }
+    });
+    return Array.from(names).sort().map(function (name) {
+      return new RegExp("(^|[^a-z0-9])" + escapeRegExp(name) + "($|[^a-z0-9])");
+    });
   }
 
   const nodes = new vis.DataSet(RAW_NODES);
   const edges = new vis.DataSet(RAW_EDGES);
+  const state = { scope: NEAR.size ? "near" : "all", ready: false, busy: true, then: [],
+                  hiddenKinds: new Set(), query: "", matches: [], positions: {} };
+  function inScope(id) { return state.scope === "all" || NEAR.has(id); }
+  const nodeView = new vis.DataView(nodes, { filter: function (n) { return inScope(n.id); } });
+  const edgeView = new vis.DataView(edges, {
+    filter: function (e) { return inScope(e.from) && inScope(e.to); } });
   const container = document.getElementById("kg-network");
-  const network = new vis.Network(container, { nodes: nodes, edges: edges }, PAGE.options);
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, PAGE.options);
 
-  const state = { ready: false, hiddenKinds: new Set(), query: "", matches: [] };
   const status = document.getElementById("kg-status");
   const loading = document.getElementById("kg-loading");
   const loadingText = document.getElementById("kg-loading-text");
+  const details = document.getElementById("kg-details");
+  const search = document.getElementById("kg-search");
+  const nearButton = document.getElementById("kg-scope-near");
+  const allButton = document.getElementById("kg-scope-all");
 
-  // Tooltips are built when first hovered: building thousands up front costs seconds.
-  network.on("hoverNode", function (params) {
-    const item = nodes.get(params.node);
-    if (item && !item.title) nodes.update({ id: item.id, title: card(BY_ID.get(item.id)) });
-  });
-
-  function showDetails(id) {
-    const box = document.getElementById("kg-details");
-    const raw = BY_ID.get(id);
-    box.replaceChildren(raw ? card(raw) : el("p", "Nothing selected.", "kg-hint"));
-  }
-  network.on("click", function (params) {
-    if (params.nodes.length) showDetails(params.nodes[0]);
-  });
+  function scopeIds() { return nodeView.getIds(); }
 
   function countVisible() {
-    return nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+    return nodeView.get({ filter: function (n) { return !n.hidden; } }).length;
   }
 
   function updateStatus() {
-    const shown = countVisible();
-    let text = shown.toLocaleString("en") + " of " + RAW_NODES.length.toLocaleString("en") +
-      " nodes shown";
+    let text = countVisible().toLocaleString("en") + " of " +
+      RAW_NODES.length.toLocaleString("en") + " nodes shown";
+    if (NEAR.size) text += state.scope === "near" ? " · around " + PAGE.seed.label : " · whole graph";
+    if (state.overlapsLeft) text += " · some labels overlap: zoom in to read them";
     if (state.query) {
       text += " · " + state.matches.length + (state.matches.length === 1 ? " match" : " matches") +
         " for “" + state.query + "”";
     }
     status.textContent = text;
+    const inScopeByKind = {};
+    scopeIds().forEach(function (id) {
+      const kind = BY_ID.get(id).kind;
+      inScopeByKind[kind] = (inScopeByKind[kind] || 0) + 1;
+    });
+    P.counts(PAGE, inScopeByKind);
   }
 
-  // Which nodes are visible: kind not unticked, and, while searching, a match or a
-  // neighbour of one. Only changed nodes are updated.
+  function showDetails(id) {
+    const raw = BY_ID.get(id);
+    details.replaceChildren(raw ? P.card(raw, LEGEND) : P.el("p", "Nothing selected.", "kg-hint"));
+  }
+
+  // Layout of the current scope: force layout (vis physics), then labels moved apart.
+  function settle() {
+    if (!state.busy) return;
+    network.setOptions({ physics: false });
+    const items = nodeView.get();
+    const aspect = container.clientWidth / Math.max(1, container.clientHeight);
+    const positions = window.kgLayout.fitAspect(
+      network.getPositions(items.map(function (n) { return n.id; })), aspect);
+    const started = performance.now();
+    const result = window.kgLayout.separate(items, positions, GROUPS, 1500, aspect);
+    state.separationMs = performance.now() - started;
+    Object.keys(result.positions).forEach(function (id) {
+      network.moveNode(id, result.positions[id].x, result.positions[id].y);
+    });
+    state.positions[state.scope] = network.getPositions(items.map(function (n) { return n.id; }));
+    state.separationRounds = result.rounds;
+    state.overlapsLeft = result.overlaps;
+    network.fit({ animation: false, maxZoomLevel: 1.5 });
+    done();
+  }
+
+  function done() {
+    loading.classList.add("kg-done");
+    state.busy = false;
+    if (!state.ready) {
+      state.ready = true;
+      state.readyAt = performance.now();
+      document.body.dataset.ready = "true";
+    }
+    updateStatus();
+    const queued = state.then;
+    state.then = [];
+    queued.forEach(function (f) { f(); });
+  }
+
+  // Run f now, or once the layout in progress is done.
+  function whenSettled(f) {
+    if (state.busy) state.then.push(f); else f();
+  }
+
+  function setScope(name, then) {
+    if (state.busy) { whenSettled(function () { setScope(name, then); }); return; }
+    if (name === state.scope || (name === "near" && !NEAR.size)) {
+      if (then) then();
+      return;
+    }
+    const known = network.getPositions();
+    state.scope = name;
+    nearButton.setAttribute("aria-pressed", String(name === "near"));
+    allButton.setAttribute("aria-pressed", String(name === "all"));
+    const cached = state.positions[name];
+    const start = cached || known;
+    nodes.update(Object.keys(start).map(function (id) {
+      return { id: id, x: start[id].x, y: start[id].y };
+    }));
+    nodeView.refresh();
+    edgeView.refresh();
+    if (then) state.then.push(then);
+    if (cached) {
+      network.fit({ animation: false, maxZoomLevel: 1.5 });
+      done();
+      return;
+    }
+    state.busy = true;
+    loadingText.textContent = "Laying out " + scopeIds().length.toLocaleString("en") + " nodes…";
+    loading.classList.remove("kg-done");
+    const physics = name === "all" ? PAGE.physics_all : PAGE.options.physics;
+    network.setOptions({ physics: physics });
+    network.stabilize(physics.stabilization.iterations);
+  }
+
+  // Which nodes are visible: kind not unticked and, while searching, a match or a
+  // neighbour of one. Search looks at the whole page: a match outside the neighbourhood
+  // switches to the whole graph first.
   function apply(fit) {
+    if (state.busy) { whenSettled(function () { apply(fit); }); return; }
     const q = state.query.toLowerCase();
-    let keep = null;
+    const patterns = synonymPatterns(q);
     state.matches = [];
     if (q) {
       RAW_NODES.forEach(function (n) {
         if (state.hiddenKinds.has(n.kind)) return;
-        const text = (n.label + " " + (n.name || "") + " " + n.id).toLowerCase();
-        if (text.indexOf(q) >= 0) state.matches.push(n.id);
+        const text = TEXT.get(n.id);
+        if (text.indexOf(q) >= 0 || patterns.some(function (p) { return p.test(text); })) {
+          state.matches.push(n.id);
+        }
       });
-      if (state.matches.length) {
-        keep = new Set(state.matches);
-        state.matches.forEach(function (id) {
-          (NEIGHBOURS.get(id) || []).forEach(function (m) { keep.add(m); });
-        });
-      }
+    }
+    if (state.matches.some(function (id) { return !inScope(id); })) {
+      setScope("all", function () { apply(fit); });
+      return;
+    }
+    let keep = null;
+    if (state.matches.length) {
+      keep = new Set(state.matches);
+      state.matches.forEach(function (id) {
+        (NEIGHBOURS.get(id) || []).forEach(function (m) { keep.add(m); });
+      });
     }
     const changes = [];
     nodes.forEach(function (n) {
-      const raw = BY_ID.get(n.id);
-      const hidden = state.hiddenKinds.has(raw.kind) || (keep !== null && !keep.has(n.id));
+      const hidden = state.hiddenKinds.has(n.kind) || (keep !== null && !keep.has(n.id));
       if (Boolean(n.hidden) !== hidden) changes.push({ id: n.id, hidden: hidden });
     });
     if (changes.length) nodes.update(changes);
@@ -147,49 +209,38 @@
     updateStatus();
   }
 
-  function buildLegend() {
-    const box = document.getElementById("kg-legend");
-    PAGE.legend.forEach(function (k) {
-      const label = el("label");
-      const box_ = el("input");
-      box_.type = "checkbox";
-      box_.checked = true;
-      box_.dataset.kind = k.kind;
-      box_.addEventListener("change", function () {
-        if (box_.checked) state.hiddenKinds.delete(k.kind);
-        else state.hiddenKinds.add(k.kind);
-        apply(false);
-      });
-      const swatch = el("span", GLYPH[k.shape] || "●", "kg-swatch");
-      swatch.style.color = k.colour;
-      label.append(box_, swatch, el("span", k.text), el("span", "(" + k.count + ")", "kg-count"));
-      box.appendChild(label);
-    });
+  // Show one node: bring it into the picture if search, the kind filter or the scope hides
+  // it, select and centre it, and put its card in the details panel beside the drawing.
+  function pick(id) {
+    const raw = BY_ID.get(id);
+    if (!raw) return;
+    if (state.busy) { whenSettled(function () { pick(id); }); return; }
+    if (!inScope(id)) { setScope("all", function () { pick(id); }); return; }
+    if (state.hiddenKinds.has(raw.kind)) kgViz.setKind(raw.kind, true);
+    if (nodes.get(id).hidden) { search.value = ""; state.query = ""; apply(false); }
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    showDetails(id);
   }
 
-  function buildRelated() {
-    if (!PAGE.related.length) return;
-    document.getElementById("kg-related-box").hidden = false;
-    const list = document.getElementById("kg-related");
-    PAGE.related.forEach(function (r) {
-      const li = el("li");
-      const button = el("button");
-      button.type = "button";
-      const text = el("span", r.label, "kg-rel-label");
-      button.append(el("span", String(r.score), "kg-score"), text);
-      if (r.setting) text.appendChild(el("span", r.setting, "kg-rel-setting"));
-      button.title = r.reasons.join("; ");
-      button.addEventListener("click", function () {
-        network.selectNodes([r.id]);
-        network.focus(r.id, { scale: 1.2, animation: false });
-        showDetails(r.id);
-      });
-      li.appendChild(button);
-      list.appendChild(li);
-    });
-  }
+  // Tooltips are built when first hovered: building thousands up front costs seconds.
+  network.on("hoverNode", function (params) {
+    const item = nodes.get(params.node);
+    if (item && !item.title) nodes.update({ id: item.id, title: P.card(BY_ID.get(item.id), LEGEND) });
+  });
+  network.on("hoverEdge", function (params) {
+    const item = edges.get(params.edge);
+    if (item && !item.title) edges.update({ id: item.id, title: P.el("div", item.label, "kg-tip") });
+  });
+  network.on("click", function (params) {
+    if (params.nodes.length) showDetails(params.nodes[0]);
+  });
+  network.on("stabilizationProgress", function (params) {
+    loadingText.textContent = "Laying out " + scopeIds().length.toLocaleString("en") +
+      " nodes… " + Math.round(100 * params.iterations / params.total) + "%";
+  });
+  network.on("stabilizationIterationsDone", settle);
 
-  const search = document.getElementById("kg-search");
   let timer = null;
   search.addEventListener("input", function () {
     clearTimeout(timer);
@@ -200,33 +251,36 @@
     clearTimeout(timer);
     state.query = search.value.trim();
     apply(true);
-    if (state.matches.length) {
-      network.focus(state.matches[0], { scale: 1.2, animation: false });
-      showDetails(state.matches[0]);
-    }
+    whenSettled(function () {
+      if (state.matches.length) {
+        network.focus(state.matches[0], { scale: Math.max(network.getScale(), 1.0),
+                                          animation: false });
+        showDetails(state.matches[0]);
+      }
+    });
   });
 
-  function finish() {
-    if (state.ready) return;
-    network.setOptions({ physics: false });
-    loading.classList.add("kg-done");
-    state.ready = true;
-    state.readyAt = performance.now();
-    document.body.dataset.ready = "true";
-    updateStatus();
+  if (NEAR.size) {
+    document.getElementById("kg-scope").hidden = false;
+    nearButton.textContent = "Around " + PAGE.seed.label;
+    allButton.textContent = (PAGE.focus ? "All within " + PAGE.depth + " steps (" :
+      "Whole graph (") + RAW_NODES.length.toLocaleString("en") + " nodes)";
+    nearButton.addEventListener("click", function () { setScope("near"); });
+    allButton.addEventListener("click", function () { setScope("all"); });
   }
-  network.on("stabilizationProgress", function (params) {
-    loadingText.textContent = "Laying out " + RAW_NODES.length.toLocaleString("en") +
-      " nodes… " + Math.round(100 * params.iterations / params.total) + "%";
+  P.legend(PAGE, function (kind, shown) {
+    if (shown) state.hiddenKinds.delete(kind); else state.hiddenKinds.add(kind);
+    apply(false);
   });
-  network.once("stabilizationIterationsDone", finish);
+  P.related(PAGE, pick);
+  if (PAGE.seed) showDetails(PAGE.seed.id);
   if (!RAW_NODES.length) {
     loadingText.textContent = "Nothing to draw.";
-    finish();
+    network.setOptions({ physics: false });
+    state.busy = false;
+    state.ready = true;
+    state.readyAt = performance.now();
   }
-
-  buildLegend();
-  buildRelated();
   updateStatus();
 
   window.kgViz = {
@@ -234,17 +288,23 @@
     nodes: nodes,
     edges: edges,
     page: PAGE,
-    get ready() { return state.ready; },
-    get readyAt() { return state.readyAt; },  // ms from navigation start to settled
+    get ready() { return state.ready && !state.busy; },
+    get readyAt() { return state.readyAt; },  // ms from navigation start to first settled
+    get scope() { return state.scope; },
+    get separationRounds() { return state.separationRounds; },
+    get separationMs() { return state.separationMs; },  // moving labels apart took
     counts: function () {
+      const inView = scopeIds().length;
       const visible = countVisible();
-      return { total: nodes.length, visible: visible, hidden: nodes.length - visible,
-               edges: edges.length, matches: state.matches.length };
+      return { total: nodes.length, inScope: inView, visible: visible, hidden: inView - visible,
+               edges: edgeView.length, matches: state.matches.length };
     },
     search: function (q) { search.value = q; state.query = q.trim(); apply(true); },
     setKind: function (kind, shown) {
       const input = document.querySelector("#kg-legend input[data-kind='" + kind + "']");
       if (input && input.checked !== shown) input.click();
     },
+    setScope: function (name) { setScope(name); },
+    pick: pick,
   };
 })();
