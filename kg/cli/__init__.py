@@ -42,10 +42,30 @@ class KGGroup(click.Group):
 def main() -> None:
     """trialkg: a clinical-trial knowledge graph and literature linker.
 
-    Turns trials (the bundled NCT05807880 by default) and their PubMed references into a
-    validated RDF graph in output/, and answers questions over it.
+    Every command works on one store, the workspace (output/store, or $TRIALKG_STORE;
+    --store picks another): created on first use with the bundled trial NCT05807880 and
+    its corpus, added to by kg build, read by every other command.
     """
 
+
+
+# One line per command in `kg --help`, short enough that click never cuts it ("...").
+SHORT_HELP = {
+    "build": "Load trials and PubMed files into the store",
+    "validate": "Check the graph against the SHACL shapes",
+    "run": "Build, validate and write every artifact to output/",
+    "queries": "List the SPARQL query library",
+    "query": "Run a library query, a query file or -e text",
+    "related": "Rank studies related to a trial, with reasons",
+    "serve": "Serve the graph as a read-only SPARQL endpoint",
+    "export": "Write the graph as Turtle, JSON-LD, N-Quads, GraphML, GEXF",
+    "viz": "Draw the graph as an interactive offline page",
+    "discover": "Find trials on ClinicalTrials.gov and add them",
+    "status": "Say what the store holds and where it came from",
+    "remove": "Drop trials or articles from the store",
+    "match": "Check a patient against every trial's eligibility",
+    "vocab": "Show or build the MeSH vocabulary index",
+}
 
 
 def _register_subcommands() -> None:
@@ -62,10 +82,12 @@ def _register_subcommands() -> None:
 
     for command in (build, validate, run, list_queries, query, related, serve, export, viz,
                     discover, status, remove, match):
+        command.short_help = SHORT_HELP[command.name]
         main.add_command(command)
     # issue 12: the MeSH vocabulary
     from kg.cli.vocab import vocab
 
+    vocab.short_help = SHORT_HELP[vocab.name]
     main.add_command(vocab)
 
 

@@ -38,17 +38,12 @@ def remove(identifiers: tuple[str, ...], store_spec: str | None) -> None:
     """Drop records (trials by NCT id, articles by PMID) from the store, with the shared
     nodes (journals, authors, sites, drug reference data) only they used."""
     from kg.pipeline.remove import remove_records
-    from kg.pipeline.workspace import open_for_build
-    from kg.store.workspace import choose
+    from kg.store.workspace import choose, open_choice
 
     choice = choose(store_spec)
     if choice.spec == "memory":
         raise click.UsageError("a memory store lives only for one command: nothing to remove")
-    if not choice.exists:
-        from kg.errors import StoreError
-
-        raise StoreError("no store here yet: nothing to remove", where=choice.describe())
-    store = open_for_build(choice)
+    store = open_choice(choice, write=True, create=False)  # never creates a store to empty
     try:
         removal = remove_records(store, list(identifiers))
     finally:

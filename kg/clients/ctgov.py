@@ -37,6 +37,7 @@ from typing import Any
 from kg import __version__
 from kg.clients import budget
 from kg.clients.cache import RequestCache, request_key
+from kg.clients.reach import unreachable
 from kg.errors import CTGovError, KGError, NotFoundError, OfflineMiss
 from kg.model import SourceInfo
 from kg.sources.common import is_nct_id
@@ -274,6 +275,10 @@ class CTGovClient:
                 last = f"HTTP {exc.code}" + (f": {message}" if message else "")
                 retry_after = exc.headers.get("Retry-After") if exc.headers else None
             except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                why = unreachable(exc)
+                if why:
+                    raise CTGovError(f"cannot reach ClinicalTrials.gov: {why}",
+                                     where=url) from None
                 last = _describe_failure(exc)
             else:
                 try:

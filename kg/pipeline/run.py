@@ -48,7 +48,7 @@ def store_counts(store: Store) -> tuple[int, int, int]:
 def summary_line(result: BuildResult, store: Store) -> str:
     c = result.counts
     line = (f"{c.get('trials', 0)} trial(s), {c.get('articles', 0)} article(s): "
-            f"{c.get('records written', 0)} record graph(s) written, "
+            f"{c.get('records written', 0)} graph(s) written, "
             f"{c.get('records unchanged', 0)} unchanged")
     from kg.store import is_large
 

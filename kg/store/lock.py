@@ -29,6 +29,8 @@ class StoreLock:
 
     def acquire(self) -> StoreLock:
         try:
+            if self.exclusive:  # a writer may be about to create the store's folder
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError:
             if self.exclusive:

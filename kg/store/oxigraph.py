@@ -131,6 +131,9 @@ class OxigraphStore:
             if "lock" in text.lower():
                 raise StoreError("store is in use by another process; close it there first",
                                  where=str(self.path)) from None
+            if "no space left" in text.lower():
+                raise StoreError("the disk is full; free some space and try again (the store "
+                                 "is as it was)", where=str(self.path)) from None
             if "read-only" in text.lower() or "permission" in text.lower():
                 raise StoreError(f"cannot write here ({text}); use a writable folder "
                                  "(--store oxigraph:PATH or TRIALKG_STORE)",
@@ -238,6 +241,9 @@ class OxigraphStore:
         try:
             yield
             self._batch.commit()
+        except OSError as exc:  # RocksDB's I/O errors: a full disk, a file system gone away
+            self._batch.abandon()
+            raise StoreError(_io_problem(exc), where=str(self.path or "memory")) from None
         except BaseException:
             self._batch.abandon()
             raise
@@ -331,6 +337,13 @@ class OxigraphStore:
             self._lock = None
 
 
+def _io_problem(exc: OSError) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "no space left" in text.lower():
+        return "the disk is full; nothing of this build was kept (free some space, try again)"
+    return f"could not write the store ({text}); nothing of this build was kept"
+
+
 def _graph_node(name: URIRef) -> ox.NamedNode:
     try:  # NamedNode checks the IRI, so no name can break an update's text
         return ox.NamedNode(str(name))
@@ -384,7 +397,9 @@ class _Batch:
         if text:
             try:
                 self.store.update(" ;\n".join(text))
-            except (SyntaxError, RuntimeError, OSError) as exc:
+            except OSError:
+                raise  # batch() words it
+            except (SyntaxError, RuntimeError) as exc:
                 raise StoreError(f"could not apply the build: {exc}") from None
 
     def abandon(self) -> None:

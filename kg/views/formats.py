@@ -76,6 +76,8 @@ def to_csv(result: QueryResult, *, safe: bool = True) -> str:
     the command line is for spreadsheets) neutralises formula cells with
     :func:`spreadsheet_safe`; the endpoint's ``text/csv`` passes ``safe=False`` and keeps
     every value exact, as do ``tsv`` and ``json``."""
+    if result.kind == "ask":  # the SPARQL CSV format has no boolean: the word alone
+        return _boolean(result) + "\r\n"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     clean = spreadsheet_safe if safe else str
@@ -85,7 +87,13 @@ def to_csv(result: QueryResult, *, safe: bool = True) -> str:
     return buf.getvalue()
 
 
+def _boolean(result: QueryResult) -> str:
+    return "true" if result.boolean else "false"
+
+
 def to_tsv(result: QueryResult) -> str:
+    if result.kind == "ask":
+        return _boolean(result) + "\n"
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append("\t".join(row[v].n3() if v in row else "" for v in result.variables))
@@ -140,7 +148,7 @@ def _cells(result: QueryResult, limit: int | None) -> list[list[str]]:
 
 def to_table(result: QueryResult) -> str:
     if result.kind == "ask":
-        return "yes" if result.boolean else "no"
+        return _boolean(result)
     header = result.variables
     rows = _cells(result, _MAX_CELL)
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
@@ -152,7 +160,7 @@ def to_table(result: QueryResult) -> str:
 
 def to_markdown(result: QueryResult) -> str:
     if result.kind == "ask":
-        return "yes" if result.boolean else "no"
+        return _boolean(result) + "\n"
 
     def esc(text: str) -> str:
         return text.replace("|", "\\|")

@@ -119,8 +119,22 @@ def check_syntax(q: LibraryQuery) -> None:
         parseQuery(q.text)
     except ParseException as exc:
         where = f"{q.path or q.name}:{exc.lineno}:{exc.col}"
+        if _is_update(q.text):
+            raise QueryError("the query interface is read-only: SPARQL Update is not run "
+                             "here; add records with `kg build` and drop them with "
+                             "`kg remove`", where=str(q.path or q.name)) from None
         raise QueryError(f"SPARQL syntax error: {exc.msg} (line {exc.lineno}: "
                          f"{exc.line.strip()!r})", where=where) from None
+
+
+def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:  # neither a query nor an update: the query's syntax error stands
+        return False
+    return True
 
 
 def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
@@ -184,7 +198,7 @@ def convert_param(param: Param, value: str) -> Node:
     if param.type == "pmid":
         if not re.fullmatch(r"[1-9]\d{0,9}", v):
             raise QueryError(f"parameter {param.name}: expected a PMID, got {value!r}")
-        return iris.article(v)
+        return Literal(v)  # as the graph states it: bibo:pmid "34174189"
     return Literal(value)
 
 

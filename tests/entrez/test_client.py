@@ -304,10 +304,23 @@ def test_empty_body_is_retried_then_reported(serve):
     assert len(server.requests) == 3
 
 
-def test_unreachable_host_is_a_network_error():
-    # Port 9 (discard) on 127.0.0.1 refuses connections on an ordinary machine.
-    with pytest.raises(EntrezError, match="connection failed"):
-        client("http://127.0.0.1:9/eutils", max_tries=2).esearch("x")
+def test_unreachable_host_is_a_network_error_at_once():
+    # Port 9 (discard) on 127.0.0.1 refuses connections on an ordinary machine: nothing
+    # listens, so no retry can help and none is made (a user offline must not wait).
+    refused = client("http://127.0.0.1:9/eutils", max_tries=3)
+    with pytest.raises(EntrezError) as err:
+        refused.esearch("x")
+    assert str(err.value) == ("http://127.0.0.1:9/eutils/esearch.fcgi: esearch (term 'x') "
+                              "cannot reach NCBI: the connection was refused (nothing "
+                              "listens at that address)")
+    assert refused.transport.stats.requests == 1 and refused.transport.stats.retries == 0
+
+
+def test_a_host_name_that_does_not_resolve_fails_at_once():
+    nowhere = client("http://no-such-host.invalid/eutils", max_tries=3)
+    with pytest.raises(EntrezError, match="the host name does not resolve"):
+        nowhere.esearch("x")
+    assert nowhere.transport.stats.requests == 1
 
 
 def test_bad_pmids_are_refused_before_any_request(serve):

@@ -30,6 +30,7 @@ from kg.clients import budget
 from kg.clients.entrez.config import EntrezConfig
 from kg.clients.entrez.pacing import Pacer, shared_pacer
 from kg.clients.entrez.payload import Problem, problem, retry_after_seconds
+from kg.clients.reach import unreachable
 from kg.errors import EntrezError
 
 Params = Sequence[tuple[str, str]]
@@ -95,7 +96,8 @@ class Transport:
                 return Response(utility, public, "POST" if post else "GET", body, status,
                                 _now(), attempt + 1)
             if not outcome.retryable:
-                raise EntrezError(f"{utility} ({about or 'request'}) refused: {outcome.message}",
+                verb = "" if outcome.message.startswith("cannot reach") else "refused: "
+                raise EntrezError(f"{utility} ({about or 'request'}) {verb}{outcome.message}",
                                   where=url)
             last = outcome.message
             if attempt + 1 < self.config.max_tries:
@@ -121,10 +123,12 @@ class Transport:
             return Problem(f"time-out after {self.config.timeout:g} s", True)
         except http.client.IncompleteRead as exc:
             return Problem(f"connection dropped mid-body ({len(exc.partial)} bytes read)", True)
-        except (ConnectionError, http.client.HTTPException) as exc:
-            return Problem(f"connection failed ({type(exc).__name__})", True)
-        except urllib.error.URLError as exc:
-            return Problem(f"connection failed ({exc.reason})", True)
+        except (ConnectionError, http.client.HTTPException, urllib.error.URLError) as exc:
+            why = unreachable(exc)
+            if why:
+                return Problem(f"cannot reach NCBI: {why}", False)
+            return Problem(f"connection failed ({getattr(exc, 'reason', type(exc).__name__)})",
+                           True)
         found = problem(status, body, expect, wait)
         return found if found else (status, body)
 
