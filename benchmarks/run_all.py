@@ -13,6 +13,8 @@ from benchmarks.common import HEADLINE, table  # noqa: E402
 
 BENCHES = [
     ("build of the bundled trial", ["build_bench.py"]),
+    ("the workspace as a user meets it: kg run, a query, kg related (issue 16)",
+     ["workspace.py", "--runs", "3"]),
     ("library queries and kg related, both stores", ["queries_bench.py", "--runs", "5"]),
     ("related-study ranking against graded labels (issue 13)", ["ranking.py"]),
     ("interactive graph: generate and settle", ["viz_bench.py", "--sizes", "200,2000",
