@@ -10,7 +10,7 @@ from kg.rdf import iris
 from kg.store import Store
 from kg.views import related_reasons as rr
 from kg.views.query import parse_query_file
-from kg.views.related import (
+from kg.views.related_scoring import (
     CONTEXT_RELATIONS,
     WEIGHTS,
     Evidence,

@@ -13,7 +13,7 @@ from kg.store import Store
 from kg.store.sparql import fill_values
 from kg.views import related
 from kg.views.query import parse_query_file
-from kg.views.related import (
+from kg.views.related_scoring import (
     CONTEXT_RELATIONS,
     WEIGHTS,
     context_points,
