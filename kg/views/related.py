@@ -45,17 +45,11 @@ from kg import resources
 from kg.errors import NetworkError, QueryError
 from kg.rdf import iris
 from kg.store import Store
-from kg.views.related_scoring import (  # noqa: F401 (re-exported: the finder's API)
-    CONTEXT_KINDS,
-    CONTEXT_RELATIONS,
-    SHORTLIST_MIN_FETCH,
+from kg.views.related_scoring import (  # noqa: F401 (disease_points, mesh_check_tags: API)
     WEIGHTS,
     Evidence,
     RelatedResult,
-    context_points,
     disease_points,
-    drug_points,
-    match_points,
     mesh_check_tags,
     order,
     score,
@@ -65,7 +59,8 @@ from kg.vocab import Vocabulary, default_vocabulary
 
 log = logging.getLogger(__name__)
 
-__all__ = ["WEIGHTS", "Evidence", "RelatedResult", "find_related", "score", "to_query_result"]
+__all__ = ["WEIGHTS", "Evidence", "RelatedResult", "disease_points", "find_related",
+           "mesh_check_tags", "score", "to_query_result"]
 def find_related(store: Store, seed: str | URIRef | None = None, *,
                  vocab: Vocabulary | None = None, kind: str | None = None,
                  drug: str | None = None, drug_class: str | None = None,
