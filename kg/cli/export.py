@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -37,6 +38,7 @@ def export(fmt, output_path, focus, depth, trials, pubmed_files, store_spec) -> 
     with built_store(store_spec, trials, pubmed_files) as store:
         data = export_store(store, fmt, output_path, focus=focus, depth=depth)
     if data is not None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     else:
         click.echo(f"wrote {output_path}", err=True)
