@@ -97,13 +97,13 @@ SELECT ?id (COUNT(DISTINCT ?cited) AS ?n) WHERE {
 def test_the_stores_ranking_head_on_a_field_with_mesh(bulk_store, monkeypatch):
     """Seeds whose citations carry MeSH (the bundled ones do not): the store's ranking
     (rank.rq, MeSH overlap and all) gives the head of the full ranking."""
-    import kg.views.related
+    import kg.views.related_scoring
 
     _, store = bulk_store
     seeds = [str(r["id"]) for r in store.query(_MOST_CITED_MESH).rows]
     assert len(seeds) == 3
     for first_fetch in (500, 3):
-        monkeypatch.setattr(kg.views.related, "SHORTLIST_MIN_FETCH", first_fetch)
+        monkeypatch.setattr(kg.views.related_scoring, "SHORTLIST_MIN_FETCH", first_fetch)
         for seed in seeds:
             full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]
             assert any(e.kind == "mesh" for r in find_related(store, seed) for e in r.evidence)

@@ -156,9 +156,9 @@ def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed, fi
     """With a limit the store ranks and only the best are explained (rank.rq); the head of
     the full ranking must come out the same, scores, reasons and tie order included (with a
     small first fetch, ties at its cut make the shortlist fetch again)."""
-    import kg.views.related
+    import kg.views.related_scoring
 
-    monkeypatch.setattr(kg.views.related, "SHORTLIST_MIN_FETCH", first_fetch)
+    monkeypatch.setattr(kg.views.related_scoring, "SHORTLIST_MIN_FETCH", first_fetch)
     store = build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
                                corpus=True, store=store_spec)).store
     full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]

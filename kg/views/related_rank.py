@@ -1,5 +1,5 @@
 """The store's ranking (``queries/related/rank.rq``): the seed's side of every piece of
-evidence with its points from ``kg.views.related.WEIGHTS`` as VALUES tables, and the
+evidence with its points from ``kg.views.related_scoring.WEIGHTS`` as VALUES tables, and the
 shortlist of the best candidates it gives."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from kg.rdf import iris
 from kg.rdf.setting import concept
 from kg.store import Store
 from kg.store.sparql import fill_values
-from kg.views import related
+from kg.views import related_scoring
 from kg.views.query import parse_query_file
 from kg.views.related_scoring import (
     CONTEXT_RELATIONS,
@@ -43,7 +43,7 @@ def shortlist(store: Store, seed: URIRef, tables: SeedTables, size: int,
     cap = WEIGHTS[("no disease", "at most")]
     # Each try costs the whole aggregation (~0.4 s on a 15M-quad field) and returning more
     # rows costs little, so the first asks for plenty: ties at the cut are common.
-    fetch = max(size * 10, related.SHORTLIST_MIN_FETCH)
+    fetch = max(size * 10, related_scoring.SHORTLIST_MIN_FETCH)
     while True:
         rows = store.query(f"{text}\nLIMIT {int(fetch)}").rows
         # rdflib answers an empty group with a row that has no candidate: skip it.
