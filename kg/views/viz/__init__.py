@@ -63,11 +63,12 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
 
 
 def write_exports(graph: Graph, graphml_path: Path | None, gexf_path: Path | None) -> None:
-    """GraphML and/or GEXF of the whole graph, nothing collapsed or capped (either path may
-    be None to skip it). ``kg viz`` exports its page's view through ``write_viz`` instead."""
+    """GraphML and/or GEXF of the whole graph as the page draws it (helpers, details and
+    MeSH ancestors folded, as on the page), nothing collapsed or capped; either path may be
+    None to skip it. ``kg viz`` exports its page's view through ``write_viz`` instead."""
     from kg.views.viz.extract import extract
 
-    view = extract(graph)
+    view = extract(graph).drawable()
     _write_networkx(list(view.nodes.values()), view.edges, graphml_path, gexf_path)
 
 
