@@ -85,7 +85,8 @@ def setting_facts(idx: Index, study: URIRef) -> list[tuple[str, str]]:
 def _quote(field: str, text: str) -> str:
     if not text or text == field:
         return field or "the record"
-    return f"{field}: “{shorten(text, QUOTE_CHARS)}”" if field else f"“{shorten(text, QUOTE_CHARS)}”"
+    quote = f"“{shorten(text, QUOTE_CHARS)}”"
+    return f"{field}: {quote}" if field else quote
 
 
 def eligibility_facts(idx: Index, trial: URIRef) -> list[tuple[str, str]]:
