@@ -149,8 +149,10 @@ def viz(ctx: click.Context, graph_path: Path | None, html_path: Path | None, foc
     The page opens on the neighbourhood of --focus (default: the bundled NCT05807880):
     its drugs, conditions, sponsors and related studies, labels apart; one click shows
     everything on the page. Search matches names, synonyms, code names and ids; click a
-    node for its facts and links. Writes only the files asked for: --output, and the same
-    nodes and edges as GraphML/GEXF with --graphml/--gexf.
+    node for its facts and links. Setting facts, mentions and eligibility constraints are
+    shown on their record's or criterion's card, MeSH ancestors as tree paths, not drawn.
+    Writes only the files asked for: --output, and the same nodes and edges as
+    GraphML/GEXF with --graphml/--gexf.
     """
     from kg.io import check_output
     from kg.views.viz import DEFAULT_TITLE, write_viz

@@ -173,8 +173,8 @@ def test_a_criterion_card_lists_its_constraints_beside_the_drawing(real_page):
     card = driver.find_element(By.ID, "kg-details")
     assert card.find_element(By.CSS_SELECTOR, "h3").text == "Hemoglobin (HB) ≥ 90g/L;"
     assert card.find_element(By.CLASS_NAME, "kg-kind").text == "eligibility criterion"
-    rows = [(dt.text, dd.text) for dt, dd in zip(card.find_elements(By.TAG_NAME, "dt"),
-                                                  card.find_elements(By.TAG_NAME, "dd"))]
+    rows = list(zip([dt.text for dt in card.find_elements(By.TAG_NAME, "dt")],
+                    [dd.text for dd in card.find_elements(By.TAG_NAME, "dd")], strict=True))
     assert ("requires", "hemoglobin ≥ 90 g/L") in rows
     # the constraint is a row of the card, not a node of the drawing
     assert not any("/constraint/" in n for n in _drawn_ids(driver))

@@ -2,7 +2,9 @@
 pyvis) and GraphML/GEXF exports for Gephi and Cytoscape.
 
 The work is split so no module mixes concerns: ``extract`` turns RDF into a plain view
-graph, ``view`` decides what one page shows (focus, the seed's neighbourhood it opens on,
+graph (``index`` groups the triples; ``cards`` and ``constraints`` write the facts of what
+is folded rather than drawn: setting facts, mentions, constraints, MeSH tree paths),
+``view`` decides what one page shows (focus, the seed's neighbourhood it opens on,
 related highlighting, collapsing, the node cap), ``page`` and ``legend`` write HTML (with
 ``templates/``), ``text`` shortens and wraps without cutting words, and ``export`` writes
 the files for other tools.
