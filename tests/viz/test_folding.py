@@ -228,3 +228,13 @@ def test_a_page_focused_on_an_ancestor_draws_its_tree(real_graph):
 def test_kg_export_graphml_draws_what_kg_run_exports(real_graph, tmp_path: Path):
     write_exports(real_graph, tmp_path / "run.graphml", None)
     assert graph_bytes(real_graph, "graphml") == (tmp_path / "run.graphml").read_bytes()
+
+
+def test_a_card_too_long_says_how_much_it_left_out(real_graph, monkeypatch):
+    import kg.views.viz.extract as ex
+
+    full = extract(real_graph).nodes[SEED].facts
+    monkeypatch.setattr(ex, "MAX_FACTS", 10)
+    cut = extract(real_graph).nodes[SEED].facts
+    assert cut[:9] == full[:9] and len(cut) == 10
+    assert cut[9] == ("not shown", f"{len(full) - 9} more facts (see the graph)")

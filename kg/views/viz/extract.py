@@ -220,8 +220,11 @@ def _facts(idx: Index, node: URIRef, kind: str, heading: str) -> list[tuple[str,
              if not all(str(v) == heading for v in lits[p])]
     first = [f for p, f in facts if p in order]
     rest = [f for p, f in facts if p not in order]
-    return (first + derived_facts(idx, node, kind) + rest
-            + trailing_facts(idx, node, kind))[:MAX_FACTS]
+    facts = first + derived_facts(idx, node, kind) + rest + trailing_facts(idx, node, kind)
+    if len(facts) > MAX_FACTS:  # said, not silently cut
+        left = len(facts) - MAX_FACTS + 1
+        facts = [*facts[:MAX_FACTS - 1], ("not shown", f"{left} more facts (see the graph)")]
+    return facts
 
 
 def _fact_name(predicate: URIRef) -> str:
