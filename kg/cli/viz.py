@@ -149,18 +149,22 @@ def viz(ctx: click.Context, graph_path: Path | None, html_path: Path | None, foc
     The page opens on the neighbourhood of --focus (default: the bundled NCT05807880):
     its drugs, conditions, sponsors and related studies, labels apart; one click shows
     everything on the page. Search matches names, synonyms, code names and ids; click a
-    node for its facts and links. Writes only the files asked for: --output, and the same
-    nodes and edges as GraphML/GEXF with --graphml/--gexf.
+    node for its facts and links. Setting facts, mentions and eligibility constraints are
+    shown on their record's or criterion's card, MeSH ancestors as tree paths, not drawn.
+    Writes only the files asked for: --output, and the same nodes and edges as
+    GraphML/GEXF with --graphml/--gexf.
     """
-    if html_path is None:
-        _usage_exit(ctx, "--output is required; `kg run` writes output/graph.html")
     from kg.io import check_output
     from kg.views.viz import DEFAULT_TITLE, write_viz
 
-    check_output(html_path)
-    for path, option in ((graphml_path, "--graphml"), (gexf_path, "--gexf")):
+    # Every path given is checked first, so a bad --graphml is named even when --output
+    # is missing too; then the missing --output is the one usage line.
+    for path, option in ((html_path, "--output"), (graphml_path, "--graphml"),
+                         (gexf_path, "--gexf")):
         if path is not None:
             check_output(path, option=option)
+    if html_path is None:
+        _usage_exit(ctx, "--output is required; `kg run` writes output/graph.html")
     focus, trial_file = focus_of(focus)
     store, notes = None, []
     if graph_path is not None:

@@ -51,6 +51,14 @@ def test_uncapped_fetch_draws_what_the_whole_graph_would(store, depth):
     assert {(e.source, e.target, e.label) for e in part.edges} == {
         (e.source, e.target, e.label) for e in whole.edges}
     assert len(fetched.graph) < len(store.union())
+    # every card says what it says on the whole graph: setting facts, mentions and
+    # constraints are fetched with their owner, MeSH ancestors for the tree paths, and the
+    # helpers of the nodes at the edge of the neighbourhood (a trial's ages, say)
+    cards = {n.id: n.facts for n in whole.nodes}
+    assert {n.id: n.facts for n in part.nodes} == cards
+    assert any(k == "MeSH tree" and v.startswith("Neoplasms > ")
+               for k, v in cards[str(iris.mesh("D000077274"))])
+    assert any(k == "setting" for k, _ in cards[str(SEED)])
 
 
 def test_caps_cut_and_say_so(store):

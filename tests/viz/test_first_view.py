@@ -88,12 +88,29 @@ def test_the_first_view_labels_are_drawn_readably_inside_the_drawing(real_page):
     assert major and all(n["px"] >= n["threshold"] + 1 and n["px"] >= 9 for n in major)
     seed = next(n for n in shown if n["id"] == SEED)
     assert seed["label"] == "NCT05807880" and seed["px"] >= 14
-    # zoomed out to the whole graph, the trials, drugs and conditions keep readable labels
+    assert _label_boxes_outside(driver) == []
+    # zoomed out to the whole graph, the trials, drugs, drug classes and conditions keep
+    # readable labels, and no label runs off the drawing
     _show_all(driver)
     shown = driver.execute_script(SHOWN_JS)
-    major = [n for n in shown if kinds[n["id"]] in ("trial", "drug", "condition")]
-    assert len(major) == sum(1 for k in kinds.values() if k in ("trial", "drug", "condition"))
-    assert all(n["px"] >= n["threshold"] + 1 and n["px"] >= 8 for n in major), major
+    big = ("trial", "drug", "drug-class", "condition")
+    major = [n for n in shown if kinds[n["id"]] in big]
+    assert len(major) == sum(1 for k in kinds.values() if k in big)
+    assert all(n["px"] >= n["threshold"] + 1 and n["px"] >= 9 for n in major), major
+    assert _label_boxes_outside(driver) == []
+
+
+def _label_boxes_outside(driver) -> list[str]:
+    """Nodes whose box (shape and label, as vis-network draws them) is not wholly inside
+    the drawing at the current view."""
+    boxes = driver.execute_script(BOXES_JS)
+    return driver.execute_script("""
+        const net = kgViz.network, c = document.getElementById('kg-network');
+        return arguments[0].filter(([id, b]) => {
+          const tl = net.canvasToDOM({x: b.left, y: b.top});
+          const br = net.canvasToDOM({x: b.right, y: b.bottom});
+          return tl.x < 0 || tl.y < 0 || br.x > c.clientWidth || br.y > c.clientHeight;
+        }).map(([id]) => id);""", boxes)
 
 
 def test_nothing_covers_the_drawing(real_page):
@@ -146,6 +163,43 @@ def test_clicking_a_node_in_the_drawing_shows_its_details(real_page):
                            "return h && h.textContent === 'anlotinib' ? h.parentNode.textContent"
                            " : null")
     assert "AL3818" in details and "anrotinib" in details  # its code name and synonyms
+
+
+def test_a_criterion_card_lists_its_constraints_beside_the_drawing(real_page):
+    driver, _ = real_page
+    criterion = str(iris.criterion("NCT05807880", "inclusion", "6.1.1"))
+    driver.execute_script("kgViz.pick(arguments[0])", criterion)
+    wait(driver, "return kgViz.ready && kgViz.scope === 'all'")
+    card = driver.find_element(By.ID, "kg-details")
+    assert card.find_element(By.CSS_SELECTOR, "h3").text == "Hemoglobin (HB) ≥ 90g/L;"
+    assert card.find_element(By.CLASS_NAME, "kg-kind").text == "eligibility criterion"
+    rows = list(zip([dt.text for dt in card.find_elements(By.TAG_NAME, "dt")],
+                    [dd.text for dd in card.find_elements(By.TAG_NAME, "dd")], strict=True))
+    assert ("requires", "hemoglobin ≥ 90 g/L") in rows
+    # the constraint is a row of the card, not a node of the drawing
+    assert not any("/constraint/" in n for n in _drawn_ids(driver))
+
+
+def test_hover_shows_a_brief_card_and_the_details_panel_all_of_it(real_page):
+    driver, model = real_page
+    seed = next(n for n in model.nodes if n.id == SEED)
+    assert len(seed.facts) > 8
+    x, y = driver.execute_script(
+        "const p = kgViz.network.canvasToDOM(kgViz.network.getPosition(arguments[0]));"
+        "return [p.x, p.y]", SEED)
+    canvas = driver.find_element(By.CSS_SELECTOR, "#kg-network canvas")
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)).perform()
+    tip = wait(driver, "const t = document.querySelector('div.vis-tooltip');"
+                       "return t && t.style.visibility !== 'hidden' ? t : null")
+    assert len(tip.find_elements(By.TAG_NAME, "dt")) == 8
+    more = len(seed.facts) - 8
+    assert tip.find_element(By.CLASS_NAME, "kg-more").text == (
+        f"{more} more facts: click the node to see them beside the drawing.")
+    panel = driver.find_elements(By.CSS_SELECTOR, "#kg-details dt")
+    assert len(panel) == len(seed.facts)  # the seed's card is open beside the drawing
+    settings = [dd.text for dd in driver.find_elements(By.CSS_SELECTOR, "#kg-details dd")]
+    assert any(t.startswith("recurrent/metastatic (from briefSummary:") for t in settings)
 
 
 def test_search_finds_a_trial_by_a_drug_synonym_and_code_name(real_page):

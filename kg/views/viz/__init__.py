@@ -2,7 +2,9 @@
 pyvis) and GraphML/GEXF exports for Gephi and Cytoscape.
 
 The work is split so no module mixes concerns: ``extract`` turns RDF into a plain view
-graph, ``view`` decides what one page shows (focus, the seed's neighbourhood it opens on,
+graph (``index`` groups the triples; ``cards`` and ``constraints`` write the facts of what
+is folded rather than drawn: setting facts, mentions, constraints, MeSH tree paths),
+``view`` decides what one page shows (focus, the seed's neighbourhood it opens on,
 related highlighting, collapsing, the node cap), ``page`` and ``legend`` write HTML (with
 ``templates/``), ``text`` shortens and wraps without cutting words, and ``export`` writes
 the files for other tools.
@@ -63,11 +65,12 @@ def write_viz(graph: Graph, html_path: Path, *, focus: str | None = None, depth:
 
 
 def write_exports(graph: Graph, graphml_path: Path | None, gexf_path: Path | None) -> None:
-    """GraphML and/or GEXF of the whole graph, nothing collapsed or capped (either path may
-    be None to skip it). ``kg viz`` exports its page's view through ``write_viz`` instead."""
+    """GraphML and/or GEXF of the whole graph as the page draws it (helpers, details and
+    MeSH ancestors folded, as on the page), nothing collapsed or capped; either path may be
+    None to skip it. ``kg viz`` exports its page's view through ``write_viz`` instead."""
     from kg.views.viz.extract import extract
 
-    view = extract(graph)
+    view = extract(graph).drawable()
     _write_networkx(list(view.nodes.values()), view.edges, graphml_path, gexf_path)
 
 

@@ -15,13 +15,18 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kg.views.viz.model import ViewEdge, ViewNode
+from kg.views.viz.model import ViewEdge, ViewGraph, ViewNode
 
 
-def to_networkx(nodes: Iterable[ViewNode], edges: Iterable[ViewEdge]) -> nx.DiGraph:
+def to_networkx(nodes: Iterable[ViewNode] | ViewGraph,
+                edges: Iterable[ViewEdge] | None = None) -> nx.DiGraph:
     """A DiGraph, or a MultiDiGraph when two edges join the same pair (a related-study
-    link beside a fact), so no edge is lost."""
-    edges = sorted(edges, key=lambda e: (e.source, e.target, e.dashes, e.label))
+    link beside a fact), so no edge is lost. Given a whole ViewGraph (``kg export
+    --format graphml``), what the page would draw of it: its background left out."""
+    if isinstance(nodes, ViewGraph):
+        view = nodes.drawable()
+        nodes, edges = list(view.nodes.values()), view.edges
+    edges = sorted(edges or [], key=lambda e: (e.source, e.target, e.dashes, e.label))
     pairs = [(e.source, e.target) for e in edges]
     graph = nx.MultiDiGraph() if len(set(pairs)) < len(pairs) else nx.DiGraph()
     for node in sorted(nodes, key=lambda n: n.id):

@@ -1,13 +1,24 @@
 """RDF graph -> ViewGraph: which resources become nodes, what they are called, what their
-tooltips say, and which triples become edges.
+cards say, and which triples become edges.
 
-Helper resources that only exist to carry detail (authorships, MeSH headings, trial
-references, the eligibility block, provenance activities, secondary identifiers) are not
-drawn: the direct triples the mapping also writes (``schema:author``, ``dcterms:subject``,
-``dcterms:references``) carry the picture, and their detail becomes tooltip facts. Two such
-helpers sit *between* things worth drawing, so they are contracted into one edge: trial ->
-eligibility -> criterion becomes trial "has criterion" criterion, and trial -> responsible
-party -> person becomes trial "responsible party" person.
+Three sorts of resources are folded instead of drawn (``FOLDED``):
+
+- helpers that only carry detail of one thing (authorships, MeSH headings, trial
+  references, secondary identifiers, provenance activities): the direct triples the
+  mapping also writes (``schema:author``, ``dcterms:subject``, ``dcterms:references``)
+  carry the picture, and their detail becomes card facts;
+- two helpers that sit *between* things worth drawing, contracted into one edge: trial ->
+  eligibility -> criterion becomes trial "has criterion" criterion, and trial ->
+  responsible party -> person becomes trial "responsible party" person (``CONTRACTED``);
+- bookkeeping of the richer graph (``DETAILS``): setting facts and their SKOS values
+  (issue 13), mentions (issue 12) and eligibility constraints (issue 15) become rows on
+  the card of the study or criterion they belong to (kg.views.viz.cards), with the field
+  and words they were read from; the ``tkg:matchIndex`` literal is never shown.
+
+MeSH concepts that no record uses directly, reached only up ``skos:broader`` (the tree
+above a condition or a drug's MeSH concept), are kept out of the drawing
+(``ViewGraph.background``) and shown as tree paths on the cards of the concepts records
+do use. They are drawn only when the page is focused on one of them.
 """
 
 from __future__ import annotations
@@ -18,26 +29,40 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.rdf import iris
 from kg.rdf.namespaces import BIBO, DCTERMS, MESH, PROV, RDF, RDFS, SCHEMA, SKOS, TKG
+from kg.views.viz.cards import derived_facts, trailing_facts
+from kg.views.viz.index import LABEL_PREDICATES, Index
 from kg.views.viz.kinds import WEAKER_THAN, kind_of, predicate_words, split_name, super_properties
 from kg.views.viz.links import links_for
 from kg.views.viz.model import ViewEdge, ViewGraph, ViewNode
 from kg.views.viz.text import shorten
 
-FOLDED = {TKG.Authorship, TKG.MeshHeading, TKG.TrialReference, TKG.Eligibility,
-          TKG.ResponsibleParty, TKG.SecondaryIdentifier, TKG.PageSection, PROV.Activity,
-          TKG.Mention, SKOS.ConceptScheme, PROV.Entity}  # the last three: issue 12
-LINK_PREDICATES = {SCHEMA.sameAs, SKOS.exactMatch}
-NOT_EDGES = LINK_PREDICATES | {RDF.type, TKG.publicationType, PROV.wasGeneratedBy,
-                               SKOS.inScheme}
-LABEL_PREDICATES = [RDFS.label, SKOS.prefLabel, SCHEMA.name, DCTERMS.title]
-ELIGIBILITY_FACTS = [TKG.minimumAge, TKG.maximumAge, TKG.sex, TKG.healthyVolunteers]
+CONTRACTED = {TKG.Eligibility, TKG.ResponsibleParty}
+HELPERS = {TKG.Authorship, TKG.MeshHeading, TKG.TrialReference, TKG.SecondaryIdentifier,
+           TKG.PageSection, PROV.Activity, SKOS.ConceptScheme, PROV.Entity}
+SETTING_VALUES = {TKG.DiseaseSetting, TKG.LineOfTherapy, TKG.DesignFeature, TKG.EvidenceKind,
+                  TKG.DrugRole}
+DETAILS = {TKG.Mention, TKG.SettingFact, TKG.Constraint, *SETTING_VALUES}
+FOLDED = CONTRACTED | HELPERS | DETAILS
+# Links from a record to its folded details: card rows, never edges (also when the detail
+# resources carry no rdf:type, as in a neighbourhood cut short).
+DETAIL_LINKS = {TKG.settingFact, TKG.hasMention, TKG.hasConstraint, TKG.diseaseSetting,
+                TKG.lineOfTherapy, TKG.studyDesign, TKG.evidenceKind, TKG.settingValue}
+# Links to helpers whose literals a card shows (ages, secondary ids, source, type names).
+CARD_LINKS = {TKG.eligibility, TKG.secondaryIdentifier, PROV.wasGeneratedBy,
+              TKG.publicationType}
+LINK_PREDICATES = {SCHEMA.sameAs, SKOS.exactMatch, SKOS.closeMatch}
+NOT_EDGES = LINK_PREDICATES | DETAIL_LINKS | {RDF.type, TKG.publicationType,
+                                              PROV.wasGeneratedBy, SKOS.inScheme}
+# MeSH's own structure: an edge that is only one of these does not make a concept "used".
+HIERARCHY = {str(SKOS.broader), str(TKG.mappedTo)}
 
 # Literal properties that are the label, parts of a name, or too long for a tooltip.
 SKIP_FACTS = {RDFS.label, SKOS.prefLabel, SCHEMA.name, DCTERMS.title, SCHEMA.familyName,
               SCHEMA.givenName, TKG.initials, TKG.position, BIBO.pages, BIBO.pageStart,
               BIBO.pageEnd, BIBO.volume, BIBO.issue, DCTERMS.abstract, SCHEMA.identifier,
               TKG.publicationDateText, TKG.kindReason, TKG.listedUnder, TKG.criterionNumber,
-              TKG.minimumAgeYears, TKG.maximumAgeYears, DCTERMS.source, TKG.identifierScheme}
+              TKG.minimumAgeYears, TKG.maximumAgeYears, DCTERMS.source, TKG.identifierScheme,
+              TKG.matchIndex, TKG.notComputableReason}
 FACT_NAMES = {TKG.nctId: "NCT id", BIBO.pmid: "PMID", BIBO.doi: "DOI", TKG.pmcid: "PMCID",
               SCHEMA.alternateName: "also called", SKOS.altLabel: "synonyms",
               SCHEMA.startDate: "start", DCTERMS.issued: "published",
@@ -47,13 +72,14 @@ FACT_NAMES = {TKG.nctId: "NCT id", BIBO.pmid: "PMID", BIBO.doi: "DOI", TKG.pmcid
               SCHEMA.addressCountry: "country", SCHEMA.jobTitle: "job title",
               SCHEMA.doseValue: "dose", SCHEMA.doseUnit: "dose unit",
               SCHEMA.frequency: "frequency", RDFS.comment: "note"}
+# Literal facts shown before the folded ones (the rest follow them), in this order.
 FACT_ORDER = [TKG.nctId, BIBO.pmid, BIBO.doi, TKG.officialTitle, SCHEMA.alternateName,
               TKG.overallStatus, TKG.phase, TKG.studyType, TKG.enrollment, SCHEMA.startDate,
               TKG.completionDate, TKG.conditionText, DCTERMS.issued, SKOS.altLabel,
               TKG.codeName, TKG.criterionKind, SCHEMA.text, TKG.armType,
               TKG.interventionType, TKG.treatmentPhase, SCHEMA.doseValue, SCHEMA.doseUnit,
-              TKG.route, SCHEMA.frequency, SCHEMA.description]
-MAX_VALUES, MAX_CHARS, MAX_FACTS = 3, 300, 14
+              TKG.route, SCHEMA.frequency]
+MAX_VALUES, MAX_CHARS, MAX_FACTS = 3, 300, 40
 # Other names of a thing, for search: a trial registered as "Anrotinib" is found by
 # "anlotinib" because the drug's synonyms (skos:altLabel) and code names are on the page.
 ALIAS_PREDICATES = [*LABEL_PREDICATES, SKOS.altLabel, TKG.codeName, SCHEMA.alternateName,
@@ -63,47 +89,30 @@ SYNONYM_PREDICATES = [*LABEL_PREDICATES, SKOS.altLabel, TKG.codeName, SCHEMA.alt
 SYNONYM_KINDS = {"drug", "drug-class", "condition", "mesh"}
 
 
-class _Index:
-    """One pass over the triples, grouped the ways extraction asks for them."""
-
-    def __init__(self, graph: Graph):
-        self.types: dict[URIRef, set[URIRef]] = defaultdict(set)
-        self.out: dict[URIRef, list[tuple[URIRef, URIRef]]] = defaultdict(list)
-        self.lits: dict[URIRef, dict[URIRef, list[Literal]]] = defaultdict(
-            lambda: defaultdict(list))
-        for s, p, o in graph:
-            if not isinstance(s, URIRef):
-                continue
-            if p == RDF.type:
-                self.types[s].add(o)
-            elif isinstance(o, URIRef):
-                self.out[s].append((p, o))
-            elif isinstance(o, Literal):
-                self.lits[s][p].append(o)
-
-    def first(self, node: URIRef, *predicates: URIRef) -> str | None:
-        for p in predicates:
-            values = self.lits.get(node, {}).get(p)
-            if values:
-                return sorted(str(v) for v in values)[0]
-        return None
-
-    def objects(self, node: URIRef, predicate: URIRef) -> list[URIRef]:
-        return sorted(o for p, o in self.out.get(node, []) if p == predicate)
-
-
 def extract(graph: Graph) -> ViewGraph:
-    idx = _Index(graph)
+    idx = Index(graph)
     kinds = _node_kinds(idx)
     view = ViewGraph()
     for node in sorted(kinds):
         view.nodes[str(node)] = _view_node(idx, node, kinds[node])
     view.edges = _edges(idx, kinds)
     view.synonyms = _synonyms(idx, kinds)
+    view.background = vocabulary_only(view)
     return view
 
 
-def _synonyms(idx: _Index, kinds: dict[URIRef, str]) -> list[list[str]]:
+def vocabulary_only(view: ViewGraph) -> set[str]:
+    """MeSH concepts no drawn record links to: every edge they have is MeSH's own
+    hierarchy (skos:broader, tkg:mappedTo), or they have none (a drug's MeSH concept,
+    reached by skos:exactMatch, which is a link on the drug's card)."""
+    used: set[str] = set()
+    for e in view.edges:
+        if set(e.predicates) - HIERARCHY:
+            used.update((e.source, e.target))
+    return {n for n in view.nodes if n.startswith(str(MESH)) and n not in used}
+
+
+def _synonyms(idx: Index, kinds: dict[URIRef, str]) -> list[list[str]]:
     """Per drug, class or condition that has other names: all its names, lower-cased."""
     groups = set()
     for node in kinds:
@@ -118,7 +127,7 @@ def _synonyms(idx: _Index, kinds: dict[URIRef, str]) -> list[list[str]]:
     return [list(g) for g in sorted(groups)]
 
 
-def _node_kinds(idx: _Index) -> dict[URIRef, str]:
+def _node_kinds(idx: Index) -> dict[URIRef, str]:
     kinds: dict[URIRef, str] = {}
     for node, types in idx.types.items():
         if not types & FOLDED:
@@ -135,7 +144,7 @@ def _node_kinds(idx: _Index) -> dict[URIRef, str]:
     return kinds
 
 
-def _edges(idx: _Index, kinds: dict[URIRef, str]) -> list[ViewEdge]:
+def _edges(idx: Index, kinds: dict[URIRef, str]) -> list[ViewEdge]:
     pairs: dict[tuple[URIRef, URIRef], set[URIRef]] = defaultdict(set)
     for s in kinds:
         for p, o in idx.out.get(s, []):
@@ -162,7 +171,7 @@ def _edges(idx: _Index, kinds: dict[URIRef, str]) -> list[ViewEdge]:
     return edges
 
 
-def _view_node(idx: _Index, node: URIRef, kind: str) -> ViewNode:
+def _view_node(idx: Index, node: URIRef, kind: str) -> ViewNode:
     label, name = _label(idx, node, kind)
     same_as = [str(o) for p, o in idx.out.get(node, []) if p in LINK_PREDICATES]
     doi = idx.first(node, BIBO.doi)
@@ -176,7 +185,7 @@ def _view_node(idx: _Index, node: URIRef, kind: str) -> ViewNode:
                     links=links_for(str(node), sorted(same_as)), aliases=aliases)
 
 
-def _label(idx: _Index, node: URIRef, kind: str) -> tuple[str, str]:
+def _label(idx: Index, node: URIRef, kind: str) -> tuple[str, str]:
     name = idx.first(node, *LABEL_PREDICATES) or ""
     if kind == "trial":
         return idx.first(node, TKG.nctId) or split_name(node), name
@@ -199,41 +208,22 @@ def _label(idx: _Index, node: URIRef, kind: str) -> tuple[str, str]:
     return split_name(node), ""
 
 
-def _facts(idx: _Index, node: URIRef, kind: str, heading: str) -> list[tuple[str, str]]:
+def _facts(idx: Index, node: URIRef, kind: str, heading: str) -> list[tuple[str, str]]:
+    """The node's own literals (identity and status first), then what its folded helpers
+    and details say (kg.views.viz.cards), then its other literals."""
     lits = dict(idx.lits.get(node, {}))
     order = {p: i for i, p in enumerate(FACT_ORDER)}
     preds = sorted((p for p in lits if p not in SKIP_FACTS),
                    key=lambda p: (order.get(p, len(order)), _fact_name(p)))
-    # A fact that only repeats the tooltip's heading (a criterion's text) is left out.
-    facts = [(_fact_name(p), _values(lits[p])) for p in preds
+    # A fact that only repeats the card's heading (a criterion's text) is left out.
+    facts = [(p, (_fact_name(p), _values(lits[p]))) for p in preds
              if not all(str(v) == heading for v in lits[p])]
-    facts.extend(_derived_facts(idx, node, kind))
-    return facts[:MAX_FACTS]
-
-
-def _derived_facts(idx: _Index, node: URIRef, kind: str) -> list[tuple[str, str]]:
-    """Detail carried by folded helper resources, shown on the node they describe."""
-    facts: list[tuple[str, str]] = []
-    if kind == "trial":
-        for elig in idx.objects(node, TKG.eligibility):
-            for p in ELIGIBILITY_FACTS:
-                if idx.lits.get(elig, {}).get(p):
-                    facts.append((_fact_name(p), _values(idx.lits[elig][p])))
-        ids = [idx.first(s, SCHEMA.value) for s in idx.objects(node, TKG.secondaryIdentifier)]
-        if any(ids):
-            facts.append(("secondary ids", shorten(", ".join(i for i in ids if i), MAX_CHARS)))
-    if kind == "article":
-        authors = idx.objects(node, SCHEMA.author)
-        if authors:
-            facts.append(("authors", str(len(authors))))
-        types = [idx.first(t, RDFS.label) or split_name(t)
-                 for t in idx.objects(node, TKG.publicationType)]
-        if types:
-            facts.append(("publication type", shorten(", ".join(types), MAX_CHARS)))
-        sources = sorted({idx.first(a, TKG.sourceKind) or "" for a in
-                          idx.objects(node, PROV.wasGeneratedBy)} - {""})
-        if sources:
-            facts.append(("source", ", ".join(sources)))
+    first = [f for p, f in facts if p in order]
+    rest = [f for p, f in facts if p not in order]
+    facts = first + derived_facts(idx, node, kind) + rest + trailing_facts(idx, node, kind)
+    if len(facts) > MAX_FACTS:  # said, not silently cut
+        left = len(facts) - MAX_FACTS + 1
+        facts = [*facts[:MAX_FACTS - 1], ("not shown", f"{left} more facts (see the graph)")]
     return facts
 
 

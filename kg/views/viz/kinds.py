@@ -22,6 +22,7 @@ from kg.rdf.namespaces import BIBO, DCTERMS, RDFS, SCHEMA, SKOS, TKG
 class Kind:
     key: str
     legend: str  # plural, for the legend and messages
+    one: str  # singular, for a node's card
     colour: str
     shape: str  # a vis-network shape with the label below it
     size: int
@@ -30,22 +31,23 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {k.key: k for k in [
-    Kind("trial", "trials", "#d62728", "star", 28, 0, 24),
-    Kind("drug", "drugs", "#1f77b4", "diamond", 18, 1, 20),
-    Kind("condition", "conditions", "#2ca02c", "square", 16, 2, 20),
-    Kind("drug-class", "drug classes", "#6baed6", "triangle", 15, 3, 16),
-    Kind("article", "articles", "#ff7f0e", "dot", 13, 4, 14),
-    Kind("arm", "arms", "#bcbd22", "dot", 11, 5, 12),
-    Kind("intervention", "interventions", "#17becf", "dot", 10, 6, 12),
-    Kind("regimen", "regimens", "#8c8c00", "dot", 8, 7, 12),
-    Kind("organisation", "organisations", "#e377c2", "hexagon", 12, 8, 12),
-    Kind("journal", "journals", "#8c564b", "triangleDown", 11, 9, 11),
-    Kind("mesh", "MeSH terms", "#74c476", "dot", 8, 10, 11),
-    Kind("person", "people", "#9e6ebd", "dot", 9, 11, 12),
-    Kind("site", "sites", "#7f7f7f", "square", 8, 12, 11),
-    Kind("criterion", "eligibility criteria", "#bdbdbd", "dot", 6, 13, 10),
-    Kind("author", "authors", "#c5b0d5", "dot", 7, 14, 10),
-    Kind("other", "other", "#dddddd", "dot", 6, 15, 10),
+    Kind("trial", "trials", "trial", "#d62728", "star", 28, 0, 24),
+    Kind("drug", "drugs", "drug", "#1f77b4", "diamond", 18, 1, 20),
+    Kind("condition", "conditions", "condition", "#2ca02c", "square", 16, 2, 20),
+    Kind("drug-class", "drug classes", "drug class", "#6baed6", "triangle", 15, 3, 18),
+    Kind("article", "articles", "article", "#ff7f0e", "dot", 13, 4, 14),
+    Kind("arm", "arms", "arm", "#bcbd22", "dot", 11, 5, 12),
+    Kind("intervention", "interventions", "intervention", "#17becf", "dot", 10, 6, 12),
+    Kind("regimen", "regimens", "regimen", "#8c8c00", "dot", 8, 7, 12),
+    Kind("organisation", "organisations", "organisation", "#e377c2", "hexagon", 12, 8, 12),
+    Kind("journal", "journals", "journal", "#8c564b", "triangleDown", 11, 9, 11),
+    Kind("mesh", "MeSH terms", "MeSH term", "#74c476", "dot", 8, 10, 11),
+    Kind("person", "people", "person", "#9e6ebd", "dot", 9, 11, 12),
+    Kind("site", "sites", "site", "#7f7f7f", "square", 8, 12, 11),
+    Kind("criterion", "eligibility criteria", "eligibility criterion", "#bdbdbd", "dot", 6, 13,
+         10),
+    Kind("author", "authors", "author", "#c5b0d5", "dot", 7, 14, 10),
+    Kind("other", "other resources", "other resource", "#dddddd", "dot", 6, 15, 10),
 ]}
 
 # rdf:type -> kind, most specific first: a site is also a schema:MedicalOrganization, a

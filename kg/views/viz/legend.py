@@ -23,8 +23,8 @@ def kind_entries(model: ViewModel) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
     for node in model.nodes:
         counts[node.kind] = counts.get(node.kind, 0) + 1
-    return [{"kind": k.key, "text": k.legend, "colour": k.colour, "shape": k.shape,
-             "count": counts[k.key]} for k in KINDS.values() if k.key in counts]
+    return [{"kind": k.key, "text": k.legend, "one": k.one, "colour": k.colour,
+             "shape": k.shape, "count": counts[k.key]} for k in KINDS.values() if k.key in counts]
 
 
 def code_entries(model: ViewModel, seed: ViewNode | None) -> list[dict[str, str]]:

@@ -42,6 +42,17 @@ class ViewGraph:
     edges: list[ViewEdge] = field(default_factory=list)
     # Names that mean one thing (a drug's label, synonyms and code names), for search.
     synonyms: list[list[str]] = field(default_factory=list)
+    # Vocabulary no record uses directly (MeSH ancestors): left out of pages and exports
+    # unless a page is focused on one of them; their names appear in cards' tree paths.
+    background: set[str] = field(default_factory=set)
+
+    def drawable(self) -> ViewGraph:
+        """The graph without its background nodes (and their edges)."""
+        if not self.background:
+            return self
+        keep = {k: v for k, v in self.nodes.items() if k not in self.background}
+        return ViewGraph(keep, [e for e in self.edges if e.source in keep and e.target in keep],
+                         self.synonyms)
 
 
 @dataclass
@@ -51,7 +62,7 @@ class ViewModel:
     title: str
     nodes: list[ViewNode]
     edges: list[ViewEdge]
-    total_nodes: int  # in the whole graph (after folding helper nodes into facts)
+    total_nodes: int  # in the whole graph (after folding helpers, details and background)
     total_edges: int
     omitted_by_kind: dict[str, int] = field(default_factory=dict)
     omitted_edges: int = 0

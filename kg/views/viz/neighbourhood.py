@@ -6,6 +6,11 @@ gigabytes), so the neighbourhood is fetched instead, level by level: what each n
 (out-edges, one query per level) and what points at it (in-edges, one capped query per
 node, since a drug or a MeSH descriptor is the object of thousands of triples). Caps keep
 every step bounded, and what they cut is said in the page.
+
+What the page folds is fetched as the page needs it: helpers are seen through (trial ->
+eligibility -> criterion is one step), details (setting facts, mentions, constraints) are
+described for their owner's card but never walked on from, and the MeSH ancestors of every
+concept fetched are described so a card can show its whole tree path.
 """
 
 from __future__ import annotations
@@ -15,14 +20,24 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 
 from kg import resources
-from kg.rdf.namespaces import RDF, bind_prefixes
+from kg.rdf.namespaces import RDF, SKOS, bind_prefixes
 from kg.store.sparql import fill_values
 from kg.views.query import parse_query_file
 from kg.views.viz.errors import FocusNotFound
-from kg.views.viz.extract import FOLDED, NOT_EDGES
+from kg.views.viz.extract import (
+    CARD_LINKS,
+    CONTRACTED,
+    DETAIL_LINKS,
+    DETAILS,
+    HELPERS,
+    LINK_PREDICATES,
+    NOT_EDGES,
+)
 
 TRIPLE_CAP = 60_000  # triples fetched at most
 IN_EDGES_PER_NODE = 150  # what points at one node, at most
+CARD_DESCRIBED = DETAIL_LINKS | LINK_PREDICATES | CARD_LINKS
+TREE_LEVELS = 20  # MeSH trees are at most 13 levels deep
 EXPANDED_PER_LEVEL = 400  # nodes whose in-edges are fetched, per level
 QUERIES = resources.QUERIES / "viz"
 
@@ -72,6 +87,7 @@ def fetch(store, focus: URIRef, depth: int, *, triple_cap: int = TRIPLE_CAP,
                               "step(s) from the focus were followed inward.")
         frontier = reached - seen
         seen |= frontier
+    walk.describe_ancestors()
     return walk.result()
 
 
@@ -98,7 +114,36 @@ class _Walk:
             self._add(self._rows(self.out_q, todo, self.triple_cap - len(self.graph)))
 
     def folded(self, node: URIRef) -> bool:
-        return any((node, RDF.type, t) in self.graph for t in FOLDED)
+        """A helper the page sees through (its links count as the owner's)."""
+        return any((node, RDF.type, t) in self.graph for t in CONTRACTED | HELPERS)
+
+    def detail(self, node: URIRef) -> bool:
+        return any((node, RDF.type, t) in self.graph for t in DETAILS)
+
+    def describe_details(self, nodes: list[URIRef]) -> None:
+        """Describe what the cards of ``nodes`` show: their details (setting facts,
+        mentions, constraints, with their parts and the concepts they name), the helpers
+        whose literals they show and the MeSH concepts they match; none of these is
+        walked on from."""
+        todo = sorted({o for n in nodes for p, o in self.graph.predicate_objects(n)
+                       if isinstance(o, URIRef) and p in CARD_DESCRIBED})
+        while todo and not self.full():
+            self.describe(todo)
+            todo = sorted({o for n in todo if self.detail(n) or self._untyped(n)
+                           for o in self.graph.objects(n, None)
+                           if isinstance(o, URIRef) and o not in self.described})
+
+    def describe_ancestors(self) -> None:
+        """Every concept up skos:broader from those fetched, level by level."""
+        for _ in range(TREE_LEVELS):
+            todo = sorted({o for o in self.graph.objects(None, SKOS.broader)
+                           if isinstance(o, URIRef) and o not in self.described})
+            if not todo or self.full():
+                return
+            self.describe(todo)
+
+    def _untyped(self, node: URIRef) -> bool:
+        return (node, RDF.type, None) not in self.graph
 
     def out_nodes(self, node: URIRef) -> set[URIRef]:
         return {o for p, o in self.graph.predicate_objects(node)
@@ -119,6 +164,7 @@ class _Walk:
         todo = sorted(frontier)
         while todo and not self.full():
             self.describe(todo)
+            self.describe_details(todo)
             new: set[URIRef] = set()
             for node in (n for n in todo if self.folded(n)):
                 new |= self.out_nodes(node) | self.in_nodes(node)

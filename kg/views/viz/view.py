@@ -39,10 +39,12 @@ def shape(full: ViewGraph, *, title: str, focus: str | None = None, depth: int =
         raise VizError(f"--max-nodes must be at least 1 (got {max_nodes})")
     if depth < 0:
         raise VizError(f"--depth must be 0 or more (got {depth})")
+    focus_id = resolve_focus(full.nodes, focus) if focus else None
+    if focus_id not in full.background:  # a page about a MeSH ancestor draws the tree
+        full = full.drawable()
     nodes = dict(full.nodes)
     edges = list(full.edges)
     total_nodes, total_edges = len(nodes), len(edges)
-    focus_id = resolve_focus(nodes, focus) if focus else None
     seed = related_to or _default_seed(nodes, focus_id)
     forced = _add_related(nodes, edges, list(related or []), seed)
     graph = _undirected(nodes, edges)

@@ -14,6 +14,8 @@
   const LEGEND = new Map(PAGE.legend.map(function (k) { return [k.kind, k]; }));
   const NEAR = new Set(PAGE.near);
   const GROUPS = PAGE.options.groups;
+  const FIT_MAX_ZOOM = 1.5;  // a page of a few nodes is not blown up beyond this
+  const FIT_MARGIN = 0.97;   // share of the drawing the picture fills
 
   const NEIGHBOURS = new Map();
   RAW_EDGES.forEach(function (e) {
@@ -97,6 +99,26 @@
     details.replaceChildren(raw ? P.card(raw, LEGEND) : P.el("p", "Nothing selected.", "kg-hint"));
   }
 
+  // Zoom so the whole scope fits, labels included: vis-network's own fit measures the
+  // shapes only, and a wide label at the picture's edge would be cut off.
+  function fitScope() {
+    const items = nodeView.get({ filter: function (n) { return !n.hidden; } });
+    if (!items.length) return;
+    const at = network.getPositions(items.map(function (n) { return n.id; }));
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    items.forEach(function (item) {
+      const b = window.kgLayout.box(item, GROUPS);
+      const p = at[item.id];
+      left = Math.min(left, p.x - b.half); right = Math.max(right, p.x + b.half);
+      top = Math.min(top, p.y - b.above); bottom = Math.max(bottom, p.y + b.below);
+    });
+    const scale = Math.min(FIT_MAX_ZOOM,
+      FIT_MARGIN * container.clientWidth / Math.max(1, right - left),
+      FIT_MARGIN * container.clientHeight / Math.max(1, bottom - top));
+    network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 },
+                     scale: scale, animation: false });
+  }
+
   // Layout of the current scope: force layout (vis physics), then labels moved apart.
   function settle() {
     if (!state.busy) return;
@@ -114,7 +136,7 @@
     state.positions[state.scope] = network.getPositions(items.map(function (n) { return n.id; }));
     state.separationRounds = result.rounds;
     state.overlapsLeft = result.overlaps;
-    network.fit({ animation: false, maxZoomLevel: 1.5 });
+    fitScope();
     done();
   }
 
@@ -156,7 +178,7 @@
     edgeView.refresh();
     if (then) state.then.push(then);
     if (cached) {
-      network.fit({ animation: false, maxZoomLevel: 1.5 });
+      fitScope();
       done();
       return;
     }
@@ -226,7 +248,7 @@
   // Tooltips are built when first hovered: building thousands up front costs seconds.
   network.on("hoverNode", function (params) {
     const item = nodes.get(params.node);
-    if (item && !item.title) nodes.update({ id: item.id, title: P.card(BY_ID.get(item.id), LEGEND) });
+    if (item && !item.title) nodes.update({ id: item.id, title: P.card(BY_ID.get(item.id), LEGEND, true) });
   });
   network.on("hoverEdge", function (params) {
     const item = edges.get(params.edge);

@@ -23,16 +23,21 @@
     }
   }
 
-  // A node's name, kind, facts, reasons and links: the hover tooltip and the details panel.
-  function card(raw, legend) {
+  const TIP_FACTS = 8;  // a hover tooltip shows this many facts; the details panel all
+
+  // A node's name, kind, facts, reasons and links: the details panel, and (brief: the first
+  // TIP_FACTS facts and a count of the rest) the hover tooltip.
+  function card(raw, legend, brief) {
     const box = el("div", null, "kg-tip");
     box.appendChild(el("h3", raw.name || raw.label));
     const kind = legend.get(raw.kind);
-    let kindText = kind ? kind.text.replace(/s$/, "") : raw.kind;
+    let kindText = kind ? kind.one : raw.kind;
     if (raw.seed) kindText += " · the page opens around it";
     box.appendChild(el("p", kindText, "kg-kind"));
-    const facts = (raw.facts || []).slice();
+    let facts = (raw.facts || []).slice();
     if (raw.related) facts.unshift(["related score", String(raw.related.score)]);
+    const more = brief ? Math.max(0, facts.length - TIP_FACTS) : 0;
+    if (more) facts = facts.slice(0, TIP_FACTS);
     if (facts.length) {
       const dl = el("dl");
       facts.forEach(function (fact) {
@@ -40,6 +45,10 @@
         dl.appendChild(el("dd", fact[1]));
       });
       box.appendChild(dl);
+    }
+    if (more) {
+      box.appendChild(el("p", more + " more " + (more === 1 ? "fact" : "facts") +
+                         ": click the node to see them beside the drawing.", "kg-more"));
     }
     if (raw.related && raw.related.reasons.length) {
       const ul = el("ul");
