@@ -29,7 +29,7 @@ from kg.vocab.normalise import is_acronym, key
 from kg.vocab.records import MeshRecord, ReleaseInfo, VocabularyError
 
 MAGIC = b"TRIALKG-MESH-INDEX\n"
-FORMAT = 2
+FORMAT = 3  # 3: kinds leave out disease processes and drug targets (see _condition, _drug)
 BLOCK = 64  # lines per block of a sorted list
 _CLEAN = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "|": "/"})
 
@@ -79,11 +79,35 @@ def build_index(records: Iterable[MeshRecord], release: ReleaseInfo, target: Pat
     return counts
 
 
+# What a study is about is a disease, not a course a disease takes: a descriptor whose every
+# disease tree lies under these (Recurrence, Death, Disease Progression, Neoplasm Metastasis)
+# describes a setting, which kg.extract.setting reads, and is no condition of a record.
+PROCESS_TREES = ("C23.550", "C04.697")  # Pathologic Processes, Neoplastic Processes
+# What a study gives is a substance, not what it aims at or measures: a descriptor whose
+# every chemical tree lies under these (Biomarkers, Antigens) is no drug, nor is one filed
+# as a target (PD-L1 is "B7-H1 Antigen", an immune checkpoint and membrane protein). The
+# antibodies that bind them are filed under the immunoglobulins and stay drugs.
+NOT_SUBSTANCE_TREES = ("D23.101", "D23.050")  # Biomarkers, Antigens
+TARGET_TREES = ("D12.776.465", "D12.776.543")  # Immune Checkpoint Proteins, Membrane Proteins
+
+
+def _condition(trees: list[str]) -> bool:
+    disease = [t for t in trees if t.startswith("C")]
+    return bool(disease) and not all(t.startswith(PROCESS_TREES) for t in disease)
+
+
+def _drug(trees: list[str]) -> bool:
+    chemical = [t for t in trees if t.startswith("D")]
+    if not chemical or any(t.startswith(TARGET_TREES) for t in chemical):
+        return False
+    return not all(t.startswith(NOT_SUBSTANCE_TREES) for t in chemical)
+
+
 def _set_kinds(by_ui: dict[str, MeshRecord]) -> None:
     for rec in by_ui.values():
         if not rec.supplementary:
-            rec.kinds = (N.CONDITION if any(t[0] == "C" for t in rec.trees) else 0) | \
-                        (N.DRUG if any(t[0] == "D" for t in rec.trees) else 0)
+            rec.kinds = (N.CONDITION if _condition(rec.trees) else 0) | \
+                        (N.DRUG if _drug(rec.trees) else 0)
     for rec in by_ui.values():
         if rec.supplementary:
             for head in rec.mapped:

