@@ -189,7 +189,7 @@ def _open(path: Path) -> tuple[dict, int]:
             raise VocabularyError("index header unreadable (truncated?)", where=where) from None
         if not isinstance(header, dict) or header.get("format") != FORMAT \
                 or header.get("byteorder") != sys.byteorder:
-            raise VocabularyError("index written by another version of trialkg; rebuild it",
+            raise VocabularyError("index written by another version of trialkg",
                                   where=where)
         actual = path.stat().st_size
         if actual != header.get("size"):
