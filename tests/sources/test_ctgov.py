@@ -235,6 +235,33 @@ def test_parse_dict_defaults_and_api_source():
     assert (t.source.kind, t.source.retrieved) == ("ctgov-api", "2025-01-01T00:00:00Z")
 
 
+def _responsible(party: dict):
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT05807880"},
+                                 "sponsorCollaboratorsModule": {"responsibleParty": party}}}
+    return parse(study).responsible_party
+
+
+def test_synthetic_pre_2017_responsible_party_keeps_its_name_and_organization():
+    # Records registered before 2017 carry the old free-text fields instead of the
+    # investigator ones (issue 17: the name was lost).
+    rp = _responsible({"oldNameTitle": "Jane Roe, MD", "oldOrganization": "Example Institute"})
+    assert (rp.type, rp.name, rp.title, rp.affiliation) == (
+        None, "Jane Roe, MD", None, "Example Institute")
+
+
+def test_synthetic_current_responsible_party_fields_win_over_the_old_ones():
+    rp = _responsible({"type": "PRINCIPAL_INVESTIGATOR", "investigatorFullName": "New Name",
+                       "investigatorAffiliation": "New Place", "oldNameTitle": "Old Name",
+                       "oldOrganization": "Old Place"})
+    assert (rp.type, rp.name, rp.affiliation) == ("PRINCIPAL_INVESTIGATOR", "New Name",
+                                                  "New Place")
+
+
+def test_a_record_without_a_responsible_party_has_none():
+    assert parse(_study()).responsible_party is None
+    assert _responsible({}) is None
+
+
 # --------------------------------------------------------------------------- bad input
 
 

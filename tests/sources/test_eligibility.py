@@ -172,6 +172,31 @@ def test_minority_without_cue_in_an_exclusion_run_follows_the_run():
     assert "2 of 3 items carry cues" in criteria[3].kind_reason
 
 
+@pytest.mark.parametrize(("run", "kinds"), [
+    # exactly half the later run carries cues: a tie keeps the page's heading (issue 17)
+    (["Patients who have received a vaccine.", "Prior surgery within 4 weeks."],
+     ["inclusion", "inclusion"]),
+    (["Patients who have received a vaccine.", "Existing brain metastasis.",
+      "Prior surgery within 4 weeks.", "Able to swallow tablets."], ["inclusion"] * 4),
+    # one more than half: the run reads as exclusions
+    (["Patients who have received a vaccine.", "Existing brain metastasis.",
+      "HIV positive.", "Able to swallow tablets."], ["exclusion"] * 4),
+    (["Existing brain metastasis."], ["exclusion"]),
+])
+def test_a_later_run_is_reclassified_only_when_most_items_carry_cues(run, kinds):
+    text = "Inclusion Criteria\n\n* Age 18 or over.\n\n" + "".join(f"* {t}\n" for t in run)
+    criteria, _ = parse_criteria(text)
+    assert [c.kind for c in criteria] == ["inclusion", *kinds]
+    cues = sum(disqualifying_cue(t) is not None for t in run)
+    if kinds[0] == "inclusion":
+        assert criteria[-1].kind_reason == (
+            "listed under Inclusion Criteria but in a second bullet run after a blank-line "
+            "break, whose items do not read as exclusions")
+    elif cues < len(run):
+        assert criteria[-1].kind_reason.endswith(
+            f"the run reads as exclusions ({cues} of {len(run)} items carry cues)")
+
+
 def test_a_remark_saying_excluded_opens_an_exclusion_run():
     text = ("Inclusion Criteria:\n\n* Age 18 or over.\n\nThe following patients are excluded:\n\n"
             "* Prior surgery within 4 weeks.")
