@@ -53,7 +53,8 @@ class Module:
 
     @property
     def rate(self) -> float:
-        return len(self.killed) / self.judged if self.judged else 1.0
+        """Killed among the judged; 0 when nothing was judged (a module not run is no pass)."""
+        return len(self.killed) / self.judged if self.judged else 0.0
 
 
 def mutated_modules() -> list[str]:
@@ -116,7 +117,7 @@ def report(modules: list[Module], stale: list[str], show_diffs: bool) -> bool:
     print(f"\n{'module':44} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no test':>7} "
           f"{'equiv.':>6} {'rate':>6}")
     for m in modules:
-        flag = "" if m.rate >= TARGET else "  < target"
+        flag = "" if m.rate >= TARGET else ("  not run" if not m.judged else "  < target")
         print(f"{m.path:44} {m.judged + len(m.equivalent) + len(m.other):7d} {len(m.killed):6d} "
               f"{len(m.survived):5d} {len(m.no_tests):7d} {len(m.equivalent):6d} "
               f"{m.rate:6.1%}{flag}")
