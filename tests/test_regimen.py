@@ -363,9 +363,15 @@ def test_complete_trial_never_raises_on_odd_records(name, description, kind):
     trial = Trial("NCT00000000",
                   arms=[Arm(name, description=description, intervention_names=[name])],
                   interventions=[Intervention(name, kind, description, arm_labels=[name])])
-    complete_trial(trial, default_vocabulary())
-    assert isinstance(trial.arms[0].regimens, list)
-    assert isinstance(trial.interventions[0].unresolved_names, list)
+    vocab = default_vocabulary()
+    complete_trial(trial, vocab)
+    first = (deepcopy(trial.arms[0].regimens), list(trial.interventions[0].drugs),
+             list(trial.interventions[0].unresolved_names))
+    for r in first[0]:
+        assert vocab.drugs[r.drug].key == r.drug  # only known drugs get a regimen
+    complete_trial(trial, vocab)  # running it twice changes nothing
+    assert (trial.arms[0].regimens, trial.interventions[0].drugs,
+            trial.interventions[0].unresolved_names) == first
 
 
 # issue 17: a dosing text naming two cycle lengths. The length written first is the drug's

@@ -243,7 +243,25 @@ def test_empty_text():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("*-1234.:iv ab\n\\>Inclusion Criteria")),
                max_size=300))
-def test_any_text_parses_without_error(text):
+def test_any_text_parses_into_a_consistently_numbered_tree(text):
     criteria, preambles = parse_criteria(text)
     assert all(c.kind in ("inclusion", "exclusion") and c.kind_reason for c in criteria)
-    assert all(isinstance(p, str) for p in preambles)
+    assert all(isinstance(p, str) and p.strip() for p in preambles)
+    # top-level items are numbered 1, 2, ... per section; children extend their parent's
+    # number; every child has its parent's kind
+    by_section: dict[str, list[str]] = {}
+    for c in criteria:
+        by_section.setdefault(c.section, []).append(c.number)
+    for numbers in by_section.values():
+        assert numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+    def check(parent):
+        for position, child in enumerate(parent.children, start=1):
+            assert child.number == f"{parent.number}.{position}"
+            assert child.kind == parent.kind and child.section == parent.section
+            assert child.text.strip()
+            check(child)
+
+    for c in criteria:
+        assert c.text.strip()
+        check(c)
