@@ -262,6 +262,31 @@ def test_a_record_without_a_responsible_party_has_none():
     assert _responsible({}) is None
 
 
+@pytest.mark.parametrize(("value", "found"), [
+    ([], "a list"), ("x", "text"), (True, "a boolean"), (1, "a number"), (1.5, "a number"),
+    ({1}, "set"),
+])
+def test_a_module_of_the_wrong_type_is_named_by_its_json_kind(value, found):
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT05807880"},
+                                 "statusModule": value}}
+    with pytest.raises(TrialParseError) as caught:
+        parse(study)
+    assert str(caught.value) == ("<dict>: protocolSection.statusModule should be an object, "
+                                 f"found {found}")
+
+
+@pytest.mark.parametrize(("module", "problem"), [
+    ({"sponsorCollaboratorsModule": {"collaborators": [None]}},
+     "sponsorCollaboratorsModule.collaborators[0] should be an object, found null"),
+    ({"conditionsModule": {"conditions": ["NPC", None]}},
+     "conditionsModule.conditions[1] should be text, found null"),
+])
+def test_a_null_list_item_is_named(module, problem):
+    with pytest.raises(TrialParseError) as caught:
+        parse({"protocolSection": {"identificationModule": {"nctId": "NCT05807880"}, **module}})
+    assert str(caught.value) == f"<dict>: {problem}"
+
+
 # --------------------------------------------------------------------------- bad input
 
 
