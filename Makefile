@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench browser virtuoso clean vocab
+.PHONY: run test lint bench browser virtuoso clean vocab mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ virtuoso:
 	    virtuoso-opensource-7-bin) >/dev/null \
 	  || echo "could not install virtuoso: Virtuoso store tests will be skipped"; \
 	else echo "virtuoso missing and not root: Virtuoso store tests will be skipped"; fi
+
+# issue 17: mutation testing of the modules where a silent bug becomes a wrong fact or a lost
+# file (pyproject.toml [tool.mutmut]); not part of `make test` or CI. ARGS: mutation/run.py's
+# (e.g. ARGS=--recheck after adding tests, ARGS=--report for the last figures).
+mutation: $(STAMP) vocab
+	@$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/python -m pip install -q -e '.[mutation]'
+	$(BIN)/python mutation/run.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

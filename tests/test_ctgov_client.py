@@ -6,6 +6,7 @@ Intervals and time-outs are scaled down so the whole file runs in a few seconds.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,71 @@ def test_modes_are_checked():
     with pytest.raises(ValueError, match="mode must be one of"):
         CTGovClient(mode="sometimes")
 
+
+
+# --------------------------------------------------------------------------- defaults (issue 17)
+# As `kg build NCT...` builds the client: every timing setting left at its default. Only the
+# clock and sleep of kg.clients.ctgov are replaced, so the chosen delays are read exactly.
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+
+    strftime = staticmethod(time.strftime)
+    gmtime = staticmethod(time.gmtime)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> _Clock:
+    import kg.clients.ctgov
+
+    fake = _Clock()
+    monkeypatch.setattr(kg.clients.ctgov, "time", fake)
+    return fake
+
+
+def _default_client(server, monkeypatch) -> CTGovClient:
+    monkeypatch.setenv("CTGOV_BASE_URL", server.url + "/api/v2")
+    return CTGovClient()
+
+
+def test_default_back_off_doubles_from_one_second(server, clock, monkeypatch):
+    server.handler = sequence(Reply(503, "busy"), Reply(503, "busy"), Reply(503, "busy"),
+                              _ok())
+    study, _ = _default_client(server, monkeypatch).fetch_study("NCT05807880")
+    assert study["protocolSection"]["identificationModule"]["nctId"] == "NCT05807880"
+    assert len(server.requests) == 4 and clock.sleeps == [1.0, 2.0, 4.0]
+
+
+def test_default_gives_up_after_four_attempts(server, clock, monkeypatch):
+    server.handler = lambda _req: Reply(502, "bad gateway")
+    with pytest.raises(CTGovError, match="no usable answer after 4 attempts; last: HTTP 502"):
+        _default_client(server, monkeypatch).fetch_study("NCT05807880")
+    assert len(server.requests) == 4 and clock.sleeps == [1.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize(("retry_after", "waited"), [("7", 7.0), ("600", 120.0)])
+def test_default_retry_after_is_honoured_up_to_two_minutes(server, clock, monkeypatch,
+                                                            retry_after, waited):
+    server.handler = sequence(Reply(429, "slow down", {"Retry-After": retry_after}), _ok())
+    _default_client(server, monkeypatch).fetch_study("NCT05807880")
+    assert clock.sleeps == [waited]
+
+
+def test_default_pacing_is_half_a_second_between_requests(server, clock, monkeypatch):
+    client = _default_client(server, monkeypatch)
+    for _ in range(3):
+        client.fetch_study("NCT05807880")
+    assert clock.sleeps == [0.5, 0.5]
+    clock.now += 0.2  # time the caller spent: only the rest of the interval is waited
+    client.fetch_study("NCT05807880")
+    assert clock.sleeps == [0.5, 0.5, 0.3]

@@ -144,10 +144,10 @@ def test_provenance_query(store):
 def test_hostile_parameter_values_cannot_change_the_query(store, hostile):
     lq = q.get("authors")
     # An integer parameter refuses text outright...
-    with pytest.raises(QueryError):
+    with pytest.raises(QueryError, match="^parameter minArticles: expected an integer, got "):
         q.bind(lq, {"minArticles": hostile})
     # ...an IRI parameter refuses anything that is not an IRI...
-    with pytest.raises(QueryError):
+    with pytest.raises(QueryError, match="^parameter author: not an IRI: "):
         q.bind(q.get("coauthorship"), {"author": hostile})
     # ...and a string parameter is only ever one literal value: the query still answers its
     # own question and finds nothing for the odd value.

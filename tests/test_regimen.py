@@ -363,6 +363,28 @@ def test_complete_trial_never_raises_on_odd_records(name, description, kind):
     trial = Trial("NCT00000000",
                   arms=[Arm(name, description=description, intervention_names=[name])],
                   interventions=[Intervention(name, kind, description, arm_labels=[name])])
-    complete_trial(trial, default_vocabulary())
-    assert isinstance(trial.arms[0].regimens, list)
-    assert isinstance(trial.interventions[0].unresolved_names, list)
+    vocab = default_vocabulary()
+    complete_trial(trial, vocab)
+    first = (deepcopy(trial.arms[0].regimens), list(trial.interventions[0].drugs),
+             list(trial.interventions[0].unresolved_names))
+    for r in first[0]:
+        assert vocab.drugs[r.drug].key == r.drug  # only known drugs get a regimen
+    complete_trial(trial, vocab)  # running it twice changes nothing
+    assert (trial.arms[0].regimens, trial.interventions[0].drugs,
+            trial.interventions[0].unresolved_names) == first
+
+
+# issue 17: a dosing text naming two cycle lengths. The length written first is the drug's
+# cycle; a later one is something else (an assessment cadence, a later phase's rhythm), and
+# neither the order of the patterns nor the last length written may decide.
+@pytest.mark.parametrize(("text", "cycle"), [
+    # the first length matches a pattern listed after the later one's ("every N weeks")
+    ("Capecitabine 1000 mg/m2 orally twice daily on days 1-14 of each 21-day cycle, with "
+     "tumour assessment every 6 weeks", 21),
+    # the first length matches a pattern listed before the later one's ("N-day cycles")
+    ("Pembrolizumab 200 mg IV every 3 weeks; the study visits follow 28-day cycles", 21),
+    ("Pembrolizumab 400 mg IV Q6W, i.e. every 42 days (two 21-day cycles)", 42),
+])
+def test_synthetic_two_cycle_lengths_take_the_first_written(vocab, text, cycle):
+    (r,), _ = extract_regimens(text, vocab)
+    assert r.cycle_length_days == cycle

@@ -4,7 +4,9 @@ synthetic studies that differ from each other in one respect only
 another line; the exact drug above its class above a broader class; a drug tested above the
 same drug as comparator; clinical studies above reviews and epidemiology; no study sharing
 only a drug class (and no disease) above any study of the seed's disease; a cited article
-marked and ranked below its uncited twin. Scores are not asserted: orders are."""
+marked and ranked below its uncited twin. Orders are asserted, and one stretch of the ranking
+is pinned with its scores as numbers (not read back from WEIGHTS), so a changed weight shows
+as a changed ranking."""
 
 from __future__ import annotations
 
@@ -106,3 +108,21 @@ def test_first_line_rm_npc_with_the_seeds_drugs_leads(ranking):
     top = [r.identifier for r in ranking[:4]]
     assert set(top) >= {"NCT05981157", "NCT09999911"}  # anlotinib + anti-PD-1, first-line R/M
     assert ranking[0].reasons[0].startswith("first-line recurrent/metastatic")
+
+
+def test_the_broader_class_trial_keeps_its_score_and_place(ranking):
+    # Pinned numbers: NCT09999919 (atezolizumab, a broader class than penpulimab's, tested
+    # first-line in R/M NPC) scores 5 + 2.5 + 2 + 1.5 + 1 = 12; a broader-class weight of
+    # 0.5 or 1.5 moves it out of this stretch (issue 17).
+    broader = result(ranking, "NCT09999919")
+    assert [(e.kind, e.via, e.points) for e in broader.evidence] == [
+        ("disease", "same", 5.0), ("setting", "same", 2.5), ("line", "same", 2.0),
+        ("evidence", "clinical-trial", 1.5), ("drug", "broader-class/experimental", 1.0)]
+    stretch = [(r.identifier, r.score) for r in ranking[10:15]]
+    assert stretch == [("37207654", 12.5), ("NCT03707509", 12.0), ("NCT09999919", 12.0),
+                       ("34174189", 12.0), ("NCT03581786", 11.5)]
+    # a broader class given in every arm counts half as much
+    background = result(ranking, "NCT03924986")
+    assert ("drug", "broader-class/background", 0.5) in [
+        (e.kind, e.via, e.points) for e in background.evidence]
+    assert background.score == 14.0 and position(ranking, "NCT03924986") == 4

@@ -124,3 +124,17 @@ def test_content_negotiation():
         "application/sparql-results+xml", "xml")
     assert negotiate("image/png", {"text/csv": "csv"}, "text/csv") is None
     assert negotiate("*/*", {"text/csv": "csv"}, "text/csv") == ("text/csv", "csv")
+
+
+def test_query_page_embeds_the_whole_library_exactly():
+    from kg.views.query import library
+    from kg.views.serve import page_html
+
+    html = page_html().decode("utf-8")
+    assert html.startswith("<!doctype html>") and "/*EXAMPLES*/" not in html
+    start = html.index('id="examples">') + len('id="examples">')
+    blob = html[start:html.index("</script>", start)]
+    assert "<" not in blob and blob.isascii()
+    assert json.loads(blob) == {name: {"title": q.title, "text": q.text}
+                                for name, q in library().items()}
+    assert any("<" in q.text for q in library().values())  # so the escape was needed

@@ -190,7 +190,9 @@ def citation(doi: str | None, text: str) -> URIRef:
 
 
 def doi(value: str) -> URIRef:
-    return DOI[_seg(value).replace("%2F", "/")]
+    """DOI names are case-insensitive (DOI Handbook 2.2): one work, one IRI, in lower case
+    as :func:`citation` keys it."""
+    return DOI[_seg(value.lower()).replace("%2F", "/")]
 
 
 def pmc(pmcid: str) -> URIRef:

@@ -250,8 +250,9 @@ def _classify_section(section: str, runs: dict[int, list[_Top]],
 
     Under "Exclusion Criteria" every item is an exclusion. Under "Inclusion Criteria" the
     first run is inclusions whatever its wording; a later run (after a blank-line break or a
-    remark) is an exclusion run when most of its items carry a disqualifying cue or a remark
-    says "excluded"; its items are then exclusions. Unlabelled items follow their wording.
+    remark) is an exclusion run when most of its items (more than half: a tie is no evidence
+    against the page's own heading) carry a disqualifying cue or a remark says "excluded";
+    its items are then exclusions. Unlabelled items follow their wording.
     """
     for run, tops in sorted(runs.items()):
         if section == "exclusion":
@@ -276,7 +277,7 @@ def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> N
     where = (f"under Inclusion Criteria but in a later run opened by the remark {opener!r}"
              if opener else "under Inclusion Criteria but in a second bullet run after a "
              "blank-line break")
-    if not (opened_by_exclusion or 2 * with_cue >= len(tops)):
+    if not (opened_by_exclusion or 2 * with_cue > len(tops)):
         for top in tops:
             _set_kind(top.criterion, "inclusion", f"listed {where}, whose items do not read "
                       "as exclusions")

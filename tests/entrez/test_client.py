@@ -166,7 +166,7 @@ def test_config_from_environment():
     assert bare.default_mode == "offline" and bare.tool == "mytool"
     assert bare.base_url == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
     assert bare.interval == pytest.approx(0.37)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^NCBI tool name must not contain spaces: 'has space'$"):
         EntrezConfig(tool="has space")
 
 

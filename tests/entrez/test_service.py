@@ -70,7 +70,7 @@ def test_offline_is_the_default_without_an_email(tmp_path):
                               RequestCache(tmp_path))
     assert quiet.mode == "offline"
     assert LiteratureService(None, Snapshot(), None).mode == "offline"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^mode 'online' needs an EntrezClient$"):
         LiteratureService(None, Snapshot(), None, "online")
 
 

@@ -235,6 +235,58 @@ def test_parse_dict_defaults_and_api_source():
     assert (t.source.kind, t.source.retrieved) == ("ctgov-api", "2025-01-01T00:00:00Z")
 
 
+def _responsible(party: dict):
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT05807880"},
+                                 "sponsorCollaboratorsModule": {"responsibleParty": party}}}
+    return parse(study).responsible_party
+
+
+def test_synthetic_pre_2017_responsible_party_keeps_its_name_and_organization():
+    # Records registered before 2017 carry the old free-text fields instead of the
+    # investigator ones (issue 17: the name was lost).
+    rp = _responsible({"oldNameTitle": "Jane Roe, MD", "oldOrganization": "Example Institute"})
+    assert (rp.type, rp.name, rp.title, rp.affiliation) == (
+        None, "Jane Roe, MD", None, "Example Institute")
+
+
+def test_synthetic_current_responsible_party_fields_win_over_the_old_ones():
+    rp = _responsible({"type": "PRINCIPAL_INVESTIGATOR", "investigatorFullName": "New Name",
+                       "investigatorAffiliation": "New Place", "oldNameTitle": "Old Name",
+                       "oldOrganization": "Old Place"})
+    assert (rp.type, rp.name, rp.affiliation) == ("PRINCIPAL_INVESTIGATOR", "New Name",
+                                                  "New Place")
+
+
+def test_a_record_without_a_responsible_party_has_none():
+    assert parse(_study()).responsible_party is None
+    assert _responsible({}) is None
+
+
+@pytest.mark.parametrize(("value", "found"), [
+    ([], "a list"), ("x", "text"), (True, "a boolean"), (1, "a number"), (1.5, "a number"),
+    ({1}, "set"),
+])
+def test_a_module_of_the_wrong_type_is_named_by_its_json_kind(value, found):
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT05807880"},
+                                 "statusModule": value}}
+    with pytest.raises(TrialParseError) as caught:
+        parse(study)
+    assert str(caught.value) == ("<dict>: protocolSection.statusModule should be an object, "
+                                 f"found {found}")
+
+
+@pytest.mark.parametrize(("module", "problem"), [
+    ({"sponsorCollaboratorsModule": {"collaborators": [None]}},
+     "sponsorCollaboratorsModule.collaborators[0] should be an object, found null"),
+    ({"conditionsModule": {"conditions": ["NPC", None]}},
+     "conditionsModule.conditions[1] should be text, found null"),
+])
+def test_a_null_list_item_is_named(module, problem):
+    with pytest.raises(TrialParseError) as caught:
+        parse({"protocolSection": {"identificationModule": {"nctId": "NCT05807880"}, **module}})
+    assert str(caught.value) == f"<dict>: {problem}"
+
+
 # --------------------------------------------------------------------------- bad input
 
 

@@ -172,6 +172,31 @@ def test_minority_without_cue_in_an_exclusion_run_follows_the_run():
     assert "2 of 3 items carry cues" in criteria[3].kind_reason
 
 
+@pytest.mark.parametrize(("run", "kinds"), [
+    # exactly half the later run carries cues: a tie keeps the page's heading (issue 17)
+    (["Patients who have received a vaccine.", "Prior surgery within 4 weeks."],
+     ["inclusion", "inclusion"]),
+    (["Patients who have received a vaccine.", "Existing brain metastasis.",
+      "Prior surgery within 4 weeks.", "Able to swallow tablets."], ["inclusion"] * 4),
+    # one more than half: the run reads as exclusions
+    (["Patients who have received a vaccine.", "Existing brain metastasis.",
+      "HIV positive.", "Able to swallow tablets."], ["exclusion"] * 4),
+    (["Existing brain metastasis."], ["exclusion"]),
+])
+def test_a_later_run_is_reclassified_only_when_most_items_carry_cues(run, kinds):
+    text = "Inclusion Criteria\n\n* Age 18 or over.\n\n" + "".join(f"* {t}\n" for t in run)
+    criteria, _ = parse_criteria(text)
+    assert [c.kind for c in criteria] == ["inclusion", *kinds]
+    cues = sum(disqualifying_cue(t) is not None for t in run)
+    if kinds[0] == "inclusion":
+        assert criteria[-1].kind_reason == (
+            "listed under Inclusion Criteria but in a second bullet run after a blank-line "
+            "break, whose items do not read as exclusions")
+    elif cues < len(run):
+        assert criteria[-1].kind_reason.endswith(
+            f"the run reads as exclusions ({cues} of {len(run)} items carry cues)")
+
+
 def test_a_remark_saying_excluded_opens_an_exclusion_run():
     text = ("Inclusion Criteria:\n\n* Age 18 or over.\n\nThe following patients are excluded:\n\n"
             "* Prior surgery within 4 weeks.")
@@ -218,7 +243,25 @@ def test_empty_text():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("*-1234.:iv ab\n\\>Inclusion Criteria")),
                max_size=300))
-def test_any_text_parses_without_error(text):
+def test_any_text_parses_into_a_consistently_numbered_tree(text):
     criteria, preambles = parse_criteria(text)
     assert all(c.kind in ("inclusion", "exclusion") and c.kind_reason for c in criteria)
-    assert all(isinstance(p, str) for p in preambles)
+    assert all(isinstance(p, str) and p.strip() for p in preambles)
+    # top-level items are numbered 1, 2, ... per section; children extend their parent's
+    # number; every child has its parent's kind
+    by_section: dict[str, list[str]] = {}
+    for c in criteria:
+        by_section.setdefault(c.section, []).append(c.number)
+    for numbers in by_section.values():
+        assert numbers == [str(i) for i in range(1, len(numbers) + 1)]
+
+    def check(parent):
+        for position, child in enumerate(parent.children, start=1):
+            assert child.number == f"{parent.number}.{position}"
+            assert child.kind == parent.kind and child.section == parent.section
+            assert child.text.strip()
+            check(child)
+
+    for c in criteria:
+        assert c.text.strip()
+        check(c)

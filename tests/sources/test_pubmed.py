@@ -348,10 +348,33 @@ def test_sources_bytes_stream_and_location():
     assert parse_bytes(b"<PubmedArticleSet>\n</PubmedArticleSet>", "empty-set") == []
 
 
+class _FailsAfterFirstRecord(io.RawIOBase):
+    """A stream that hands out the document up to the end of its first record, then fails:
+    a parser that reads ahead of what it yields cannot give even the first article."""
+
+    def __init__(self, data: bytes):
+        self._first = data[: data.index(b"</PubmedArticle>") + len(b"</PubmedArticle>")]
+        self.reads = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        if self.reads > 1:
+            raise OSError("the network went away after the first record")
+        return self._first
+
+
 def test_iter_articles_is_lazy():
-    data = (ENTREZ / "pubmed1.xml").read_bytes()
-    gen = iter_articles(data)
+    stream = _FailsAfterFirstRecord((ENTREZ / "pubmed1.xml").read_bytes())
+    gen = iter_articles(stream, location="live")
     assert next(gen).pmid == "12091962"
+    assert stream.reads == 1
+    with pytest.raises(PubMedParseError) as caught:
+        next(gen)
+    assert str(caught.value) == ("live: cannot read input: the network went away after the "
+                                 "first record")
 
 
 @pytest.mark.parametrize(
@@ -412,11 +435,11 @@ def test_streaming_yields_records_before_the_error():
     data = (ENTREZ / "pubmed1.xml").read_bytes()
     cut = data.index(b"<AbstractText>") + 200
     seen = []
-    with pytest.raises(PubMedParseError):
+    with pytest.raises(PubMedParseError, match="^cut: "):
         for art in iter_articles(data[:cut], location="cut"):
             seen.append(art.pmid)
     assert seen == ["12091962"]
-    with pytest.raises(PubMedParseError):  # all-or-nothing
+    with pytest.raises(PubMedParseError, match="^cut: "):  # all-or-nothing
         parse_bytes(data[:cut], "cut")
 
 

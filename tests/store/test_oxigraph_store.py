@@ -55,7 +55,7 @@ def test_replace_graph_replaces_only_that_graph(tmp_path):
                                                                            (str(EX.g2), 3)]
     store.replace_graph(EX.g1, [])
     assert store.graph_names() == [EX.g2] and len(store) == 1
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="^https://example.org/g> . <x: not a graph IRI: "):
         store.replace_graph(URIRef("https://example.org/g> . <x"), [])
     store.close()
 

@@ -4,6 +4,7 @@ the same answers as the memory store, and a server that refuses writes says so i
 
 from __future__ import annotations
 
+import re
 import socket
 import urllib.request
 
@@ -85,7 +86,7 @@ def test_hostile_values_cannot_change_the_query(remote, hostile):
     assert remote.query(text, {"name": Literal(hostile)}).rows == []
     assert len(remote.query(text, {"name": Literal("Ann")}).rows) == 1
     assert len(remote) == 2  # nothing was dropped either
-    with pytest.raises(QueryError):
+    with pytest.raises(QueryError, match="^parameter value refused: not an absolute IRI: "):
         remote.query(text, {"p": URIRef(f"http://example.org/{hostile}")})
 
 
@@ -211,18 +212,26 @@ def test_bind_places_values_inside_the_where_pattern():
     assert construct.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s)")
 
 
-@pytest.mark.parametrize("query, bindings", [
-    ("CONSTRUCT WHERE { ?s ?p ?o }", {"s": EX.a}),
-    ("DESCRIBE <http://example.org/a>", {"s": EX.a}),
-    ("SELECT ?s WHERE { ?s ?p ?o }", {"s) } ?x": EX.a}),
-    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": BNode()}),
-    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("http://example.org/a> . ?s ?p ?o")}),
-    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("not-absolute")}),
-    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": Literal("x", datatype=URIRef("http://e/d> } ?s"))}),
+@pytest.mark.parametrize("query, bindings, problem", [
+    ("CONSTRUCT WHERE { ?s ?p ?o }", {"s": EX.a},
+     "cannot bind parameters of a CONSTRUCT WHERE short form; write CONSTRUCT { ... } WHERE "
+     "{ ... }"),
+    ("DESCRIBE <http://example.org/a>", {"s": EX.a},
+     "cannot bind parameters: the query has no WHERE pattern"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", {"s) } ?x": EX.a}, "not a variable name: 's) } ?x'"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": BNode()},
+     "parameter value refused: a blank node cannot be a parameter value"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("http://example.org/a> . ?s ?p ?o")},
+     "parameter value refused: not an absolute IRI: 'http://example.org/a> . ?s ?p ?o'"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("not-absolute")},
+     "parameter value refused: not an absolute IRI: 'not-absolute'"),
+    ("SELECT ?s WHERE { ?s ?p ?o }", {"s": Literal("x", datatype=URIRef("http://e/d> } ?s"))},
+     "parameter value refused: not an absolute IRI: 'http://e/d> } ?s'"),
 ])
-def test_bind_refuses_what_it_cannot_bind_safely(query, bindings):
-    with pytest.raises(QueryError):
+def test_bind_refuses_what_it_cannot_bind_safely(query, bindings, problem):
+    with pytest.raises(QueryError) as caught:
         bind(query, bindings)
+    assert str(caught.value) == problem
 
 
 def test_open_store_specs():
@@ -235,8 +244,11 @@ def test_open_store_specs():
     assert fuseki.endpoints.query_url == "http://h:3030/ds/sparql" and fuseki.timeout == 5
     assert fuseki.endpoints.gsp_url == "http://h:3030/ds/data"
     assert not fuseki.endpoints.union_default_graph  # configured on the server instead
-    for bad in ("sparql:", "sparql:ftp://h/x", "sparql:http://h bogus=1"):
-        with pytest.raises(StoreError):
+    for bad, problem in (("sparql:", "a sparql: store needs a server URL"),
+                         ("sparql:ftp://h/x", "ftp://h/x/query: not an http(s) URL"),
+                         ("sparql:http://h bogus=1", "unknown sparql store option 'bogus=1'")):
+        with pytest.raises(StoreError, match=f"^{re.escape(problem)}"):
             open_store(bad)
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError, match="^query, update and Graph Store URLs need a 'sparql:' "
+                       "store$"):
         open_store("memory", query_url="http://h/sparql")

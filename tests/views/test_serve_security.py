@@ -5,6 +5,7 @@ a well-behaved client could not send the hostile request."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -240,7 +241,8 @@ def test_no_cors_header_and_loopback_by_default(endpoint):
         _, headers, _ = http(endpoint.url, request)
         assert not [h for h in headers if h.startswith("access-control-")]
     default = {p.name: p.default for p in main.commands["serve"].params}
-    assert default["host"] == "127.0.0.1" and SparqlServer.__init__.__defaults__[0] == "127.0.0.1"
+    assert default["host"] == "127.0.0.1"
+    assert inspect.signature(SparqlServer).parameters["host"].default == "127.0.0.1"
 
 
 # --------------------------------------------------------------------------- start-up faults

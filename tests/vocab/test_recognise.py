@@ -132,11 +132,11 @@ def test_drugs_outside_the_curated_layer_resolve_through_mesh(vocab):
     assert (iri.key, iri.mesh) == ("D000077146", "D000077146")  # MeSH only: key is its UI
     assert vocab.drugs["D000077146"].label == "Irinotecan"
     assert vocab.conditions["D004938"].label == "Esophageal Neoplasms"
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="D004938"):
         vocab.drugs["D004938"]  # a disease is no drug
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="D000069287"):
         vocab.conditions["D000069287"]  # nor a drug a disease
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="D002945"):
         vocab.drugs["D002945"]  # a curated drug is known by its curated key: cisplatin
 
 

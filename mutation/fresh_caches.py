@@ -1,0 +1,32 @@
+"""A pytest plugin for mutation runs only (pyproject.toml [tool.mutmut] loads it with -p).
+
+mutmut links a mutated function to the tests that call it by recording calls during one run
+of the suite. A memoised answer breaks that link: only the first test to fill the cache
+calls the function, so a mutant of it would be tried against that one test alone (and
+survive), however many tests depend on its answer. So every test starts with the memoised
+answers of the mutated modules forgotten; `make test` never loads this plugin.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _forget_memoised_answers():
+    from kg.extract.constraints.concepts import default_concepts
+    from kg.store import guard
+    from kg.views.related import mesh_check_tags
+    from kg.vocab import default_vocabulary, normalise
+
+    default_concepts.cache_clear()
+    mesh_check_tags.cache_clear()
+    guard._cached_facts.cache_clear()
+    normalise._FOLDED.clear()
+    if default_vocabulary.cache_info().currsize:
+        recogniser = getattr(default_vocabulary(), "_recognise", None)
+        if recogniser is not None:  # words, texts and names it has already matched
+            recogniser.matcher._starts.clear()
+            recogniser._scans.clear()
+            recogniser._names.clear()
+    yield

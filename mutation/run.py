@@ -1,0 +1,203 @@
+"""Mutation testing for the modules where a silent bug becomes a wrong fact or a lost file.
+
+`make mutation` runs this: mutmut (configured in pyproject.toml, [tool.mutmut]) mutates the
+listed modules, runs only the tests that call each mutated function, and this script then
+prints the kill rate per module and every surviving mutant. Mutants recorded in
+`mutation/equivalent.toml` (beside this script) with a reason count as equivalent: they are
+left out of the rate, and an entry whose mutant no longer makes the recorded change is
+reported as stale, so the record cannot silently drift from the code. The same file names
+the functions that run only while their module is imported (factories of parser tables):
+mutmut swaps a function at call time, so their mutants never run; they are listed apart.
+
+    python mutation/run.py                 # mutate what changed since the last run, report
+    python mutation/run.py --recheck       # also re-run the survivors (after adding tests)
+    python mutation/run.py --report        # only report the last results
+    python mutation/run.py 'kg.io.*'       # only these mutants (mutmut's name globs)
+
+Exit status 1 when a module is below the target (80% killed), so it can gate a closing note.
+Not part of `make test` or CI: a full run takes most of an hour on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENT = Path(__file__).resolve().parent / "equivalent.toml"
+TARGET = 0.80
+# mutmut's exit codes per mutant (mutmut/stats.py): a timeout or crash is a detected mutant
+KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+
+
+@dataclass
+class Module:
+    path: str
+    killed: list[str] = field(default_factory=list)
+    survived: list[str] = field(default_factory=list)
+    no_tests: list[str] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+    import_time: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)  # not checked, suspicious, interrupted
+
+    @property
+    def judged(self) -> int:
+        return len(self.killed) + len(self.survived) + len(self.no_tests)
+
+    @property
+    def rate(self) -> float:
+        """Killed among the judged; 0 when nothing was judged (a module not run is no pass)."""
+        return len(self.killed) / self.judged if self.judged else 0.0
+
+
+def mutated_modules() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    paths = []
+    for source in config["source_paths"]:
+        for path in sorted((ROOT / source).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if any(fnmatch.fnmatch(rel, pattern) for pattern in config["only_mutate"]):
+                paths.append(rel)
+    return paths
+
+
+def equivalents() -> dict[str, dict]:
+    """{mutant name: entry} and, under the key "import_time", {function: entry}."""
+    if not EQUIVALENT.exists():
+        return {"import_time": {}}
+    data = tomllib.loads(EQUIVALENT.read_text())
+    for kind, needed in (("mutant", {"name", "change", "reason"}),
+                         ("import_time", {"function", "reason"})):
+        for entry in data.get(kind, []):
+            missing = needed - entry.keys()
+            if missing:
+                sys.exit(f"{EQUIVALENT}: {kind} entry {entry.get('name') or entry.get('function')}"
+                         f" lacks {sorted(missing)}")
+    known = {entry["name"]: entry for entry in data.get("mutant", [])}
+    known["import_time"] = {entry["function"]: entry for entry in data.get("import_time", [])}
+    return known
+
+
+def diff(name: str, path: str) -> str:
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    return get_diff_for_mutant(name, path=path)
+
+
+def collect(known: dict[str, dict]) -> tuple[list[Module], list[str]]:
+    modules, stale = [], []
+    import_time = known.get("import_time", {})
+    for path in mutated_modules():
+        module = Module(path)
+        meta = ROOT / "mutants" / (path + ".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        for name, code in sorted(codes.items()):
+            if name.rsplit("__mutmut_", 1)[0] in import_time:
+                module.import_time.append(name)
+                continue
+            if name in known:
+                change = known[name]["change"]
+                if change in diff(name, path):
+                    module.equivalent.append(name)
+                    continue
+                stale.append(f"{name}: its diff no longer shows {change!r}")
+            if code in KILLED:
+                module.killed.append(name)
+            elif code in SURVIVED:
+                module.survived.append(name)
+            elif code in NO_TESTS:
+                module.no_tests.append(name)
+            else:
+                module.other.append(name)
+        modules.append(module)
+    stale += [f"{name}: no such mutant" for name in known if name != "import_time"
+              and not any(name in m.equivalent or name in m.killed + m.survived + m.no_tests
+                          + m.other for m in modules)]
+    stale += [f"{function}: no mutant of this function" for function in import_time
+              if not any(n.startswith(function + "__mutmut_") for m in modules
+                         for n in m.import_time)]
+    return modules, stale
+
+
+def report(modules: list[Module], stale: list[str], show_diffs: bool) -> bool:
+    print(f"\n{'module':44} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no test':>7} "
+          f"{'equiv.':>6} {'import':>6} {'rate':>6}")
+    total = Module("all")
+    for m in modules:
+        flag = ("" if _passes(m) else "  not run" if not m.judged else "  < target")
+        if not _count(m):
+            flag = "  (nothing to mutate)"
+        print(f"{m.path:44} {_count(m):7d} {len(m.killed):6d} {len(m.survived):5d} "
+              f"{len(m.no_tests):7d} {len(m.equivalent):6d} {len(m.import_time):6d} "
+              f"{m.rate:6.1%}{flag}")
+        for name in ("killed", "survived", "no_tests", "equivalent", "import_time", "other"):
+            getattr(total, name).extend(getattr(m, name))
+    print(f"{'all':44} {_count(total):7d} {len(total.killed):6d} {len(total.survived):5d} "
+          f"{len(total.no_tests):7d} {len(total.equivalent):6d} {len(total.import_time):6d} "
+          f"{total.rate:6.1%}")
+    print("rate: killed / (mutants - equivalent - import-time); `import`: mutants of functions "
+          "run only at import (mutation/equivalent.toml), which mutmut cannot try")
+    if total.other:
+        print(f"not judged yet (an unfinished run, or mutmut's 'suspicious'): {len(total.other)}")
+    alive = [(m.path, name, kind) for m in modules
+             for kind, names in (("survived", m.survived), ("no tests", m.no_tests))
+             for name in names]
+    if alive:
+        print(f"\nsurviving mutants ({len(alive)}; `mutmut show NAME` prints one):")
+        for path, name, kind in alive:
+            print(f"  {name}  [{kind}]")
+            if show_diffs:
+                print("    " + diff(name, path).replace("\n", "\n    "))
+    for line in stale:
+        print(f"stale entry in {EQUIVALENT.name}: {line}")
+    return all(_passes(m) for m in modules) and not stale and not total.other
+
+
+def _passes(m: Module) -> bool:
+    return m.rate >= TARGET or not _count(m)
+
+
+def _count(m: Module) -> int:
+    return m.judged + len(m.equivalent) + len(m.import_time) + len(m.other)
+
+
+def mutmut(*args: str) -> None:
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children",
+               os.environ.get("MUTATION_WORKERS", str(os.cpu_count() or 2)), *args]
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, cwd=ROOT, check=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="mutant name globs (default: all)")
+    parser.add_argument("--report", action="store_true", help="report the last results only")
+    parser.add_argument("--recheck", action="store_true",
+                        help="re-run surviving mutants too (mutmut keeps earlier verdicts)")
+    parser.add_argument("--diff", action="store_true", help="print each survivor's diff")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    if not args.report:
+        mutmut(*args.names)
+        if args.recheck:
+            modules, _ = collect(equivalents())
+            again = [name for m in modules for name in m.survived + m.no_tests + m.other
+                     if not args.names or any(fnmatch.fnmatch(name, g) for g in args.names)]
+            if again:
+                mutmut(*again)
+    modules, stale = collect(equivalents())
+    return 0 if report(modules, stale, args.diff) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
