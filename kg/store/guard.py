@@ -151,8 +151,9 @@ def _update_name(sparql: str, parse_update) -> str | None:
         update = parse_update(sparql)
     except Exception:  # not an update either: the query's own syntax error is the one to show
         return None
-    names = [getattr(r, "name", "") for r in getattr(update, "request", [])]
-    return ", ".join(dict.fromkeys(n for n in names if n)) or "update"
+    # A text of prefixes alone parses as an update of no request: no update, a syntax error.
+    names = dict.fromkeys(request.name for request in update.request or ())
+    return ", ".join(names) or None
 
 
 def _search(tree) -> Facts:

@@ -105,6 +105,23 @@ def test_updates_are_refused_through_query(store, secret):
     assert values(store.query("SELECT ?o WHERE { ?s ?p ?o }")) == ["one", "two"]
 
 
+def test_an_update_is_named_by_its_operations_once_each_in_order():
+    """The memory store parses every text (guard.parse) and names what it refuses."""
+    text = ("INSERT DATA { <urn:a> <urn:b> <urn:c> } ; DELETE WHERE { ?s ?p ?o } ;"
+            " INSERT DATA { <urn:a> <urn:b> <urn:d> }")
+    tree, found = guard.parse(text)
+    assert tree is None and found.update == "InsertData, DeleteWhere"
+    with pytest.raises(QueryError, match=r"^SPARQL Update \(InsertData, DeleteWhere\) is "
+                                         r"refused: a query only reads the store"):
+        guard.enforce(found)
+    # Neither a query nor an update: the query's own syntax error, with its place.
+    with pytest.raises(QueryError, match=r"^SPARQL syntax error: .*\(line 1, column \d+\)$"):
+        guard.parse("SELECT WHERE nothing")
+    # Prefixes alone parse as an update of no operation: a syntax error, not an update.
+    with pytest.raises(QueryError, match=r"^SPARQL syntax error"):
+        guard.parse("PREFIX ex: <urn:ex:>")
+
+
 def test_words_in_comments_strings_and_names_are_not_keywords(store):
     text = ("# from the header: no service, no load\n"
             "SELECT ?fromage WHERE { ?s ?p ?fromage FILTER(?fromage != 'SERVICE LOAD') }")
