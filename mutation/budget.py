@@ -26,7 +26,7 @@ import sys
 # merely pass through a function often assert nothing about it.
 BUDGET_SECONDS = float(os.environ.get("MUTATION_BUDGET_SECONDS", "3"))
 MAX_TESTS = int(os.environ.get("MUTATION_MAX_TESTS", "30"))
-HOME_BUDGET_SECONDS = float(os.environ.get("MUTATION_HOME_BUDGET_SECONDS", "20"))
+HOME_BUDGET_SECONDS = float(os.environ.get("MUTATION_HOME_BUDGET_SECONDS", "5"))
 
 
 def is_home(test: str, function: str) -> bool:
