@@ -201,12 +201,12 @@ def test_an_xml_file_cut_short_is_truncated_for_the_index(tmp_path):
     (b'<?xml version="1.0"?>\n<!DOCTYPE html>\n<html><body>hi</body></html>',
      "element is <html>"),
     (b'{"PubmedArticleSet": []}', "looks like JSON"),
-    (gzip.compress(b"id,title\n1,x\n"), "starts with 'id,title"),
+    (gzip.compress(b"id,title\n1,x\n", mtime=0), "starts with 'id,title"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "starts with"),
     (b"<MedlineCitationSet><MedlineCitation/></MedlineCitationSet>",
      "element is <MedlineCitationSet>"),
     (b"", "empty input"),
-])
+], ids=["html", "json", "gzipped-csv", "png", "medline-citation-set", "empty"])
 def test_a_file_that_is_not_pubmed_is_refused_from_its_first_bytes(content, fragment,
                                                                     tmp_path):
     path = tmp_path / "input.xml.gz"
