@@ -297,9 +297,11 @@ def test_shutdown_of_a_server_never_started_returns_and_frees_the_port():
 def test_start_background_serves_on_a_daemon_thread_until_shutdown(store):
     server = SparqlServer(store)
     thread = server.start_background()
-    assert thread.daemon is True  # never keeps the process alive on exit
-    assert _answers(server)
-    assert _returns(server.shutdown)
+    try:
+        assert thread.daemon is True  # never keeps the process alive on exit
+        assert _answers(server)
+    finally:
+        assert _returns(server.shutdown)
     thread.join(10)
     assert not thread.is_alive()
     assert _returns(server.shutdown)  # twice is harmless
