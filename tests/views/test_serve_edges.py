@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import pickle
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import urllib.parse
 
@@ -121,6 +124,17 @@ def test_the_page_embeds_non_ascii_and_markup_in_examples_as_ascii_escapes(monke
     assert blob == ('{"synthetic-a": {"title": "\\u00dcberblick \\u2265 2 arms", '
                     '"text": "SELECT * { ?s ?p \'\\u003c/script>\\u003cb>\' }"}}')
     assert json.loads(blob)["synthetic-a"]["text"] == "SELECT * { ?s ?p '</script><b>' }"
+
+
+def test_the_page_is_the_same_under_an_ascii_locale():
+    """The template holds non-ASCII text: it is read as UTF-8 whatever the machine's locale
+    (here C without UTF-8 mode or coercion, where Python's default text encoding is ASCII)."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONUTF8": "0"}
+    code = "import sys; from kg.views.serve import page_html; sys.stdout.buffer.write(page_html())"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert done.stdout == page_html() and "…".encode() in done.stdout
 
 
 # --------------------------------------------------------------------------- refusals
