@@ -212,6 +212,62 @@ def test_a_stalled_client_is_dropped_after_the_read_timeout(server):
     assert server.httpd.RequestHandlerClass.timeout == http_guard.READ_TIMEOUT == 30.0
 
 
+def accepting(raw: bytes, accept: str) -> bytes:
+    return raw.replace(b"\r\n\r\n", f"\r\nAccept: {accept}\r\n\r\n".encode(), 1)
+
+
+def test_answers_by_accept_header(server):
+    select = get(query("SELECT ?o WHERE { <urn:a> <urn:p> ?o }"))
+    status, head, body = exchange(server, accepting(select, "text/csv"))
+    assert (status, body) == (200, b"o\r\none\r\n")
+    assert "Content-Type: text/csv; charset=utf-8" in head
+    status, head, body = exchange(server, accepting(select, "image/png"))
+    assert (status, body) == (406, b"acceptable: application/sparql-results+json, "
+                                   b"application/json, application/sparql-results+xml, "
+                                   b"application/xml, text/csv, text/tab-separated-values\n")
+    # ASK has no CSV or TSV form: it is answered as SPARQL JSON.
+    for accept in ("text/csv", "text/tab-separated-values"):
+        status, head, body = exchange(server, accepting(get(query(ASK_ONE)), accept))
+        assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
+        assert "Content-Type: application/sparql-results+json; charset=utf-8" in head
+    construct = get(query("CONSTRUCT WHERE { ?s ?p ?o }"))
+    status, head, body = exchange(server, accepting(construct, "application/n-triples"))
+    assert (status, body) == (200, b'<urn:a> <urn:p> "one" .\n')
+    assert "Content-Type: application/n-triples; charset=utf-8" in head
+    status, _, body = exchange(server, accepting(construct, "text/csv"))
+    assert (status, body) == (406, b"acceptable: text/turtle, application/n-triples, "
+                                   b"application/ld+json\n")
+
+
+def test_a_row_cap_at_the_boundary(store):
+    server = SparqlServer(store, config=ServeConfig(max_rows=2))
+    try:
+        for n, rows, header in ((2, 2, []), (3, 2, ["X-Result-Truncated: rows capped at 2"])):
+            values = " ".join(map(str, range(n)))
+            text = f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"
+            status, head, body = exchange(server, post(text.encode(), "application/sparql-query"))
+            assert status == 200
+            assert [b["x"]["value"] for b in json.loads(body)["results"]["bindings"]] == \
+                [str(i) for i in range(rows)]
+            assert [h for h in head if h.startswith("X-Result-")] == header
+    finally:
+        server.shutdown()
+
+
+def test_a_syntax_error_is_400_and_an_overlong_query_503(store):
+    server = SparqlServer(store, config=ServeConfig(timeout=0.2))
+    try:
+        status, _, body = exchange(server, post(b"SELECT ?s WHERE {", "application/sparql-query"))
+        assert status == 400 and body.startswith(b"SPARQL syntax error: ")
+        values = " ".join(map(str, range(400)))  # 400^3 rows to count: far beyond 0.2 s
+        slow = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {values} }} VALUES ?b "
+                f"{{ {values} }} VALUES ?c {{ {values} }} }}")
+        status, _, body = exchange(server, post(slow.encode(), "application/sparql-query"))
+        assert (status, body) == (503, b"query exceeded the 0.2 s time-out\n")
+    finally:
+        server.shutdown()
+
+
 # --------------------------------------------------------------------------- clients that fail
 
 
