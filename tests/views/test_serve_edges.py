@@ -221,6 +221,9 @@ def test_answers_by_accept_header(server):
     status, head, body = exchange(server, accepting(select, "text/csv"))
     assert (status, body) == (200, b"o\r\none\r\n")
     assert "Content-Type: text/csv; charset=utf-8" in head
+    # The endpoint's CSV is for programs: a value is written exactly, formula-like or not.
+    formula = get(query("SELECT ?v WHERE { VALUES ?v { '=1+2' } }"))
+    assert exchange(server, accepting(formula, "text/csv"))[2] == b"v\r\n=1+2\r\n"
     status, head, body = exchange(server, accepting(select, "image/png"))
     assert (status, body) == (406, b"acceptable: application/sparql-results+json, "
                                    b"application/json, application/sparql-results+xml, "
