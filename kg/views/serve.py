@@ -261,7 +261,7 @@ def _make_handler(server: SparqlServer):
             except http_guard.BodyError as exc:
                 if exc.status:
                     self._error(exc.status, str(exc))
-                return  # status 0: the client is gone; the next read ends the connection
+                return  # status 0: the client is gone, there is no one to answer
             body = raw.decode(errors="replace")  # UTF-8, the default
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             params = parse_qs(split.query, keep_blank_values=True)
