@@ -41,13 +41,10 @@ class BodyError(Exception):
         self.status = status
 
 
-def is_loopback(host: str) -> bool:
-    if host.lower().rstrip(".") == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def is_loopback(address: str) -> bool:
+    """Whether a bound socket's address (``server_address[0]``: always numeric, never a name
+    or bracketed) is a loopback one."""
+    return ipaddress.ip_address(address).is_loopback
 
 
 def allowed_hosts(bind_host: str, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -127,7 +124,7 @@ def _read_chunked(rfile: BinaryIO, limit: int) -> bytes:
     parts: list[bytes] = []
     total = 0
     while True:
-        size_text = _read_line(rfile).split(b";", 1)[0].strip()
+        size_text = _read_line(rfile).partition(b";")[0].strip()
         if not _HEX.fullmatch(size_text):
             raise BodyError(400, "malformed chunked body: a chunk size is not hexadecimal")
         size = int(size_text, 16)

@@ -103,7 +103,7 @@ def page_html() -> bytes:
     template = (importlib_resources.files("kg.views") / "templates" / "sparql.html"
                 ).read_text("utf-8")
     examples = {name: {"title": q.title, "text": q.text} for name, q in library().items()}
-    blob = json.dumps(examples, ensure_ascii=True).replace("<", "\\u003c")
+    blob = json.dumps(examples).replace("<", "\\u003c")  # json.dumps writes ASCII only
     return template.replace("/*EXAMPLES*/{}", blob).encode("utf-8")
 
 
@@ -159,8 +159,6 @@ class SparqlServer:
         where = f"{host}:{port}"
         try:
             self.httpd = http_guard.QuietHTTPServer((host, check_port(port)), handler)
-        except OverflowError:
-            raise ServeError(f"not a port number: {port}", where=where) from None
         except OSError as exc:
             raise ServeError(f"cannot listen here: {exc.strerror or exc}", where=where) from None
 
@@ -194,9 +192,10 @@ class SparqlServer:
         return thread
 
     def shutdown(self) -> None:
-        if self._running:  # socketserver's shutdown() waits forever for a loop never run
+        # socketserver's shutdown() waits forever for a loop never run; once a loop has run
+        # and stopped, it returns at once, so a second shutdown() is harmless.
+        if self._running:
             self.httpd.shutdown()
-            self._running = False
         self.httpd.server_close()
 
 
@@ -209,18 +208,16 @@ def _make_handler(server: SparqlServer):
             pass
 
         def _send(self, status: int, body: bytes, ctype: str, extra: dict | None = None):
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("X-Content-Type-Options", "nosniff")
-                for k, v in (extra or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-            except (ConnectionError, TimeoutError):
-                self.close_connection = True  # the client left before its answer: fine
+            # A client that left before its answer raises ConnectionError here, which
+            # QuietHTTPServer.handle_error drops without a word. (No HEAD: there is no do_HEAD.)
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(body)
 
         def _error(self, status: int, message: str):
             self.close_connection = True
@@ -257,18 +254,15 @@ def _make_handler(server: SparqlServer):
             if split.path != "/sparql":
                 self._error(404, "not found: the SPARQL endpoint is /sparql")
                 return
+            # A client that stalls or goes mid-body raises TimeoutError or ConnectionError
+            # (QuietHTTPServer.handle_error: no word), or BodyError without a status.
             try:
                 raw = http_guard.read_body(self.headers, self.rfile)
             except http_guard.BodyError as exc:
                 if exc.status:
                     self._error(exc.status, str(exc))
-                else:
-                    self.close_connection = True
-                return
-            except (ConnectionError, TimeoutError):
-                self.close_connection = True  # stalled or gone mid-body: no one to answer
-                return
-            body = raw.decode("utf-8", errors="replace")
+                return  # status 0: the client is gone, there is no one to answer
+            body = raw.decode(errors="replace")  # UTF-8, the default
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             params = parse_qs(split.query, keep_blank_values=True)
             if ctype == "application/sparql-update":
