@@ -214,7 +214,8 @@ def _identification(trial: Trial, mod: dict, r: _Reader) -> None:
     trial.brief_title = r.text(mod, "briefTitle", path)
     trial.official_title = r.text(mod, "officialTitle", path)
     trial.acronym = r.scalar(mod, "acronym", path)
-    trial.org_study_id = r.scalar(r.obj(mod, "orgStudyIdInfo", path), "id", "orgStudyIdInfo")
+    trial.org_study_id = r.scalar(r.obj(mod, "orgStudyIdInfo", path), "id",
+                                  f"{path}.orgStudyIdInfo")
     for i, info in enumerate(r.objs(mod, "secondaryIdInfos", path)):
         where = f"{path}.secondaryIdInfos[{i}]"
         sid = r.scalar(info, "id", where)
@@ -283,14 +284,14 @@ def _design(trial: Trial, mod: dict, r: _Reader) -> None:
     trial.phases = r.scalars(mod, "phases", path)
     info = r.obj(mod, "designInfo", path)
     where = f"{path}.designInfo"
+    masking = r.obj(info, "maskingInfo", where)
     trial.design = Design(
         allocation=r.scalar(info, "allocation", where),
         intervention_model=r.scalar(info, "interventionModel", where),
         intervention_model_description=r.text(info, "interventionModelDescription", where),
         primary_purpose=r.scalar(info, "primaryPurpose", where),
-        masking=r.scalar(r.obj(info, "maskingInfo", where), "masking", f"{where}.maskingInfo"),
-        who_masked=r.scalars(r.obj(info, "maskingInfo", where), "whoMasked",
-                             f"{where}.maskingInfo"),
+        masking=r.scalar(masking, "masking", f"{where}.maskingInfo"),
+        who_masked=r.scalars(masking, "whoMasked", f"{where}.maskingInfo"),
     )
     enrollment = r.obj(mod, "enrollmentInfo", path)
     trial.enrollment = r.count(enrollment, "count", f"{path}.enrollmentInfo")
@@ -321,6 +322,7 @@ def _arms_interventions(trial: Trial, mod: dict, r: _Reader) -> None:
 def _eligibility(mod: dict, r: _Reader) -> Eligibility:
     path = "eligibilityModule"
     raw = r.scalar(mod, "eligibilityCriteria", path)
+    raw = raw if raw and raw.strip() else None  # a blank criteria string is "not given"
     minimum, maximum = r.scalar(mod, "minimumAge", path), r.scalar(mod, "maximumAge", path)
     healthy = mod.get("healthyVolunteers")
     eligibility = Eligibility(
@@ -328,9 +330,9 @@ def _eligibility(mod: dict, r: _Reader) -> Eligibility:
         minimum_age_years=age_in_years(minimum), maximum_age_years=age_in_years(maximum),
         sex=r.scalar(mod, "sex", path),
         healthy_volunteers=healthy if isinstance(healthy, bool) else None,
-        text=unescape_markdown(raw) if raw and raw.strip() else None,
+        text=unescape_markdown(raw) if raw else None,
     )
-    if raw and raw.strip():
+    if raw:
         eligibility.criteria, eligibility.preambles = _parse_criteria(raw)
     return eligibility
 
