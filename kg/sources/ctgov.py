@@ -108,8 +108,9 @@ class _Reader:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; int() trims the spaces.
+        if isinstance(value, str) and value.strip().isdecimal():
+            return int(value)
         raise self.fail(f"{path}.{key} should be a whole number, found {value!r}")
 
 

@@ -548,6 +548,7 @@ def test_enrollment_count_forms(value, count):
     (12.5, "should be a whole number, found 12.5"),
     ("-3", "should be a whole number, found '-3'"),
     ("4 2", "should be a whole number, found '4 2'"),
+    ("12\u00b2", "should be a whole number, found '12\u00b2'"),  # a digit, not a decimal
     ("", "should be a whole number, found ''"),
     ({"n": 1}, "should be a whole number, found {'n': 1}"),
 ])
