@@ -163,9 +163,10 @@ def parse(study: dict, *, location: str = "<dict>", source_kind: str = "ctgov-js
     """Map one v2 study object onto the model. ``retrieved`` is set for live API answers."""
     r = _Reader(location)
     protocol = _protocol_section(study, r)
-    nct_id = _nct_id(protocol, r)
+    ident = r.obj(protocol, "identificationModule", "protocolSection")
+    nct_id = _nct_id(ident, r)
     trial = Trial(nct_id=nct_id)
-    _identification(trial, r.obj(protocol, "identificationModule", "protocolSection"), r)
+    _identification(trial, ident, r)
     _status(trial, r.obj(protocol, "statusModule", "protocolSection"), r)
     _sponsors(trial, r.obj(protocol, "sponsorCollaboratorsModule", "protocolSection"), r)
     _description(trial, r.obj(protocol, "descriptionModule", "protocolSection"), r)
@@ -196,8 +197,7 @@ def _protocol_section(study: Any, r: _Reader) -> dict:
     return r.obj(study, "protocolSection", "study")
 
 
-def _nct_id(protocol: dict, r: _Reader) -> str:
-    ident = r.obj(protocol, "identificationModule", "protocolSection")
+def _nct_id(ident: dict, r: _Reader) -> str:
     value = ident.get("nctId")
     if value is None:
         raise r.fail("not a ClinicalTrials.gov study: no "

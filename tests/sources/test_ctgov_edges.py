@@ -9,6 +9,7 @@ only the fields a case needs); none is a real trial. Each case is a small, fast 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -28,7 +29,14 @@ from kg.model import (
     Site,
     SourceInfo,
 )
-from kg.sources.ctgov import NO_RESULTS_POSTED, RESULTS_POSTED, load_json, parse, parse_bytes
+from kg.sources.ctgov import (
+    NO_RESULTS_POSTED,
+    RESULTS_POSTED,
+    load_json,
+    parse,
+    parse_bytes,
+    parse_file,
+)
 
 NCT = "NCT99999902"  # synthetic
 
@@ -619,3 +627,19 @@ def test_a_byte_order_mark_is_allowed():
         NCT.encode())
     t = parse_bytes(data, "bom.json")
     assert (t.nct_id, t.source.location, t.source.kind) == (NCT, "bom.json", "ctgov-json")
+
+
+def test_parse_file_reads_a_file_and_names_it_as_the_location(tmp_path):
+    path = tmp_path / "synthetic-study.json"
+    path.write_text(json.dumps(_study()))
+    t = parse_file(path)
+    assert t.source == SourceInfo("ctgov-json", str(path), None, NCT)
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("missing.json", "No such file or directory"), (".", "Is a directory")])
+def test_parse_file_that_cannot_be_read(tmp_path, name, problem):
+    path = tmp_path / name
+    with pytest.raises(TrialParseError) as caught:
+        parse_file(path)
+    assert str(caught.value) == f"{path}: cannot read file: {problem}"
