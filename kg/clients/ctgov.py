@@ -365,11 +365,9 @@ def _not_the_study(data: Any, nct: str, url: str) -> KGError | None:
         return None
     if answered is None:
         return CTGovError(f"the answer for {nct} names no NCT id", where=url)
-    try:
-        aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases") or []
-    except (KeyError, TypeError, AttributeError):
-        aliases = []
-    if nct in aliases:
+    # _has_id found the nctId, so identificationModule is a JSON object here.
+    aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases")
+    if isinstance(aliases, list) and nct in aliases:
         return NotFoundError(f"{nct} is now {answered} on ClinicalTrials.gov (an alias); ask "
                              f"for {answered}", where=url)
     return NotFoundError(f"asked for {nct} but ClinicalTrials.gov answered {answered}",
