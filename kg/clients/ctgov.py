@@ -56,8 +56,8 @@ class InvalidNCTId(KGError, ValueError):
 class _HTTPAnswer(Exception):
     """A final, non-retryable HTTP error status, handed to the caller to interpret."""
 
+    # No super().__init__: BaseException.__new__ already keeps the arguments as ``args``.
     def __init__(self, status: int, message: str):
-        super().__init__(message)
         self.status = status
         self.message = message
 
@@ -263,7 +263,7 @@ class CTGovClient:
 
     def _request_json(self, url: str) -> tuple[Any, bytes]:
         """GET ``url`` until it yields JSON, retrying what a retry can fix."""
-        last = "no attempt made"
+        last: str  # set by every attempt that does not return or raise; retries >= 1
         for attempt in range(1, self.retries + 1):
             retry_after: str | None = None
             try:
@@ -323,8 +323,7 @@ class CTGovClient:
 
 
 class _ExpiredToken(Exception):
-    def __init__(self, page: int, url: str, message: str):
-        super().__init__(message)
+    def __init__(self, page: int, url: str, message: str):  # args kept as in _HTTPAnswer
         self.page, self.url, self.message = page, url, message
 
 

@@ -116,6 +116,8 @@ def test_base_url_an_argument_wins_over_the_environment_and_loses_its_slash(monk
     assert CTGovClient().base_url == "http://mirror.example/v2"
     assert CTGovClient(base_url="http://other.example/api//").base_url == (
         "http://other.example/api")
+    assert CTGovClient(base_url="http://other.example/MAX/").base_url == (
+        "http://other.example/MAX")
 
 
 @pytest.mark.parametrize(("options", "message"), [
@@ -228,6 +230,8 @@ class _Reason(OSError):
     (urllib.error.URLError(TimeoutError("connect")), "timed out"),
     (OSError("plain"), "OSError: plain"),
     (http.client.IncompleteRead(b"abcd", 10), "body cut off after 4 bytes"),
+    (http.client.RemoteDisconnected("closed without response"),
+     "RemoteDisconnected: closed without response"),
     (urllib.error.URLError("boom"), "URLError: boom"),
     (ConnectionResetError(104, "Connection reset by peer"),
      "ConnectionResetError: [Errno 104] Connection reset by peer"),
@@ -281,6 +285,7 @@ def test_request_headers_and_source(server):
     (404, "  Study \n not   found ", "HTTP 404: Study not found"),
     (400, "x" * 400, "HTTP 400: " + "x" * 300),
     (404, "", "HTTP 404: Not Found"),
+    (404, b"bad \xff byte", "HTTP 404: bad \ufffd byte"),
 ])
 def test_unknown_or_malformed_id_is_not_found_once(server, status, body, said):
     server.handler = sequence(Reply(status, body, content_type="text/plain"))
@@ -344,9 +349,11 @@ def test_pacing_waits_only_the_rest_of_the_interval(server, clock):
     assert clock.sleeps == []  # the first request does not wait
     clock.now += 0.5
     client.fetch_study(NCT)
-    clock.now += 2.0
+    clock.now += 1.5
     client.fetch_study(NCT)
-    assert clock.sleeps == [1.5]
+    clock.now += 2.0  # exactly the interval: no wait at all
+    client.fetch_study(NCT)
+    assert clock.sleeps == [1.5, 0.5]
 
 
 # --------------------------------------------------------------------------- cache and modes
@@ -362,8 +369,30 @@ def test_a_network_answer_is_cached_with_where_it_came_from(server, tmp_path, cl
         "service": "ctgov", "endpoint": f"studies/{NCT}", "params": {},
         "url": f"{server.url}/api/v2/studies/{NCT}", "retrieved": first.retrieved}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", first.retrieved)
-    _, again = _client(server, cache=cache, mode="offline").fetch_study(NCT)
+    # read back through another base URL: the source still names where it was fetched
+    offline = CTGovClient(base_url="http://127.0.0.1:9/api/v2", cache=cache, mode="offline")
+    _, again = offline.fetch_study(NCT)
     assert (again.location, again.retrieved) == (first.location, first.retrieved)
+    assert again.location.startswith(server.url)
+    server.handler = sequence(_ok(_study(nctIdAliases=["NCT00000009"])))
+    _, fresh = _client(server, cache=cache, mode="refresh").fetch_study(NCT)
+    assert len(server.requests) == 2  # refresh asked the network despite the entry
+    assert json.loads(cache.get(request_key(SERVICE, f"studies/{NCT}", {})).body) == _study(
+        nctIdAliases=["NCT00000009"])
+
+
+def test_search_pages_are_cached_under_their_parameters_and_replayed(server, tmp_path):
+    cache = RequestCache(tmp_path / "c")
+    server.handler = sequence(_page(["NCT00000001"]))
+    [online] = list(_client(server, cache=cache).search(term="x"))
+    params = {"query.term": "x", "pageSize": "100", "countTotal": "true"}
+    entry = cache.get(request_key(SERVICE, "studies", params))
+    assert json.loads(entry.body)["studies"] == [_study("NCT00000001")]
+    assert (entry.meta["endpoint"], entry.meta["params"]) == ("studies", params)
+    [replayed] = list(_client(server, cache=cache).search(term="x"))
+    assert (online.source, replayed.source) == ("network", "cache")
+    assert replayed.url == online.url
+    assert len(server.requests) == 1
 
 
 def test_a_cache_entry_without_meta_answers_for_the_request_url(tmp_path):
@@ -471,6 +500,15 @@ def test_a_limit_cuts_a_page_and_stops(server):
     assert _ids(pages) == [["NCT00000001", "NCT00000002"]]
     assert len(server.requests) == 1
     assert list(_client(server).search(term="x", limit=0)) == []
+
+
+def test_a_limit_counts_studies_across_pages(server):
+    replies = iter([_page(["NCT00000001", "NCT00000002"], "t2"),
+                    _page(["NCT00000003", "NCT00000004"], "t3"), _page(["NCT00000005"])])
+    server.handler = lambda _req: next(replies)
+    pages = list(_client(server).search(term="x", limit=3))
+    assert _ids(pages) == [["NCT00000001", "NCT00000002"], ["NCT00000003"]]
+    assert len(server.requests) == 2
 
 
 def test_a_token_that_expires_again_after_the_restart(server):
