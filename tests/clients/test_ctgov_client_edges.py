@@ -557,3 +557,23 @@ def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_pat
     assert _ids(pages) == [["NCT00000001", "NCT00000002"], ["NCT00000003"]]
     assert [p.source for p in pages] == ["network", "network"]
     assert [r.param("pageToken") for r in server.requests] == [None, "t2", None, "t2"]
+
+
+def test_every_request_spends_from_the_commands_budget(server):
+    from kg.clients.budget import RequestCapReached, request_budget
+
+    server.handler = sequence(Reply(503, "busy", content_type="text/plain"), _ok(_study()))
+    with request_budget(limit=2) as spent:
+        _client(server, retries=2).fetch_study(NCT)
+        assert (spent.used, spent.by_service) == (2, {"ctgov": 2})
+        with pytest.raises(RequestCapReached) as caught:
+            _client(server).fetch_study("NCT00000001")
+    assert str(caught.value).startswith(f"{server.url}/api/v2/studies/NCT00000001: stopped at 2 ")
+    assert len(server.requests) == 2
+
+
+def test_a_reply_slower_than_the_timeout_is_a_timed_out_attempt(server):
+    server.handler = sequence(Reply(200, json.dumps(_study()), delay=0.3, content_type=JSON))
+    with pytest.raises(CTGovError) as caught:
+        _client(server, timeout=0.05).fetch_study(NCT)
+    assert str(caught.value).endswith("no usable answer after 1 attempts; last: timed out")
