@@ -6,6 +6,7 @@ from a replaced clock, never timed."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import re
 import socket
@@ -23,6 +24,7 @@ from kg.clients.ctgov import (
     CTGovClient,
     InvalidNCTId,
     _describe_failure,
+    _error_text,
     _has_id,
     _not_the_study,
     _page_label,
@@ -577,3 +579,30 @@ def test_a_reply_slower_than_the_timeout_is_a_timed_out_attempt(server):
     with pytest.raises(CTGovError) as caught:
         _client(server, timeout=0.05).fetch_study(NCT)
     assert str(caught.value).endswith("no usable answer after 1 attempts; last: timed out")
+
+
+class _Body(io.RawIOBase):
+    """An error body that is cut off (raises) or holds ``data``."""
+
+    def __init__(self, data: bytes | None):
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, *_args) -> bytes:
+        if self.data is None:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        data, self.data = self.data, b""
+        return data
+
+
+@pytest.mark.parametrize(("body", "reason", "text"), [
+    (b"Too  many\r\nrequests", "Too Many Requests", "Too many requests"),
+    (None, "Bad Gateway", "Bad Gateway"),  # the body could not be read: the reason phrase
+    (b"   ", "Bad Gateway", "Bad Gateway"),
+    (None, None, ""),
+])
+def test_error_text(body, reason, text):
+    exc = urllib.error.HTTPError(URL, 502, reason, {}, _Body(body))
+    assert _error_text(exc) == text

@@ -194,6 +194,8 @@ WRONG_TYPES = [
      "conditionsModule.conditions should be a list, found text"),
     ({P + "conditionsModule.conditions": ["a", 5]},
      "conditionsModule.conditions[1] should be text, found a number"),
+    ({P + "conditionsModule.conditions": ("a",)},  # a dict handed to parse() may hold any type
+     "conditionsModule.conditions should be a list, found tuple"),
     ({P + "conditionsModule.keywords": {}},
      "conditionsModule.keywords should be a list, found an object"),
     ({P + "conditionsModule.keywords": ["a", None]},
