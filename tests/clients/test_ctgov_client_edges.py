@@ -606,3 +606,21 @@ class _Body(io.RawIOBase):
 def test_error_text(body, reason, text):
     exc = urllib.error.HTTPError(URL, 502, reason, {}, _Body(body))
     assert _error_text(exc) == text
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_statuses_a_retry_can_mend_are_retried(server, clock, status):
+    server.handler = sequence(Reply(status, "wait", content_type="text/plain"))
+    with pytest.raises(CTGovError) as caught:
+        _client(server, retries=2).fetch_study(NCT)
+    assert str(caught.value).endswith(f"after 2 attempts; last: HTTP {status}: wait")
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("status", [401, 403, 428, 501, 505])
+def test_other_error_statuses_are_final(server, clock, status):
+    server.handler = sequence(Reply(status, "no", content_type="text/plain"))
+    with pytest.raises(CTGovError) as caught:
+        _client(server, retries=2).fetch_study(NCT)
+    assert str(caught.value).endswith(f"/studies/{NCT}: HTTP {status}: no")
+    assert len(server.requests) == 1 and clock.sleeps == []
