@@ -624,3 +624,13 @@ def test_other_error_statuses_are_final(server, clock, status):
         _client(server, retries=2).fetch_study(NCT)
     assert str(caught.value).endswith(f"/studies/{NCT}: HTTP {status}: no")
     assert len(server.requests) == 1 and clock.sleeps == []
+
+
+def test_an_answer_about_another_study_is_refused_and_not_cached(server, tmp_path):
+    cache = RequestCache(tmp_path / "c")
+    server.handler = sequence(_ok(_study("NCT00000001")))
+    with pytest.raises(NotFoundError) as caught:
+        _client(server, cache=cache).fetch_study(NCT)
+    assert str(caught.value) == (f"{server.url}/api/v2/studies/{NCT}: asked for {NCT} but "
+                                 "ClinicalTrials.gov answered NCT00000001")
+    assert cache.get(request_key(SERVICE, f"studies/{NCT}", {})) is None
