@@ -56,8 +56,8 @@ class InvalidNCTId(KGError, ValueError):
 class _HTTPAnswer(Exception):
     """A final, non-retryable HTTP error status, handed to the caller to interpret."""
 
+    # No super().__init__: BaseException.__new__ already keeps the arguments as ``args``.
     def __init__(self, status: int, message: str):
-        super().__init__(message)
         self.status = status
         self.message = message
 
@@ -263,7 +263,7 @@ class CTGovClient:
 
     def _request_json(self, url: str) -> tuple[Any, bytes]:
         """GET ``url`` until it yields JSON, retrying what a retry can fix."""
-        last = "no attempt made"
+        last: str  # set by every attempt that does not return or raise; retries >= 1
         for attempt in range(1, self.retries + 1):
             retry_after: str | None = None
             try:
@@ -323,8 +323,7 @@ class CTGovClient:
 
 
 class _ExpiredToken(Exception):
-    def __init__(self, page: int, url: str, message: str):
-        super().__init__(message)
+    def __init__(self, page: int, url: str, message: str):  # args kept as in _HTTPAnswer
         self.page, self.url, self.message = page, url, message
 
 
@@ -365,11 +364,9 @@ def _not_the_study(data: Any, nct: str, url: str) -> KGError | None:
         return None
     if answered is None:
         return CTGovError(f"the answer for {nct} names no NCT id", where=url)
-    try:
-        aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases") or []
-    except (KeyError, TypeError, AttributeError):
-        aliases = []
-    if nct in aliases:
+    # _has_id found the nctId, so identificationModule is a JSON object here.
+    aliases = data["protocolSection"]["identificationModule"].get("nctIdAliases")
+    if isinstance(aliases, list) and nct in aliases:
         return NotFoundError(f"{nct} is now {answered} on ClinicalTrials.gov (an alias); ask "
                              f"for {answered}", where=url)
     return NotFoundError(f"asked for {nct} but ClinicalTrials.gov answered {answered}",

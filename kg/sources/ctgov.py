@@ -108,8 +108,9 @@ class _Reader:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
+        # isdecimal, not isdigit: "²" is a digit that int() refuses; int() trims the spaces.
+        if isinstance(value, str) and value.strip().isdecimal():
+            return int(value)
         raise self.fail(f"{path}.{key} should be a whole number, found {value!r}")
 
 
@@ -162,9 +163,10 @@ def parse(study: dict, *, location: str = "<dict>", source_kind: str = "ctgov-js
     """Map one v2 study object onto the model. ``retrieved`` is set for live API answers."""
     r = _Reader(location)
     protocol = _protocol_section(study, r)
-    nct_id = _nct_id(protocol, r)
+    ident = r.obj(protocol, "identificationModule", "protocolSection")
+    nct_id = _nct_id(ident, r)
     trial = Trial(nct_id=nct_id)
-    _identification(trial, r.obj(protocol, "identificationModule", "protocolSection"), r)
+    _identification(trial, ident, r)
     _status(trial, r.obj(protocol, "statusModule", "protocolSection"), r)
     _sponsors(trial, r.obj(protocol, "sponsorCollaboratorsModule", "protocolSection"), r)
     _description(trial, r.obj(protocol, "descriptionModule", "protocolSection"), r)
@@ -195,8 +197,7 @@ def _protocol_section(study: Any, r: _Reader) -> dict:
     return r.obj(study, "protocolSection", "study")
 
 
-def _nct_id(protocol: dict, r: _Reader) -> str:
-    ident = r.obj(protocol, "identificationModule", "protocolSection")
+def _nct_id(ident: dict, r: _Reader) -> str:
     value = ident.get("nctId")
     if value is None:
         raise r.fail("not a ClinicalTrials.gov study: no "
@@ -214,7 +215,8 @@ def _identification(trial: Trial, mod: dict, r: _Reader) -> None:
     trial.brief_title = r.text(mod, "briefTitle", path)
     trial.official_title = r.text(mod, "officialTitle", path)
     trial.acronym = r.scalar(mod, "acronym", path)
-    trial.org_study_id = r.scalar(r.obj(mod, "orgStudyIdInfo", path), "id", "orgStudyIdInfo")
+    trial.org_study_id = r.scalar(r.obj(mod, "orgStudyIdInfo", path), "id",
+                                  f"{path}.orgStudyIdInfo")
     for i, info in enumerate(r.objs(mod, "secondaryIdInfos", path)):
         where = f"{path}.secondaryIdInfos[{i}]"
         sid = r.scalar(info, "id", where)
@@ -283,14 +285,14 @@ def _design(trial: Trial, mod: dict, r: _Reader) -> None:
     trial.phases = r.scalars(mod, "phases", path)
     info = r.obj(mod, "designInfo", path)
     where = f"{path}.designInfo"
+    masking = r.obj(info, "maskingInfo", where)
     trial.design = Design(
         allocation=r.scalar(info, "allocation", where),
         intervention_model=r.scalar(info, "interventionModel", where),
         intervention_model_description=r.text(info, "interventionModelDescription", where),
         primary_purpose=r.scalar(info, "primaryPurpose", where),
-        masking=r.scalar(r.obj(info, "maskingInfo", where), "masking", f"{where}.maskingInfo"),
-        who_masked=r.scalars(r.obj(info, "maskingInfo", where), "whoMasked",
-                             f"{where}.maskingInfo"),
+        masking=r.scalar(masking, "masking", f"{where}.maskingInfo"),
+        who_masked=r.scalars(masking, "whoMasked", f"{where}.maskingInfo"),
     )
     enrollment = r.obj(mod, "enrollmentInfo", path)
     trial.enrollment = r.count(enrollment, "count", f"{path}.enrollmentInfo")
@@ -321,6 +323,7 @@ def _arms_interventions(trial: Trial, mod: dict, r: _Reader) -> None:
 def _eligibility(mod: dict, r: _Reader) -> Eligibility:
     path = "eligibilityModule"
     raw = r.scalar(mod, "eligibilityCriteria", path)
+    raw = raw if raw and raw.strip() else None  # a blank criteria string is "not given"
     minimum, maximum = r.scalar(mod, "minimumAge", path), r.scalar(mod, "maximumAge", path)
     healthy = mod.get("healthyVolunteers")
     eligibility = Eligibility(
@@ -328,9 +331,9 @@ def _eligibility(mod: dict, r: _Reader) -> Eligibility:
         minimum_age_years=age_in_years(minimum), maximum_age_years=age_in_years(maximum),
         sex=r.scalar(mod, "sex", path),
         healthy_volunteers=healthy if isinstance(healthy, bool) else None,
-        text=unescape_markdown(raw) if raw and raw.strip() else None,
+        text=unescape_markdown(raw) if raw else None,
     )
-    if raw and raw.strip():
+    if raw:
         eligibility.criteria, eligibility.preambles = _parse_criteria(raw)
     return eligibility
 
