@@ -54,7 +54,7 @@ def condition_truth(ck: Checker, c: Constraint) -> Truth:
 
 
 def _active_only(c: Constraint) -> bool:
-    return "active" in (c.text or "").lower()
+    return "active" in c.text.lower()  # text is the span read (never None)
 
 
 def _pregnancy_test(ck: Checker) -> Truth | None:
