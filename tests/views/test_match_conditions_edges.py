@@ -193,3 +193,10 @@ def test_the_newest_pregnancy_test_decides():
 def test_a_condition_constraint_without_a_concept_matches_nothing():
     t = truth(constraint("condition", "exclude", text="some disease"), cond("HIV infection"))
     assert (t.value, t.detail) == (None, "no record of ")
+
+
+def test_a_pregnancy_test_coded_positive_in_snomed_counts_as_positive():
+    preg = constraint("condition", "exclude", concept="pregnancy")
+    t = truth(preg, observations=[hcg("10828004", source="Observation/coded")])
+    assert (t.value, t.detail) == (True, "positive pregnancy test (Observation/coded, "
+                                         "2026-11-28)")

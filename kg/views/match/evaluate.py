@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.extract.constraints.concepts import Concepts
 from kg.model import Constraint
-from kg.views.match.facts import NEGATIVE, POSITIVE, POSITIVE_CODES, PatientFacts
+from kg.views.match.facts import PatientFacts, read_result
 from kg.views.match.units import Converter, UnitError
 from kg.vocab import Vocabulary
 
@@ -104,7 +104,7 @@ class Checker:
         return Truth(sex == c.concept, f"sex {sex}; the trial takes {c.concept} patients")
 
     def _performance_status(self, c: Constraint) -> Truth:
-        key = "karnofsky" if (c.scale or "").lower() == "karnofsky" else "ecog"
+        key = "karnofsky" if c.scale and c.scale.lower() == "karnofsky" else "ecog"
         results = self.facts.results.get(key, [])
         obs = next((o for o in results if o.value is not None), None)
         if obs is None:
@@ -163,11 +163,10 @@ class Checker:
         return _compare(shown + converted, value, c, f" {c.unit}")
 
     def _coded(self, c: Constraint, obs, label: str) -> Truth:
-        result = (obs.result or "").strip()
-        positive = POSITIVE.match(result) or result in POSITIVE_CODES
-        if not positive and not NEGATIVE.match(result):
-            return Truth(None, f"{label} result {result!r} ({obs.source}) is not read as "
-                         "positive or negative")
+        positive = read_result(obs.result)
+        if positive is None:
+            return Truth(None, f"{label} result {(obs.result or '').strip()!r} ({obs.source}) "
+                         "is not read as positive or negative")
         value = 1.0 if positive else 0.0
         word = "positive" if positive else "negative"
         needed = "negative" if c.value == 0 else "positive"

@@ -40,6 +40,18 @@ _SCALE_NAMES = re.compile(r"\b(?P<ecog>ECOG|Zubrod|WHO\s+performance)|(?P<karnof
                           r"KPS)\b", re.I)
 
 
+def read_result(result: str | None) -> bool | None:
+    """A coded or text result read as positive (True), negative (False) or neither (None)."""
+    if not result:
+        return None
+    result = result.strip()
+    if POSITIVE.match(result) or result in POSITIVE_CODES:
+        return True
+    if NEGATIVE.match(result):
+        return False
+    return None
+
+
 def parse_day(value: str | None) -> dt.date | None:
     if not value:
         return None
