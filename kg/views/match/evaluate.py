@@ -47,10 +47,7 @@ class Checker:
     def outcome(self, c: Constraint) -> Outcome:
         if self.memo is None:
             return self._outcome(c)
-        uses = self.memo.get(id(c))
-        if uses is None:
-            uses = self.memo[id(c)] = _uses_trial(c)
-        key = (id(c), self.trial_conditions if uses else None)
+        key = (id(c), self.trial_conditions if _uses_trial(c) else None)
         found = self.memo.get(key)
         if found is None:
             found = self.memo[key] = (c, self._outcome(c))  # c kept: its id stays unique
