@@ -275,6 +275,8 @@ def test_times_uln_from_the_reference_range():
     zero = measure(alt, obs("alt", 100, "U/L", high=0, source="Observation/alt"))
     assert zero == Truth(None, "ALT 100 U/L (Observation/alt): reference limit 0 is not "
                                "positive")
+    small = measure(alt, obs("alt", 2.5, "U/L", high=1))  # a limit of 1 is a limit
+    assert small.value is True and "= 2.5 x ULN (ULN 1)" in small.detail
     negative = measure(alt, obs("alt", 100, "U/L", high=-1))
     assert negative.value is None and "reference limit -1 is not positive" in negative.detail
     lln = constraint("measurement", concept="alt", label="ALT", comparator=">=", value=1,

@@ -109,7 +109,7 @@ class Checker:
         return _compare(f"{c.scale or key} {obs.value:g} ({obs.source})", obs.value, c, "")
 
     def _measurement(self, c: Constraint) -> Truth:
-        results = self.facts.results.get(c.concept or "", [])
+        results = self.facts.results.get(c.concept, [])
         label = c.label or c.concept or "result"
         if c.window is not None and c.window.relation == "within":
             since = self.facts.as_of - dt.timedelta(days=_window_days(c))
@@ -150,7 +150,7 @@ class Checker:
             return _compare(shown, obs.value, c, "")
         if obs.unit is None:
             return Truth(None, f"{shown} has no unit; the threshold is in {c.unit}")
-        analyte = self.concepts.analytes.get(c.concept or "")
+        analyte = self.concepts.analytes.get(c.concept)
         try:
             value = self.units.convert(obs.value, obs.unit, c.unit,
                                        analyte.molar_mass if analyte else None)
@@ -173,7 +173,7 @@ class Checker:
     def _range(self, obs, c: Constraint) -> tuple[float | None, float | None]:
         """The reference range in the result's own unit (converted when the range is given
         in another, e.g. a result in mg/dL against a range in umol/L)."""
-        analyte = self.concepts.analytes.get(c.concept or "")
+        analyte = self.concepts.analytes.get(c.concept)
         molar_mass = analyte.molar_mass if analyte else None
         out = []
         for value, unit in ((obs.low, obs.low_unit), (obs.high, obs.high_unit)):
