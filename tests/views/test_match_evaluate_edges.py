@@ -424,3 +424,14 @@ def test_the_memo_checks_each_constraint_once_and_keys_other_malignancy_by_trial
     assert npc.outcome(malignancy).result == "pass"
     plain = checker(p)
     assert plain.memo is None and plain.outcome(female).result == "fail"
+
+
+def test_a_measurement_of_a_scale_has_no_molar_mass_to_pass():
+    kps = obs("karnofsky", 80, "%", source="Observation/k", low=0, high=100)
+    at_least = constraint("measurement", concept="karnofsky", comparator=">=", value=70,
+                          unit="%")
+    assert measure(at_least, kps) == Truth(True, "karnofsky 80 % (Observation/k); threshold "
+                                                 ">= 70 %")
+    normal = constraint("measurement", concept="karnofsky", comparator="normal")
+    assert measure(normal, kps).detail == "karnofsky 80 % (Observation/k) within its " \
+        "reference range 0-100"
