@@ -195,6 +195,8 @@ def test_medications_are_read_by_name_and_rxnorm_with_their_classes():
     assert (coded.drugs, coded.classes) == ({"cisplatin"}, {"platinum"})
     assert med(None, Coding("mesh", "2555")).drugs == set()  # an RxNorm code only as RxNorm
     assert med(None, Coding("rxnorm", "C582435")).drugs == set()  # pembrolizumab's MeSH UI
+    both = med("pembrolizumab", Coding("rxnorm", "2555"))  # the name and the code both count
+    assert both.drugs == {"pembrolizumab", "cisplatin"}
     display = med(None, Coding("local", "1", "capecitabine 500 mg"))
     assert display.drugs == {"capecitabine"}
 
@@ -224,3 +226,18 @@ def test_glucocorticoid_factor_values_and_near_misses():
 ])
 def test_medication_flags(text, flags):
     assert med(text).flags == flags
+
+
+def test_text_and_code_displays_are_read_as_one_phrase():
+    f = facts(observations=[lab("o/who", Coding("local", "1", "performance status"),
+                                text="WHO")],
+              conditions=[PatientCondition("c/p", codings=[Coding("x", "1", "psoriasis")],
+                                           text="plaque")],
+              procedures=[PatientProcedure("p/rt", codings=[Coding("x", "1", "therapy")],
+                                           text="radiation", end="2025-01-01")])
+    assert set(f.results) == {"ecog"}
+    assert f.conditions[0].keys == {"psoriasis"}
+    assert f.radiotherapy_end == dt.date(2025, 1, 1)
+    pred = med("prednisone", Coding("local", "1", "5 mg oral tablet"))
+    assert pred.steroid_factor == 1.0
+    assert med("yellow", Coding("local", "1", "fever vaccine")).flags == {"live-vaccine"}
