@@ -134,6 +134,13 @@ def test_any_systemic_course_over_the_limit_decides():
     assert both.value is True and "(m/high)" in both.detail
 
 
+def test_every_course_is_looked_at_past_unknown_and_topical_ones():
+    for first in (pred(None, source="m/a"), pred(5, unit="tablets", source="m/a"),
+                  pred(50, route="topical", source="m/a")):
+        after = steroid(STEROIDS, first, pred(20, source="m/b"))
+        assert after.value is True and "(m/b)" in after.detail
+
+
 def test_steroid_window_and_dates():
     assert steroid(STEROIDS, pred(20, end="2026-11-17")).value is True  # 14 days before
     assert steroid(STEROIDS, pred(20, end="2026-11-16")) == \
