@@ -435,3 +435,19 @@ def test_a_measurement_of_a_scale_has_no_molar_mass_to_pass():
     normal = constraint("measurement", concept="karnofsky", comparator="normal")
     assert measure(normal, kps).detail == "karnofsky 80 % (Observation/k) within its " \
         "reference range 0-100"
+
+
+def test_condition_therapy_and_medication_kinds_are_dispatched():
+    from kg.model import PatientCondition, PatientMedication
+
+    ck = checker(patient(
+        conditions=[PatientCondition("Condition/hiv", text="HIV infection")],
+        medications=[PatientMedication("m/p", text="prednisone", dose=20, dose_unit="mg",
+                                       per_day=1, route="oral"),
+                     PatientMedication("m/k", text="pembrolizumab")]))
+    assert ck.truth(constraint("condition", concept="hiv-infection")) == \
+        Truth(True, "hiv-infection: HIV infection (Condition/hiv)")
+    assert ck.truth(constraint("therapy", drug_classes=["anti-pd-1"])) == \
+        Truth(True, "therapy: pembrolizumab (m/k)")
+    assert ck.truth(constraint("medication", comparator=">", value=10)).detail == \
+        "prednisone (m/p) 20 mg x 1/day = 20 mg/day prednisone-equivalent; threshold > 10 mg/day"
