@@ -200,3 +200,21 @@ def test_a_pregnancy_test_coded_positive_in_snomed_counts_as_positive():
     t = truth(preg, observations=[hcg("10828004", source="Observation/coded")])
     assert (t.value, t.detail) == (True, "positive pregnancy test (Observation/coded, "
                                          "2026-11-28)")
+
+
+def test_other_malignancy_keeps_its_exceptions_besides_the_trials_own_disease():
+    other = constraint("condition", "exclude", concept="malignancy", label="other malignancy",
+                       exceptions=["papillary-thyroid-cancer"])
+    thyroid = PatientCondition("Condition/ptc", text="thyroid cancer",
+                               codings=[Coding("x", "1", "papillary thyroid carcinoma")])
+    t = truth(other, thyroid, trial_conditions=frozenset({"nasopharyngeal-carcinoma"}))
+    assert (t.value, t.detail) == (False, "no other malignancy other than excepted or the "
+                                          "trial's own (thyroid cancer)")
+
+
+def test_a_resolved_condition_skipped_for_active_only_does_not_hide_an_active_one():
+    active = constraint("condition", "exclude", concept="hiv-infection", label="HIV",
+                        text="active HIV infection")
+    t = truth(active, cond("HIV infection", "Condition/old", status="resolved"),
+              cond("HIV infection", "Condition/now", status="active"))
+    assert (t.value, t.detail) == (True, "HIV: HIV infection (Condition/now)")
