@@ -241,3 +241,10 @@ def test_text_and_code_displays_are_read_as_one_phrase():
     pred = med("prednisone", Coding("local", "1", "5 mg oral tablet"))
     assert pred.steroid_factor == 1.0
     assert med("yellow", Coding("local", "1", "fever vaccine")).flags == {"live-vaccine"}
+
+
+def test_medications_are_indexed_with_their_record():
+    m = PatientMedication("m/1", text="pembrolizumab", start="2026-11-01")
+    (fact,) = facts(medications=[m]).medications
+    assert (fact.medication, fact.drugs, fact.start) == (m, {"pembrolizumab"},
+                                                         dt.date(2026, 11, 1))
