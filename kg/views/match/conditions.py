@@ -54,18 +54,19 @@ def condition_truth(ck: Checker, c: Constraint) -> Truth:
 
 
 def _active_only(c: Constraint) -> bool:
-    return "active" in (c.text or "").lower()
+    return "active" in c.text.lower()  # text is the span read (never None)
 
 
 def _pregnancy_test(ck: Checker) -> Truth | None:
-    from kg.views.match.facts import NEGATIVE, POSITIVE
+    """The newest pregnancy test, when it reads positive or negative."""
+    from kg.views.match.facts import read_result
 
-    results = ck.facts.results.get("pregnancy-test", [])
+    results = ck.facts.results.get("pregnancy-test")
     if not results:
         return None
     obs = results[0]
-    if POSITIVE.match(obs.result or ""):
-        return Truth(True, f"positive pregnancy test ({obs.source}, {obs.date})")
-    if NEGATIVE.match(obs.result or ""):
-        return Truth(False, f"negative pregnancy test ({obs.source}, {obs.date})")
-    return None
+    positive = read_result(obs.result)
+    if positive is None:
+        return None
+    word = "positive" if positive else "negative"
+    return Truth(positive, f"{word} pregnancy test ({obs.source}, {obs.date})")

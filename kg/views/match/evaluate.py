@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from kg.extract.constraints.concepts import Concepts
 from kg.model import Constraint
-from kg.views.match.facts import NEGATIVE, POSITIVE, POSITIVE_CODES, PatientFacts
+from kg.views.match.facts import PatientFacts, read_result
 from kg.views.match.units import Converter, UnitError
 from kg.vocab import Vocabulary
 
@@ -47,10 +47,7 @@ class Checker:
     def outcome(self, c: Constraint) -> Outcome:
         if self.memo is None:
             return self._outcome(c)
-        uses = self.memo.get(id(c))
-        if uses is None:
-            uses = self.memo[id(c)] = _uses_trial(c)
-        key = (id(c), self.trial_conditions if uses else None)
+        key = (id(c), self.trial_conditions if _uses_trial(c) else None)
         found = self.memo.get(key)
         if found is None:
             found = self.memo[key] = (c, self._outcome(c))  # c kept: its id stays unique
@@ -104,7 +101,7 @@ class Checker:
         return Truth(sex == c.concept, f"sex {sex}; the trial takes {c.concept} patients")
 
     def _performance_status(self, c: Constraint) -> Truth:
-        key = "karnofsky" if (c.scale or "").lower() == "karnofsky" else "ecog"
+        key = "karnofsky" if c.scale and c.scale.lower() == "karnofsky" else "ecog"
         results = self.facts.results.get(key, [])
         obs = next((o for o in results if o.value is not None), None)
         if obs is None:
@@ -112,7 +109,7 @@ class Checker:
         return _compare(f"{c.scale or key} {obs.value:g} ({obs.source})", obs.value, c, "")
 
     def _measurement(self, c: Constraint) -> Truth:
-        results = self.facts.results.get(c.concept or "", [])
+        results = self.facts.results.get(c.concept, [])
         label = c.label or c.concept or "result"
         if c.window is not None and c.window.relation == "within":
             since = self.facts.as_of - dt.timedelta(days=_window_days(c))
@@ -153,7 +150,7 @@ class Checker:
             return _compare(shown, obs.value, c, "")
         if obs.unit is None:
             return Truth(None, f"{shown} has no unit; the threshold is in {c.unit}")
-        analyte = self.concepts.analytes.get(c.concept or "")
+        analyte = self.concepts.analytes.get(c.concept)
         try:
             value = self.units.convert(obs.value, obs.unit, c.unit,
                                        analyte.molar_mass if analyte else None)
@@ -163,11 +160,10 @@ class Checker:
         return _compare(shown + converted, value, c, f" {c.unit}")
 
     def _coded(self, c: Constraint, obs, label: str) -> Truth:
-        result = (obs.result or "").strip()
-        positive = POSITIVE.match(result) or result in POSITIVE_CODES
-        if not positive and not NEGATIVE.match(result):
-            return Truth(None, f"{label} result {result!r} ({obs.source}) is not read as "
-                         "positive or negative")
+        positive = read_result(obs.result)
+        if positive is None:
+            return Truth(None, f"{label} result {(obs.result or '').strip()!r} ({obs.source}) "
+                         "is not read as positive or negative")
         value = 1.0 if positive else 0.0
         word = "positive" if positive else "negative"
         needed = "negative" if c.value == 0 else "positive"
@@ -177,7 +173,7 @@ class Checker:
     def _range(self, obs, c: Constraint) -> tuple[float | None, float | None]:
         """The reference range in the result's own unit (converted when the range is given
         in another, e.g. a result in mg/dL against a range in umol/L)."""
-        analyte = self.concepts.analytes.get(c.concept or "")
+        analyte = self.concepts.analytes.get(c.concept)
         molar_mass = analyte.molar_mass if analyte else None
         out = []
         for value, unit in ((obs.low, obs.low_unit), (obs.high, obs.high_unit)):

@@ -40,6 +40,18 @@ _SCALE_NAMES = re.compile(r"\b(?P<ecog>ECOG|Zubrod|WHO\s+performance)|(?P<karnof
                           r"KPS)\b", re.I)
 
 
+def read_result(result: str | None) -> bool | None:
+    """A coded or text result read as positive (True), negative (False) or neither (None)."""
+    if not result:
+        return None
+    result = result.strip()
+    if POSITIVE.match(result) or result in POSITIVE_CODES:
+        return True
+    if NEGATIVE.match(result):
+        return False
+    return None
+
+
 def parse_day(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -109,12 +121,11 @@ def index_patient(patient: Patient, as_of: dt.date, concepts: Concepts,
         onset = parse_day(cond.onset)
         if onset is not None and onset > as_of:
             continue
-        text = " ; ".join(x for x in [cond.text, *(c.display or "" for c in cond.codings)] if x)
+        text = " ; ".join(x for x in [cond.text, *(c.display for c in cond.codings)] if x)
         keys = {k for k, _s, _e in concepts.find_conditions(text)}
         keys |= {k for c in cond.codings for k in _coded(c, concepts)}
-        vocab_keys = set()
-        for k in vocab.condition_keys_in(text):
-            vocab_keys |= {k, *vocab.condition_ancestors(k)}
+        vocab_keys = {a for k in vocab.condition_keys_in(text)  # ancestors include k
+                      for a in vocab.condition_ancestors(k)}
         facts.conditions.append(ConditionFact(cond, keys, vocab_keys, onset,
                                               parse_day(cond.abated)))
         if RECURRENCE.search(text) and onset is not None:
@@ -122,7 +133,7 @@ def index_patient(patient: Patient, as_of: dt.date, concepts: Concepts,
     for med in patient.medications:
         facts.medications.append(_medication(med, vocab))
     for proc in patient.procedures:
-        text = " ".join(x for x in [proc.text, *(c.display or "" for c in proc.codings)] if x)
+        text = " ".join(x for x in [proc.text, *(c.display for c in proc.codings)] if x)
         end = parse_day(proc.end) or parse_day(proc.start)
         if RADIOTHERAPY.search(text) and end is not None and end <= as_of:
             facts.radiotherapy_end = max(facts.radiotherapy_end or end, end)
@@ -137,7 +148,7 @@ def _analyte(obs: PatientObservation, by_loinc: dict[str, str],
             return coding.code
         if coding.system == "loinc" and coding.code in by_loinc:
             return by_loinc[coding.code]
-    text = " ".join(x for x in [obs.text, *(c.display or "" for c in obs.codings)] if x)
+    text = " ".join(x for x in [obs.text, *(c.display for c in obs.codings)] if x)
     scale = _SCALE_NAMES.search(text)
     if scale:
         return "ecog" if scale.group("ecog") else "karnofsky"
@@ -161,17 +172,14 @@ def _coded(coding, concepts: Concepts) -> list[str]:
 
 
 def _medication(med: PatientMedication, vocab: Vocabulary) -> MedicationFact:
-    text = " ".join(x for x in [med.text, *(c.display or "" for c in med.codings)] if x)
+    text = " ".join(x for x in [med.text, *(c.display for c in med.codings)] if x)
     drugs = set(vocab.drug_keys_in(text))
     for coding in med.codings:
         if coding.system == "rxnorm":
             drugs |= {key for key, drug in vocab.drugs.items()
                       if any(i.scheme == "rxnorm" and i.id == coding.code
                              for i in drug.identifiers)}
-    classes: set[str] = set()
-    for key in drugs:
-        for cls in vocab.classes_of(key):
-            classes |= {cls, *vocab.class_ancestors(cls)}
+    classes = {cls for key in drugs for cls in vocab.classes_of(key)}  # broader included
     fact = MedicationFact(med, drugs, classes, parse_day(med.start), parse_day(med.end))
     lowered = text.lower()
     fact.steroid_factor = next((f for name, f in GLUCOCORTICOIDS.items()

@@ -85,7 +85,7 @@ def parse_index(text: str, shared: dict | None = None) -> StoredTrial:
 
 def constraint_from_dict(d: dict) -> Constraint:
     values = {k: v for k, v in d.items() if k in _FIELDS}
-    values.setdefault("text", d.get("label") or d.get("concept") or d.get("kind", ""))
+    values.setdefault("text", d.get("label") or d.get("concept") or d["kind"])
     values["parts"] = [constraint_from_dict(p) for p in d.get("parts", [])]
     values["unless"] = [constraint_from_dict(u) for u in d.get("unless", [])]
     if d.get("window"):

@@ -39,7 +39,7 @@ def therapy_truth(ck: Checker, c: Constraint) -> Truth:
 
 def medication_truth(ck: Checker, c: Constraint) -> Truth:
     """Daily prednisone-equivalent dose of systemic glucocorticoids in the window."""
-    since = ck.facts.as_of - dt.timedelta(days=_window_days(c)) if c.window else ck.facts.as_of
+    since = ck.facts.as_of - dt.timedelta(days=_window_days(c))  # no window: 0 days
     steroids = [m for m in ck.facts.medications if m.steroid_factor is not None
                 and (m.start is None or m.start <= ck.facts.as_of)
                 and (m.end is None or m.end >= since)]

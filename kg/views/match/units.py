@@ -45,8 +45,7 @@ class Converter:
         src, dst = self._unit(source), self._unit(target)
         quantity = reg.Quantity(1.0, src)
         try:
-            if molar_mass is not None and quantity.dimensionality != reg.Quantity(1.0, dst) \
-                    .dimensionality:
+            if molar_mass is not None:  # pint applies a context only between dimensions
                 return float(quantity.to(dst, "chemistry", mw=molar_mass * reg("g/mol"))
                              .magnitude)
             return float(quantity.to(dst).magnitude)
