@@ -4,9 +4,11 @@ mutmut links each mutated function to every test that calls it, and runs all of 
 a surviving mutant. The parsers and extractors are called by hundreds of tests (every test
 that builds the bundled graph), so a survivor of theirs costs about a minute, and a full run
 on two cores would take most of a day. Each function keeps instead the tests of its module's
-own test file, then its fastest other tests, each within a budget of recorded test seconds:
-the unit tests, not the end-to-end runs that repeat them at many times the cost. A kill rate
-measured this way is a lower bound of the whole suite's.
+own test file, then its cheapest other tests, each within a budget of seconds: the unit
+tests, not the end-to-end runs that repeat them at many times the cost. A test's cost is what
+it adds to a mutant's run, fixtures included (mutation/costs.py records them): a shared
+fixture is paid once per selection. A kill rate measured this way is a lower bound of the
+whole suite's.
 
 mutmut has no option for this, so the selection is applied to its loaded statistics before
 the mutants run, by wrapping its `collect_or_load_stats` (mutmut 3.8, pinned in
@@ -38,30 +40,51 @@ def is_home(test: str, function: str) -> bool:
     return any(stem.startswith(f"test_{name}") for name in names)
 
 
-def budgeted(tests: set[str], duration: dict[str, float], function: str = "") -> set[str]:
-    """The function's home tests within their budget, then the fastest others (name breaks
-    ties) until BUDGET_SECONDS or MAX_TESTS is spent; at least one test."""
-    def fastest(names):
-        return sorted(names, key=lambda t: (duration.get(t, 0.0), t))
+def budgeted(tests: set[str], duration: dict[str, float], function: str = "",
+             costs: dict | None = None) -> set[str]:
+    """The function's home tests within their budget, then the cheapest others (name breaks
+    ties) until BUDGET_SECONDS or MAX_TESTS is spent; at least one test.
+
+    A test's cost is what adding it to the selection adds to a mutant's run: its own seconds
+    and the set-up of shared fixtures the selection does not have yet (mutation/costs.py).
+    Without recorded costs, mutmut's call time stands in for it."""
+    costs = costs or {"tests": {}, "shared": {}}
+    have: set[str] = set()
+
+    def take(candidates: list[str], budget: float, most: int, kept: list[str]) -> None:
+        # Tests needing the same shared fixtures are grouped, cheapest first, so each step
+        # compares one head per group rather than every test left.
+        groups: dict[frozenset, list[tuple[float, str]]] = {}
+        for test in candidates:
+            recorded = costs["tests"].get(test)
+            shared = frozenset(recorded["shared"]) if recorded else frozenset()
+            own = recorded["own"] if recorded else duration.get(test, 0.0)
+            groups.setdefault(shared, []).append((own, test))
+        for members in groups.values():
+            members.sort(reverse=True)  # cheapest last, popped first
+        spent = 0.0
+        while groups and len(kept) < most:
+            cost, test, shared = min(
+                (members[-1][0] + sum(costs["shared"].get(k, 0.0) for k in shared - have),
+                 members[-1][1], shared) for shared, members in groups.items())
+            if kept and spent + cost > budget:
+                return
+            kept.append(test)
+            spent += cost
+            have.update(shared)
+            groups[shared].pop()
+            if not groups[shared]:
+                del groups[shared]
 
     home = [t for t in tests if is_home(t, function)]
-    kept, spent = [], 0.0
-    for test in fastest(home):
-        if kept and spent + duration.get(test, 0.0) > HOME_BUDGET_SECONDS:
-            break
-        kept.append(test)
-        spent += duration.get(test, 0.0)
-    spent = 0.0
-    for others, test in enumerate(fastest(set(tests) - set(home))):
-        cost = duration.get(test, 0.0)
-        if kept and (spent + cost > BUDGET_SECONDS or others >= MAX_TESTS):
-            break
-        kept.append(test)
-        spent += cost
+    kept: list[str] = []
+    take(home, HOME_BUDGET_SECONDS, len(home), kept)
+    take([t for t in tests if t not in set(home)], BUDGET_SECONDS, len(kept) + MAX_TESTS, kept)
     return set(kept)
 
 
 def main() -> None:
+    import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
 
@@ -70,9 +93,13 @@ def main() -> None:
     def collect_then_cut(*args, **kwargs):
         collect(*args, **kwargs)
         tests_by_function = state().tests_by_mangled_function_name
+        recorded = costs.load()
+        if recorded is None:
+            print("mutation/budget.py: no test costs recorded for these tests; mutmut's call "
+                  "times stand in (mutation/run.py records them first)", flush=True)
         for function, tests in list(tests_by_function.items()):
             tests_by_function[function] = budgeted(set(tests), state().duration_by_test,
-                                                    function)
+                                                    function, recorded)
 
     mutmut_main.collect_or_load_stats = collect_then_cut
     sys.argv[0] = "mutmut"

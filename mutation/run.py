@@ -171,6 +171,20 @@ def _count(m: Module) -> int:
     return m.judged + len(m.equivalent) + len(m.import_time) + len(m.other)
 
 
+def record_test_costs() -> None:
+    """Time every selected test's own seconds and shared fixtures (mutation/costs.py) when
+    the tests changed since they were last timed: one run of the selection, a few minutes."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import costs
+
+    if costs.load(ROOT) is not None:
+        return
+    command = [sys.executable, "-m", "pytest", *costs.command_args(ROOT)]
+    print("+", " ".join(command), flush=True)
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+        sys.exit("mutation/run.py: the selected tests fail before any mutation; fix them first")
+
+
 def mutmut(*args: str) -> None:
     command = [sys.executable, str(Path(__file__).with_name("budget.py")), "run", "--max-children",
                os.environ.get("MUTATION_WORKERS", str(os.cpu_count() or 2)), *args]
@@ -188,6 +202,7 @@ def main() -> int:
     args = parser.parse_args()
     os.chdir(ROOT)
     if not args.report:
+        record_test_costs()
         mutmut(*args.names)
         if args.recheck:
             modules, _ = collect(equivalents())

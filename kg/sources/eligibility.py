@@ -76,12 +76,20 @@ def _classify_line(raw: str) -> _Line:
     indent = len(raw) - len(raw.lstrip())
     bullet = _BULLET.match(raw)
     if bullet:
-        return _Line("item", bullet.group(2), indent, "bullet")
+        return _item_line(bullet.group(2), indent, "bullet")
     for marker, pattern in (("number", _NUMBER), ("roman", _ROMAN), ("alpha", _ALPHA)):
         match = pattern.match(raw)
         if match:
-            return _Line("item", match.group(3), indent, marker, _ordinal(marker, match.group(2)))
+            return _item_line(match.group(3), indent, marker, _ordinal(marker, match.group(2)))
     return _Line("text", raw.strip(), indent)
+
+
+def _item_line(text: str, indent: int, marker: str, ordinal: int | None = None) -> _Line:
+    """An item, or a blank line when the marker has nothing after it ("1. ", "- "): a
+    criterion without text is no criterion."""
+    if not unescape_markdown(text).strip():
+        return _Line("blank")
+    return _Line("item", text, indent, marker, ordinal)
 
 
 def _ordinal(marker: str, token: str) -> int:

@@ -265,3 +265,13 @@ def test_any_text_parses_into_a_consistently_numbered_tree(text):
     for c in criteria:
         assert c.text.strip()
         check(c)
+
+
+@pytest.mark.parametrize("marker", ["1. ", "- ", "+  ", "ii. ", "(a) "])
+def test_a_marker_with_nothing_after_it_is_no_criterion(marker):
+    # found by the fuzz test below: "1. " made a criterion with empty text
+    text = f"Inclusion Criteria:\n\n1. Age 18 to 70\n{marker}\n2. ECOG 0-1"
+    criteria, preambles = parse_criteria(text)
+    assert [(c.number, c.text) for c in criteria] == [("1", "Age 18 to 70"), ("2", "ECOG 0-1")]
+    assert [c.children for c in criteria] == [[], []]  # nor a child of the item above
+    assert preambles == []

@@ -1,0 +1,142 @@
+"""What each test really costs a mutant's run: a pytest plugin, and the file it writes.
+
+mutmut times only a test's call phase. A mutant's process pays for the fixtures as well: a
+test whose call takes a millisecond may need a module fixture that builds the bundled graph
+or starts a stand-in server, and every mutant that selects it builds it again. Choosing the
+"fastest" tests by call time alone picked exactly those: a function of kg/rdf/iris.py kept
+22 tests whose calls took 2.8 s and whose run took 10 s.
+
+This plugin times every fixture set-up and records, per test, its own cost (call, teardown
+and function-scoped fixtures) and the shared fixtures (module, class, package or session
+scope) it needs, each timed once; mutation/budget.py charges a shared fixture once per
+selection. One run of the selected suite writes ``mutants/test-costs.json``, keyed by a hash
+of the test files, so it is measured again only when the tests change.
+
+    python -m pytest -q -p no:randomly -p mutation.costs [mutmut's test selection]
+    (mutation/run.py runs it: costs.command_args)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+COSTS = ROOT / "mutants" / "test-costs.json"
+
+
+def tests_fingerprint(root: Path = ROOT) -> str:
+    """A hash of every file under tests/ (names and bytes): the costs belong to these tests."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "tests").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def command_args(root: Path = ROOT) -> list[str]:
+    """pytest's arguments for timing mutmut's selection of tests, as pyproject.toml's
+    [tool.mutmut] gives it (a run of a few files is no record of the suite)."""
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"]
+    return ["-q", "-p", "no:randomly", "-p", "mutation.costs",
+            *config["pytest_add_cli_args_test_selection"], *config["pytest_add_cli_args"]]
+
+
+def load(root: Path = ROOT, args: list[str] | None = None) -> dict | None:
+    """The recorded costs when they were measured on the current tests with ``args``
+    (default: command_args), else None."""
+    path = root / "mutants" / "test-costs.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("args") != (command_args(root) if args is None else args):
+        return None
+    return data if data.get("fingerprint") == tests_fingerprint(root) else None
+
+
+def _shared_key(node_id: str, argname: str, param_index: int) -> str:
+    return f"{node_id}::{argname}[{param_index}]"
+
+
+class CostRecorder:
+    def __init__(self) -> None:
+        self.own: dict[str, float] = {}
+        self.shared_cost: dict[str, float] = {}
+        self.shared_of: dict[str, list[str]] = {}
+        self._item: str | None = None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        start = time.perf_counter()
+        yield
+        spent = time.perf_counter() - start
+        if fixturedef.scope == "function":
+            if self._item is not None:
+                self.own[self._item] = self.own.get(self._item, 0.0) + spent
+            return
+        key = _shared_key(request.node.nodeid, fixturedef.argname,
+                          getattr(request, "param_index", 0))
+        # a fixture torn down and set up again keeps its dearest set-up
+        self.shared_cost[key] = max(self.shared_cost.get(key, 0.0), spent)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self._item = item.nodeid
+        self.own.setdefault(item.nodeid, 0.0)
+        self.shared_of[item.nodeid] = sorted(_shared_fixtures(item))
+        yield
+        self._item = None
+
+    def pytest_runtest_logreport(self, report):
+        if report.when in ("call", "teardown"):
+            self.own[report.nodeid] = self.own.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if exitstatus != 0:
+            return  # the costs of a failing suite are not the costs of the suite
+        data = {"fingerprint": tests_fingerprint(),
+                "args": list(session.config.invocation_params.args),
+                "tests": {t: {"own": round(self.own.get(t, 0.0), 4), "shared": shared}
+                          for t, shared in sorted(self.shared_of.items())},
+                "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())}}
+        COSTS.parent.mkdir(exist_ok=True)
+        partial = COSTS.with_name(COSTS.name + ".part")
+        partial.write_text(json.dumps(data, indent=0))
+        os.replace(partial, COSTS)
+
+
+def _shared_fixtures(item) -> set[str]:
+    """The keys of the fixtures of wider than function scope this test sets up or reuses,
+    named as pytest_fixture_setup names them (the node of the fixture's scope)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return set()
+    scope_node = {"session": item.session,
+                  "package": item.getparent(pytest.Package) or item.session,
+                  "module": item.getparent(pytest.Module),
+                  "class": item.getparent(pytest.Class) or item.getparent(pytest.Module)}
+    indices = getattr(getattr(item, "callspec", None), "indices", {})
+    keys = set()
+    for name in info.names_closure:
+        definitions = info.name2fixturedefs.get(name)
+        if not definitions or definitions[-1].scope == "function":
+            continue
+        node = scope_node.get(definitions[-1].scope)
+        if node is not None:
+            keys.add(_shared_key(node.nodeid, name, indices.get(name, 0)))
+    return keys
+
+
+_recorder = CostRecorder()
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_recorder, "mutation-costs")

@@ -1,0 +1,142 @@
+"""The mutation run's test selection (mutation/budget.py) and cost record (mutation/costs.py).
+
+The selection decides how strong the measured kill rate is and how long a run takes, so its
+rules are pinned here with recorded costs written out by hand (synthetic, not measured)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "mutation"))
+
+import budget  # noqa: E402
+import costs  # noqa: E402
+
+FUNCTION = "kg.rdf.iris.x_arm"
+
+
+def test_home_tests_are_the_modules_and_packages_own_files():
+    assert budget.is_home("tests/rdf/test_iris.py::test_a", "kg.rdf.iris.x_arm")
+    assert budget.is_home("tests/rdf/test_iris_edges.py::test_a", "kg.rdf.iris.x_arm")
+    # a package's modules are at home in the package's test files
+    assert budget.is_home("tests/views/test_match.py::t", "kg.views.match.evaluate.x_f")
+    assert not budget.is_home("tests/test_related.py::t", "kg.rdf.iris.x_arm")
+    # the name is read from the file's stem, not from the test's name or folder
+    assert not budget.is_home("tests/iris/test_other.py::test_iris", "kg.rdf.iris.x_arm")
+    # a prefix of the module's name is not the module
+    assert not budget.is_home("tests/test_ir.py::t", "kg.rdf.iris.x_arm")
+
+
+def _costs(own: dict[str, float], shared_of: dict[str, list[str]], shared: dict[str, float]):
+    return {"tests": {t: {"own": own[t], "shared": shared_of.get(t, [])} for t in own},
+            "shared": shared}
+
+
+def test_a_shared_fixture_is_charged_to_the_selection_once():
+    graph = "tests/test_rel.py::graph[0]"
+    own = {"tests/test_rel.py::a": 0.1, "tests/test_rel.py::b": 0.1,
+           "tests/test_rel.py::c": 0.1, "tests/test_cli.py::d": 1.5}
+    recorded = _costs(own, {t: [graph] for t in own if "test_rel" in t}, {graph: 1.0})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "BUDGET_SECONDS", 1.5)
+        mp.setattr(budget, "HOME_BUDGET_SECONDS", 0.0)
+        kept = budget.budgeted(set(own), {}, FUNCTION, recorded)
+    # a: 1.1 (0.1 + the graph), then b and c add 0.1 each on the built graph: 1.3 in all;
+    # d alone (1.5) would have been the cheapest first test, but not after a
+    assert kept == {"tests/test_rel.py::a", "tests/test_rel.py::b", "tests/test_rel.py::c"}
+
+
+def test_a_cheap_call_behind_a_dear_fixture_is_not_cheap():
+    server = "tests/test_srv.py::server[0]"
+    own = {"tests/test_srv.py::fast_call": 0.01, "tests/test_x.py::slower_call": 0.5}
+    recorded = _costs(own, {"tests/test_srv.py::fast_call": [server]}, {server: 5.0})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "BUDGET_SECONDS", 3.0)
+        mp.setattr(budget, "HOME_BUDGET_SECONDS", 0.0)
+        assert budget.budgeted(set(own), {}, FUNCTION, recorded) == {"tests/test_x.py::slower_call"}
+        # mutmut's call times alone (no costs recorded) would pick the call behind the server
+        assert budget.budgeted(set(own), {t: own[t] for t in own}, FUNCTION) == set(own)
+
+
+def test_home_tests_come_first_within_their_own_budget():
+    own = {"tests/rdf/test_iris.py::h1": 2.0, "tests/rdf/test_iris.py::h2": 2.0,
+           "tests/rdf/test_iris.py::h3": 2.0, "tests/test_cli.py::o1": 0.01}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "HOME_BUDGET_SECONDS", 4.0)
+        mp.setattr(budget, "BUDGET_SECONDS", 0.0)
+        kept = budget.budgeted(set(own), {}, FUNCTION, _costs(own, {}, {}))
+    # two home tests fill the home budget exactly; the other costs more than a budget of 0
+    assert kept == {"tests/rdf/test_iris.py::h1", "tests/rdf/test_iris.py::h2"}
+
+
+def test_at_least_one_test_however_dear_and_at_most_max_tests_others():
+    own = {f"tests/test_cli.py::t{i:02d}": 0.0 for i in range(40)}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "MAX_TESTS", 30)
+        kept = budget.budgeted(set(own), {}, FUNCTION, _costs(own, {}, {}))
+        assert kept == {f"tests/test_cli.py::t{i:02d}" for i in range(30)}  # names break ties
+        mp.setattr(budget, "BUDGET_SECONDS", 1.0)
+        dear = {"tests/test_cli.py::dear": 60.0}
+        assert budget.budgeted(set(dear), {}, FUNCTION, _costs(dear, {}, {})) == set(dear)
+
+
+def test_the_default_budgets():
+    assert (budget.HOME_BUDGET_SECONDS, budget.BUDGET_SECONDS, budget.MAX_TESTS) == (5.0, 3.0, 30)
+
+
+def test_recorded_costs_belong_to_the_tests_they_were_measured_on(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("def test_a(): pass\n")
+    (tmp_path / "mutants").mkdir()
+    args = ["-q", "tests"]
+    record = {"fingerprint": costs.tests_fingerprint(tmp_path), "args": args, "tests": {},
+              "shared": {}}
+    (tmp_path / "mutants" / "test-costs.json").write_text(json.dumps(record))
+    assert costs.load(tmp_path, args) == record
+    assert costs.load(tmp_path, ["-q", "tests/test_a.py"]) is None  # a part is not the suite
+    (tmp_path / "tests" / "test_a.py").write_text("def test_a(): assert 1\n")
+    assert costs.load(tmp_path, args) is None  # a changed test is timed again
+    (tmp_path / "mutants" / "test-costs.json").write_text("{not json")
+    assert costs.load(tmp_path, args) is None
+
+
+def test_the_costs_are_timed_on_mutmuts_own_selection():
+    args = costs.command_args(ROOT)
+    assert args[:5] == ["-q", "-p", "no:randomly", "-p", "mutation.costs"]
+    assert "--ignore=tests/test_bulk.py" in args and "mutation.fresh_caches" in args
+
+
+def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_t.py").write_text(
+        "import time, pytest\n"
+        "@pytest.fixture(scope='module')\n"
+        "def built():\n    time.sleep(0.5)\n    return 1\n"
+        "@pytest.fixture\n"
+        "def each():\n    time.sleep(0.1)\n"
+        "def test_one(built, each):\n    pass\n"
+        "def test_two(built):\n    time.sleep(0.05)\n"
+        "def test_alone():\n    pass\n")
+    (tmp_path / "mutation").mkdir()
+    (tmp_path / "mutation" / "costs.py").write_text((ROOT / "mutation" / "costs.py").read_text())
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
+                    "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=tmp_path,
+                   check=True, capture_output=True)
+    record = json.loads((tmp_path / "mutants" / "test-costs.json").read_text())
+    tests = record["tests"]
+    key = "tests/test_t.py::built[0]"
+    assert tests["tests/test_t.py::test_one"]["shared"] == [key]
+    assert tests["tests/test_t.py::test_two"]["shared"] == [key]
+    assert tests["tests/test_t.py::test_alone"]["shared"] == []
+    assert 0.5 <= record["shared"][key] < 1.5
+    assert 0.1 <= tests["tests/test_t.py::test_one"]["own"] < 0.45  # the function fixture
+    assert 0.05 <= tests["tests/test_t.py::test_two"]["own"] < 0.45  # not the module fixture
+    assert record["fingerprint"] == costs.tests_fingerprint(tmp_path)
+    assert record["args"] == ["-q", "-p", "no:randomly", "-p", "mutation.costs", "-p",
+                              "no:cacheprovider", "tests"]
