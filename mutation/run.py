@@ -15,7 +15,8 @@ mutmut swaps a function at call time, so their mutants never run; they are liste
     python mutation/run.py 'kg.io.*'       # only these mutants (mutmut's name globs)
 
 Exit status 1 when a module is below the target (80% killed), so it can gate a closing note.
-Not part of `make test` or CI: a full run takes most of an hour on two cores.
+Not part of `make test` or CI: a first run of every module takes hours on two cores; later
+runs try only the mutants of changed functions.
 """
 
 from __future__ import annotations
