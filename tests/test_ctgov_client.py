@@ -6,7 +6,6 @@ Intervals and time-outs are scaled down so the whole file runs in a few seconds.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from kg.clients.cache import RequestCache
 from kg.clients.ctgov import CTGovClient, InvalidNCTId, _retry_after_seconds
 from kg.errors import CTGovError, NotFoundError, OfflineMiss
+from tests.support.clock import FakeClock
 from tests.support.standin import Reply, Request, StandIn, sequence, stand_in
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "trials" / "NCT05807880.json"
@@ -355,27 +355,11 @@ def test_modes_are_checked():
 # clock and sleep of kg.clients.ctgov are replaced, so the chosen delays are read exactly.
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    strftime = staticmethod(time.strftime)
-    gmtime = staticmethod(time.gmtime)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> _Clock:
+def clock(monkeypatch) -> FakeClock:
     import kg.clients.ctgov
 
-    fake = _Clock()
+    fake = FakeClock()
     monkeypatch.setattr(kg.clients.ctgov, "time", fake)
     return fake
 

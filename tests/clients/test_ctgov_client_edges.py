@@ -10,7 +10,6 @@ import io
 import json
 import re
 import socket
-import time
 import urllib.error
 
 import pytest
@@ -34,6 +33,7 @@ from kg.clients.ctgov import (
     search_params,
 )
 from kg.errors import CTGovError, NotFoundError, OfflineMiss
+from tests.support.clock import FakeClock
 from tests.support.standin import Reply, Request, StandIn, sequence, stand_in
 
 NCT = "NCT99999903"  # synthetic
@@ -45,33 +45,11 @@ def _study(nct=NCT, **ident) -> dict:
     return {"protocolSection": {"identificationModule": {"nctId": nct, **ident}}}
 
 
-_REAL_TIME = time
-
-
-class _Clock:
-    """Stands in for the module's ``time``: sleeps are recorded and advance the clock."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def time(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    strftime = staticmethod(_REAL_TIME.strftime)
-    gmtime = staticmethod(_REAL_TIME.gmtime)
 
 
 @pytest.fixture
-def clock(monkeypatch) -> _Clock:
-    fake = _Clock()
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock()
     monkeypatch.setattr(ctgov, "time", fake)
     return fake
 

@@ -12,31 +12,14 @@ import pytest
 from kg.clients.entrez import EntrezClient, EntrezConfig, pacing, transport
 from kg.errors import EntrezError
 from tests.entrez import EMAIL, fixture, serve_fixture, standin_server_fixture  # noqa: F401
+from tests.support.clock import FakeClock
 from tests.support.standin import Reply, sequence
 
 
-class Clock:
-    """``time`` as the transport and the pacer see it: it moves only when they sleep."""
-
-    def __init__(self) -> None:
-        # far past any time a pacing file of an earlier test may hold
-        self.now = time.monotonic() + 10_000.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-    strftime = staticmethod(time.strftime)
-    gmtime = staticmethod(time.gmtime)
-
-
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
+def clock(monkeypatch) -> FakeClock:
+    # far past any time a pacing file of an earlier test may hold
+    fake = FakeClock(time.monotonic() + 10_000.0)
     monkeypatch.setattr(transport, "time", fake)
     monkeypatch.setattr(pacing, "time", fake)
     return fake

@@ -10,24 +10,12 @@ import pytest
 
 from kg.clients.entrez import pacing
 from kg.clients.entrez.pacing import Pacer, pacing_file, shared_pacer
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 500.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
+def clock(monkeypatch) -> FakeClock:
+    fake = FakeClock(500.0)
     monkeypatch.setattr(pacing, "time", fake)
     return fake
 
