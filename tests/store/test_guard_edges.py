@@ -83,3 +83,10 @@ def test_parse_gives_a_fresh_tree_and_the_syntax_error_with_its_place():
         guard.parse("SELECT * WHERE {\n  ?s ?p")
     assert str(caught.value).startswith("SPARQL syntax error: ")
     assert str(caught.value).endswith("(line 2, column 3)")
+
+
+def test_a_query_nested_past_the_parsers_depth_is_refused_by_name():
+    # rdflib's parser recurses once per group: 3,000 nested braces exhaust Python's stack
+    with pytest.raises(QueryError) as raised:
+        guard._parse("SELECT * WHERE " + "{" * 3000 + "}" * 3000)
+    assert str(raised.value) == "the query is nested too deeply to read"

@@ -54,7 +54,7 @@ def test_allowed_hosts():
 
 
 @pytest.mark.parametrize(("header", "name"), [
-    ("LocalHost:8890", "localhost"), ("[::1]:8890", "::1"), ("[::1", "[::1"),
+    ("LocalHost:8890", "localhost"), ("[::1]:8890", "::1"), ("[::1", "[::1"), ("[::1]]:80", "::1"),
     ("example.org.", "example.org"), ("  a.b  ", "a.b"), ("::1", "::1"),
 ])
 def test_normal_host(header, name):
