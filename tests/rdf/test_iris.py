@@ -154,3 +154,14 @@ def test_author_identity_order():
 ])
 def test_has_full_fore_name(fore, full):
     assert iris.has_full_fore_name(fore) is full
+
+
+def test_a_prefixed_identifier_loses_its_first_prefix_only():
+    # what follows the registry's prefix is the local id, whatever it holds
+    assert str(iris.external("ncit", "NCIT:C:1")) == "http://purl.obolibrary.org/obo/NCIT_C:1"
+    assert str(iris.external("chebi", "CHEBI:1:2")) == "http://purl.obolibrary.org/obo/CHEBI_1:2"
+
+
+def test_a_name_ending_in_a_capital_x_keeps_it():
+    assert iris.person_name_key("Li X") == "li-x"
+    assert iris.person_name_key("Li X, MD") == "li-x"
