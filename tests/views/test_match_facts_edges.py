@@ -173,6 +173,7 @@ def test_condition_codes_against_curated_snomed_and_icd10_prefixes():
     assert _coded(Coding("icd10", "B2"), concepts) == []
     assert _coded(Coding("icd10", "86406008"), concepts) == []
     assert _coded(Coding("loinc", "86406008"), concepts) == []
+    assert _coded(Coding("loinc", "B20"), concepts) == []  # another system reads no ICD-10
     assert _coded(Coding("snomed", "B20"), concepts) == ["other"]
     assert _coded(Coding("snomed", "B20.1"), concepts) == []
     p = patient(conditions=[PatientCondition("c/coded", codings=[Coding("icd10", "B20.9")])])
