@@ -89,6 +89,18 @@ def test_check_output_accepts_a_writable_file_path_and_leaves_no_probe(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_write_probe_is_tried_where_the_outputs_go_and_named_as_ours(tmp_path, monkeypatch):
+    # A probe left behind (the process killed between creating and removing it) must be a
+    # hidden file that says whose it is, in the folder the outputs go to: keep it to look.
+    monkeypatch.setattr(io.os, "unlink", lambda path: None)
+    outputs = tmp_path / "outputs"
+    outputs.mkdir()
+    check_output(outputs, folder=True)
+    (probe,) = outputs.iterdir()
+    assert probe.name.startswith(".trialkg-probe.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]  # not beside the folder
+
+
 def test_check_output_refuses_a_folder_for_a_file(tmp_path):
     with pytest.raises(OutputError) as caught:
         check_output(tmp_path, option="--graph")
