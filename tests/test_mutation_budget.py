@@ -49,7 +49,7 @@ def test_a_shared_fixture_is_charged_to_the_selection_once():
         kept = budget.budgeted(set(own), {}, FUNCTION, recorded)
     # a: 1.1 (0.1 + the graph), then b and c add 0.1 each on the built graph: 1.3 in all;
     # d alone (1.5) would have been the cheapest first test, but not after a
-    assert kept == {"tests/test_rel.py::a", "tests/test_rel.py::b", "tests/test_rel.py::c"}
+    assert kept == ["tests/test_rel.py::a", "tests/test_rel.py::b", "tests/test_rel.py::c"]
 
 
 def test_a_cheap_call_behind_a_dear_fixture_is_not_cheap():
@@ -59,9 +59,10 @@ def test_a_cheap_call_behind_a_dear_fixture_is_not_cheap():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(budget, "BUDGET_SECONDS", 3.0)
         mp.setattr(budget, "HOME_BUDGET_SECONDS", 0.0)
-        assert budget.budgeted(set(own), {}, FUNCTION, recorded) == {"tests/test_x.py::slower_call"}
+        assert budget.budgeted(set(own), {}, FUNCTION, recorded) == ["tests/test_x.py::slower_call"]
         # mutmut's call times alone (no costs recorded) would pick the call behind the server
-        assert budget.budgeted(set(own), {t: own[t] for t in own}, FUNCTION) == set(own)
+        assert budget.budgeted(set(own), {t: own[t] for t in own}, FUNCTION) == [
+            "tests/test_srv.py::fast_call", "tests/test_x.py::slower_call"]
 
 
 def test_home_tests_come_first_within_their_own_budget():
@@ -72,7 +73,7 @@ def test_home_tests_come_first_within_their_own_budget():
         mp.setattr(budget, "BUDGET_SECONDS", 0.0)
         kept = budget.budgeted(set(own), {}, FUNCTION, _costs(own, {}, {}))
     # two home tests fill the home budget exactly; the other costs more than a budget of 0
-    assert kept == {"tests/rdf/test_iris.py::h1", "tests/rdf/test_iris.py::h2"}
+    assert kept == ["tests/rdf/test_iris.py::h1", "tests/rdf/test_iris.py::h2"]
 
 
 def test_at_least_one_test_however_dear_and_at_most_max_tests_others():
@@ -80,10 +81,21 @@ def test_at_least_one_test_however_dear_and_at_most_max_tests_others():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(budget, "MAX_TESTS", 30)
         kept = budget.budgeted(set(own), {}, FUNCTION, _costs(own, {}, {}))
-        assert kept == {f"tests/test_cli.py::t{i:02d}" for i in range(30)}  # names break ties
+        assert kept == [f"tests/test_cli.py::t{i:02d}" for i in range(30)]  # names break ties
         mp.setattr(budget, "BUDGET_SECONDS", 1.0)
         dear = {"tests/test_cli.py::dear": 60.0}
-        assert budget.budgeted(set(dear), {}, FUNCTION, _costs(dear, {}, {})) == set(dear)
+        assert budget.budgeted(set(dear), {}, FUNCTION, _costs(dear, {}, {})) == list(dear)
+
+
+def test_home_tests_run_first_then_cheapest_with_each_file_kept_together():
+    own = {"tests/test_cli.py::o_cheap": 0.01, "tests/test_cli.py::o_dear": 0.5,
+           "tests/test_other.py::o_mid": 0.1, "tests/rdf/test_iris.py::h_dear": 1.0,
+           "tests/rdf/test_iris.py::h_cheap": 0.2}
+    kept = budget.budgeted(set(own), {}, FUNCTION, _costs(own, {}, {}))
+    # home (cheapest first), then o_cheap, o_mid, o_dear by cost; o_dear joins its file
+    assert kept == ["tests/rdf/test_iris.py::h_cheap", "tests/rdf/test_iris.py::h_dear",
+                    "tests/test_cli.py::o_cheap", "tests/test_cli.py::o_dear",
+                    "tests/test_other.py::o_mid"]
 
 
 def test_the_default_budgets():
