@@ -63,6 +63,7 @@ from kg.sources.pubmed_files import (
     open_for_reading,
     parse_version,
     sniff,
+    version_problem,
 )
 
 __all__ = ["BadRecord", "Deletion", "iter_articles", "iter_records", "normalise_doi",
@@ -646,5 +647,5 @@ def _require_pmid(holder: etree._Element) -> tuple[str, int]:
         raise _Bad(pmid, problem)
     version = parse_version(elem.get("Version"))
     if version is None:
-        raise _Bad(pmid, f"its PMID Version {elem.get('Version')!r} is not a number")
+        raise _Bad(pmid, version_problem(elem.get("Version")))
     return pmid, version

@@ -87,6 +87,11 @@ def parse_version(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
+def version_problem(raw: str | None) -> str:
+    """The problem of a record whose ``Version`` ``parse_version`` refused, as written."""
+    return f"its PMID Version {raw!r} is not a number"
+
+
 # --------------------------------------------------------------------------- opening
 
 
@@ -246,9 +251,10 @@ class _Scanner:
         number = len(self.index.records)
         pmid = " ".join(raw_pmid.decode("utf-8", "replace").split()) if raw_pmid else None
         version_match = _VERSION.search(attrs or b"")
-        version = parse_version(version_match.group(1).decode("utf-8", "replace")
-                                if version_match else None)
-        problem = check_pmid(pmid) or (None if version else "its PMID Version is not a number")
+        raw_version = (version_match.group(1).decode("utf-8", "replace")
+                       if version_match else None)
+        version = parse_version(raw_version)
+        problem = check_pmid(pmid) or (None if version else version_problem(raw_version))
         self.index.records[-1] = (pmid, version or 1)
         if problem:
             self.index.bad.append(BadRecord(number, pmid, self.index.location, problem))
