@@ -289,7 +289,7 @@ def scan(path: str | Path, where: str | None = None) -> FileIndex:
             except OSError as exc:
                 raise PubMedParseError(f"cannot read file: {exc.strerror or exc}",
                                        where=where) from None
-            if not head:
+            if not head:  # the first chunk: an empty one is refused here
                 head = chunk[:HEAD_BYTES]
                 check_head(head, where)
             if not chunk:
@@ -304,8 +304,6 @@ def scan(path: str | Path, where: str | None = None) -> FileIndex:
             carry = buffer[max(end, limit, 0):]
         for match in _TOKENS.finditer(carry):
             scanner.token(match)
-        if not head:
-            check_head(b"", where)
         if f"</{ROOT}>".encode() not in carry[-HEAD_BYTES:]:
             raise PubMedParseError(f"truncated: the file does not end with </{ROOT}>",
                                    where=where)
