@@ -22,11 +22,12 @@ def _set(*records: str) -> bytes:
     return ("<PubmedArticleSet>\n" + "\n".join(records) + "\n</PubmedArticleSet>\n").encode()
 
 
-def _journal_record(pmid: str, pub_date: str = "<Year>2020</Year>") -> str:
+def _journal_record(pmid: str, pub_date: str = "<Year>2020</Year>", in_article: str = "",
+                    data: str = "") -> str:
     return (f'<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Article>'
             f"<Journal><JournalIssue><PubDate>{pub_date}</PubDate></JournalIssue></Journal>"
-            "<ArticleTitle>Synthetic title</ArticleTitle></Article></MedlineCitation>"
-            "</PubmedArticle>")
+            f"<ArticleTitle>Synthetic title</ArticleTitle>{in_article}</Article>"
+            f"</MedlineCitation>{data}</PubmedArticle>")
 
 
 # --------------------------------------------------------------------------- records
@@ -71,10 +72,25 @@ def test_a_book_record_without_a_chapter_title_reads_field_by_field():
     # No year: the month is kept, a day cannot be checked and is left out.
     ("<Season>Spring</Season><Month>Mar</Month><Day>5</Day>",
      PartialDate(month=3, text="Spring")),
-], ids=["month-13", "month-0", "dec-31", "feb-29-2021", "no-year"])
+    ("<MedlineDate>Spring-Summer</MedlineDate>", PartialDate(text="Spring-Summer")),
+    ("", None),
+], ids=["month-13", "month-0", "dec-31", "feb-29-2021", "no-year", "medline-date-no-year",
+        "empty"])
 def test_a_date_is_kept_only_as_far_as_it_exists(pub_date, expected):
     [article] = parse_bytes(_set(_journal_record("90000052", pub_date)), WHERE)
     assert article.pub_date == expected
+
+
+def test_identifiers_skip_empty_ids_and_take_locations_valid_unless_marked_not():
+    in_article = ('<ELocationID EIdType="pii">S0000-0000(20)00001-1</ELocationID>'
+                  '<ELocationID EIdType="doi">10.5555/synthetic.location</ELocationID>')
+    data = ('<PubmedData><ArticleIdList><ArticleId IdType="pmc"></ArticleId>'
+            '<ArticleId>PMC111</ArticleId><ArticleId IdType="pmc">PMC777</ArticleId>'
+            "</ArticleIdList></PubmedData>")
+    [article] = parse_bytes(_set(_journal_record("90000055", in_article=in_article,
+                                                 data=data)), WHERE)
+    assert (article.pmcid, article.pii, article.doi) == (
+        "PMC777", "S0000-0000(20)00001-1", "10.5555/synthetic.location")
 
 
 # --------------------------------------------------------------------------- where from
