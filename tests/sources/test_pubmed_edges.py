@@ -149,3 +149,10 @@ def test_a_malformed_document_is_described_exactly(content, message):
         parse_bytes(content, WHERE)
     assert info.value.message == message
     assert info.value.where == WHERE
+
+
+def test_an_article_date_without_a_type_is_the_electronic_one():
+    in_article = ('<ArticleDate DateType="Print"><Year>2019</Year></ArticleDate>'
+                  "<ArticleDate><Year>2020</Year><Month>05</Month><Day>04</Day></ArticleDate>")
+    [article] = parse_bytes(_set(_journal_record("90000056", in_article=in_article)), WHERE)
+    assert article.epub_date == PartialDate(year=2020, month=5, day=4)
