@@ -63,6 +63,7 @@ from kg.sources.pubmed_files import (
     open_for_reading,
     parse_version,
     sniff,
+    version_problem,
 )
 
 __all__ = ["BadRecord", "Deletion", "iter_articles", "iter_records", "normalise_doi",
@@ -214,7 +215,7 @@ def _records(reader: _Reader, where: str, kind: str) -> Iterator[Record]:
     except etree.LxmlError as exc:
         raise PubMedParseError(_syntax_message(exc, progress, reader.head), where=where) from exc
     if not progress.seen_root:
-        raise PubMedParseError(_wrong_root_message(events.root, reader.head), where=where)
+        raise PubMedParseError(_wrong_root_message(events.root), where=where)
 
 
 class _Progress:
@@ -272,9 +273,9 @@ def _syntax_message(exc: Exception, progress: _Progress, head: bytes) -> str:
     return f"truncated or malformed XML{at} ({context}): {detail}"
 
 
-def _wrong_root_message(root: etree._Element | None, head: bytes) -> str:
-    if root is None:
-        return not_pubmed(sniff(head))
+def _wrong_root_message(root: etree._Element) -> str:
+    """The document parsed (a document without a root element is a syntax error) and its
+    root is not a PubmedArticleSet."""
     # NCBI answers some bad requests with HTTP 200 and <eFetchResult><ERROR>...</ERROR>.
     error = root.findtext(".//ERROR")
     if error:
@@ -646,5 +647,5 @@ def _require_pmid(holder: etree._Element) -> tuple[str, int]:
         raise _Bad(pmid, problem)
     version = parse_version(elem.get("Version"))
     if version is None:
-        raise _Bad(pmid, f"its PMID Version {elem.get('Version')!r} is not a number")
+        raise _Bad(pmid, version_problem(elem.get("Version")))
     return pmid, version

@@ -87,6 +87,11 @@ def parse_version(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
+def version_problem(raw: str | None) -> str:
+    """The problem of a record whose ``Version`` ``parse_version`` refused, as written."""
+    return f"its PMID Version {raw!r} is not a number"
+
+
 # --------------------------------------------------------------------------- opening
 
 
@@ -246,9 +251,10 @@ class _Scanner:
         number = len(self.index.records)
         pmid = " ".join(raw_pmid.decode("utf-8", "replace").split()) if raw_pmid else None
         version_match = _VERSION.search(attrs or b"")
-        version = parse_version(version_match.group(1).decode("utf-8", "replace")
-                                if version_match else None)
-        problem = check_pmid(pmid) or (None if version else "its PMID Version is not a number")
+        raw_version = (version_match.group(1).decode("utf-8", "replace")
+                       if version_match else None)
+        version = parse_version(raw_version)
+        problem = check_pmid(pmid) or (None if version else version_problem(raw_version))
         self.index.records[-1] = (pmid, version or 1)
         if problem:
             self.index.bad.append(BadRecord(number, pmid, self.index.location, problem))
@@ -283,7 +289,7 @@ def scan(path: str | Path, where: str | None = None) -> FileIndex:
             except OSError as exc:
                 raise PubMedParseError(f"cannot read file: {exc.strerror or exc}",
                                        where=where) from None
-            if not head:
+            if not head:  # the first chunk: an empty one is refused here
                 head = chunk[:HEAD_BYTES]
                 check_head(head, where)
             if not chunk:
@@ -298,8 +304,6 @@ def scan(path: str | Path, where: str | None = None) -> FileIndex:
             carry = buffer[max(end, limit, 0):]
         for match in _TOKENS.finditer(carry):
             scanner.token(match)
-        if not head:
-            check_head(b"", where)
         if f"</{ROOT}>".encode() not in carry[-HEAD_BYTES:]:
             raise PubMedParseError(f"truncated: the file does not end with </{ROOT}>",
                                    where=where)
