@@ -191,7 +191,8 @@ def test_condition_fields_and_an_unknown_system_kept_as_given():
 ])
 def test_condition_status(clinical, verification, status):
     cond = _cond("c", clinical, verification, code={"text": "synthetic condition"})
-    assert _only(_read(cond), "conditions").status == status
+    c = _only(_read(cond), "conditions")
+    assert (c.text, c.status) == ("synthetic condition", status)
 
 
 def test_condition_naming_nothing_is_reported():
@@ -206,6 +207,14 @@ def _med(kind, id_, **fields) -> dict:
     extra = {"intent": "order"} if kind == "MedicationRequest" else {}
     return {"resourceType": kind, "id": id_, "status": "active",
             "subject": {"reference": "Patient/synthetic-p1"}, **extra, **fields}
+
+
+def test_medication_request_without_dates_or_timing():
+    req = _med("MedicationRequest", "m2", medicationCodeableConcept={"text": "synthetic drug"},
+               dosageInstruction=[{"text": "synthetic: as needed"}])
+    m = _only(_read(req), "medications")
+    assert (m.text, m.start, m.end, m.per_day, m.dose) == ("synthetic drug", None, None, None,
+                                                           None)
 
 
 def test_medication_request_with_its_dosage_instruction():
@@ -238,8 +247,12 @@ def test_medication_statement_name_and_dates(fields, text, start, end):
     assert (m.source, m.text, m.start, m.end) == ("MedicationStatement/m", text, start, end)
 
 
-def test_medication_naming_nothing_is_reported():
-    p = _read(_med("MedicationStatement", "m", medicationReference={"reference": "Medication/x"}))
+@pytest.mark.parametrize("medication", [
+    {"medicationReference": {"reference": "Medication/synthetic"}},
+    {"medicationCodeableConcept": {"coding": [{"system": "http://example.org/synthetic"}]}},
+])
+def test_medication_naming_nothing_is_reported(medication):
+    p = _read(_med("MedicationStatement", "m", **medication))
     assert (p.medications, p.problems) == (
         [], ["MedicationStatement/m: medication[x]: names no code or text"])
 
