@@ -134,3 +134,18 @@ def test_trial_arms_and_titles_together():
     assert roles == {"anlotinib": ("experimental", "arm: Synthetic A"),
                      "toripalimab": ("experimental", "briefTitle"),
                      "gemcitabine": ("background", "briefTitle")}
+
+
+@pytest.mark.parametrize("comparator_type", ["PLACEBO_COMPARATOR", "Placebo Comparator",
+                                             "SHAM_COMPARATOR", "sham comparator"])
+def test_a_placebo_arm_gives_its_backbone_to_both_sides_however_its_type_is_spelled(
+        comparator_type):
+    trial = Trial("NCT09999994", arms=[
+        Arm("Synthetic A", "Experimental", intervention_names=["Drug: Toripalimab"]),
+        Arm("Synthetic B", comparator_type, intervention_names=["Drug: Gemcitabine"])],
+        interventions=[Intervention("Toripalimab", "DRUG", drugs=["toripalimab"]),
+                       Intervention("Gemcitabine", "DRUG", drugs=["gemcitabine"])])
+    roles = {f.drug: (f.value, f.field) for f in
+             trial_roles(trial, VOCAB, ["toripalimab", "gemcitabine"], {}, set())}
+    assert roles == {"toripalimab": ("experimental", "arm: Synthetic A"),
+                     "gemcitabine": ("background", "arm: Synthetic B")}
