@@ -51,6 +51,22 @@ def test_optional_drug_titles_give_a_placebo_comparator_with_the_backbone(text, 
         _Side("comparator", "briefTitle", text, backbone, generic, True)]
 
 
+@pytest.mark.parametrize("text, tested, backbone", [
+    # the optional part ends at the next delimiter ...
+    ("Chemotherapy with or without toripalimab, after gemcitabine", ["toripalimab"],
+     ["gemcitabine"]),
+    ("NPC: gemcitabine with or without toripalimab", ["toripalimab"], ["gemcitabine"]),
+    # ... or goes back to the previous one
+    ("After capecitabine: toripalimab or placebo plus gemcitabine", ["toripalimab"],
+     ["capecitabine", "gemcitabine"]),
+    ("After capecitabine: toripalimab or placebo plus gemcitabine, in NPC", ["toripalimab"],
+     ["capecitabine", "gemcitabine"]),
+])
+def test_optional_part_is_cut_at_delimiters(text, tested, backbone):
+    exp, comp = _sides(text)
+    assert (exp.drugs, comp.drugs) == (tested + backbone, backbone)
+
+
 @pytest.mark.parametrize("text", ["", "Anlotinib alone", "Placebo-controlled study of anlotinib"])
 def test_titles_that_compare_nothing_give_no_sides(text):
     assert _sides(text) == []
@@ -149,3 +165,16 @@ def test_a_placebo_arm_gives_its_backbone_to_both_sides_however_its_type_is_spel
              trial_roles(trial, VOCAB, ["toripalimab", "gemcitabine"], {}, set())}
     assert roles == {"toripalimab": ("experimental", "arm: Synthetic A"),
                      "gemcitabine": ("background", "arm: Synthetic B")}
+
+
+@pytest.mark.parametrize("arms, anlotinib", [
+    ([Arm("Synthetic A", "EXPERIMENTAL")], "experimental"),  # one arm compares nothing
+    ([Arm("Synthetic A", "EXPERIMENTAL"), Arm("Synthetic B", "EXPERIMENTAL")], "other"),
+    ([Arm("Synthetic A"), Arm("Synthetic B")], "experimental"),  # no arm says what it is
+])
+def test_a_drug_no_side_places_is_tested_unless_arms_are_compared_or_it_is_history(arms,
+                                                                                    anlotinib):
+    trial = Trial("NCT09999995", arms=arms)
+    roles = {f.drug: f.value for f in
+             trial_roles(trial, VOCAB, ["anlotinib", "gemcitabine"], {}, {"gemcitabine"})}
+    assert roles == {"anlotinib": anlotinib, "gemcitabine": "other"}
