@@ -67,7 +67,15 @@ def test_optional_part_is_cut_at_delimiters(text, tested, backbone):
     assert (exp.drugs, comp.drugs) == (tested + backbone, backbone)
 
 
-@pytest.mark.parametrize("text", ["", "Anlotinib alone", "Placebo-controlled study of anlotinib"])
+@pytest.mark.parametrize("text", ["(chemotherapy or placebo) plus chemotherapy",
+                                  "Chemotherapy with or without therapy"])
+def test_chemotherapy_outside_the_optional_part_is_backbone_even_where_its_words_recur(text):
+    assert [s.generic for s in _sides(text)] == [True, True]
+
+
+@pytest.mark.parametrize("text", ["", "Anlotinib alone", "Placebo-controlled study of anlotinib",
+                                  # nothing between the delimiter and "or placebo"
+                                  "Toripalimab plus chemotherapy, or placebo plus chemotherapy"])
 def test_titles_that_compare_nothing_give_no_sides(text):
     assert _sides(text) == []
 
