@@ -62,8 +62,13 @@ def _named(text: str, vocab: Vocabulary) -> list[str]:
     return list(dict.fromkeys(m.key for m in _mentions(text, vocab)))
 
 
+def _arm_type(arm: Arm) -> str:
+    """The registered arm type as CT.gov's enum: "Placebo Comparator" -> PLACEBO_COMPARATOR."""
+    return (arm.type or "").strip().upper().replace(" ", "_")
+
+
 def _arm_kind(arm: Arm, arms: int) -> str | None:
-    kind = (arm.type or "").strip().upper().replace(" ", "_")
+    kind = _arm_type(arm)
     if kind in _EXPERIMENTAL_TYPES:
         return "experimental"
     if kind in _COMPARATOR_TYPES:
@@ -87,7 +92,7 @@ def _arm_sides(trial: Trial, vocab: Vocabulary) -> list[_Side]:
         text = f"{arm.label} ({arm.type})" if arm.type else arm.label
         sides.append(_Side(kind, f"arm: {arm.label}", text, list(dict.fromkeys(drugs)),
                            bool(GENERIC_CHEMO_RE.search(words)),
-                           (arm.type or "").upper() in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
+                           _arm_type(arm) in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
                            or bool(_PLACEBO_RE.search(words))))
     return sides
 
@@ -109,29 +114,35 @@ def text_sides(field_name: str, text: str, vocab: Vocabulary) -> list[_Side]:
                       bool(GENERIC_CHEMO_RE.search(left))),
                 _Side("comparator", field_name, text, _named(right, vocab),
                       bool(GENERIC_CHEMO_RE.search(right)), bool(_PLACEBO_RE.search(right)))]
-    part = _optional_part(text)
-    if part:
-        tested = _named(part, vocab)
+    span = _optional_part(text)
+    if span:
+        start, end = span
+        tested = _named(text[start:end], vocab)
         backbone = [k for k in _named(text, vocab) if k not in tested]
-        generic = bool(GENERIC_CHEMO_RE.search(text.replace(part, " ")))
+        # generic words outside the optional part (and only that stretch of the text) are the
+        # backbone's
+        generic = bool(GENERIC_CHEMO_RE.search(text[:start] + " " + text[end:]))
         return [_Side("experimental", field_name, text, tested + backbone, generic),
                 _Side("comparator", field_name, text, backbone, generic, placebo=True)]
     return []
 
 
-def _optional_part(text: str) -> str | None:
-    """What "with or without X" adds, or what "X or placebo" / "X ± ..." tests: up to the
-    next or back to the previous delimiter. (Found with plain searches: a lazy regex for
-    "the words before 'or placebo'" is quadratic in the text.)"""
+def _optional_part(text: str) -> tuple[int, int] | None:
+    """Where in ``text`` is what "with or without X" adds, or what "X or placebo" / "X ± ..."
+    tests: up to the next or back to the previous delimiter; None when nothing (or an empty
+    stretch) is. (Found with plain searches: a lazy regex for "the words before 'or placebo'"
+    is quadratic in the text.)"""
     m = _WITH_OR_WITHOUT_RE.search(text)
     if m:
         end = _DELIMITER_RE.search(text, m.end())
-        return text[m.end():end.start() if end else len(text)]
-    m = _OR_PLACEBO_RE.search(text)
-    if m:
-        start = max((d.end() for d in _DELIMITER_RE.finditer(text, 0, m.start())), default=0)
-        return text[start:m.start()]
-    return None
+        span = m.end(), end.start() if end else len(text)
+    else:
+        m = _OR_PLACEBO_RE.search(text)
+        if not m:
+            return None
+        span = (max((d.end() for d in _DELIMITER_RE.finditer(text, 0, m.start())), default=0),
+                m.start())
+    return span if span[0] < span[1] else None
 
 
 def _on(side: _Side, key: str, vocab: Vocabulary) -> bool:
