@@ -8,8 +8,16 @@ from hypothesis import strategies as st
 
 from kg.views.viz.text import ELLIPSIS, shorten, wrap_label
 
-WORDS = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Zs", "Cc")),
+# words without the ellipsis character itself: a text that already has one is the example
+# test below (an ellipsis the text ends a word with is not doubled)
+WORDS = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Zs", "Cc"),
+                                                blacklist_characters=ELLIPSIS),
                          min_size=1, max_size=30), min_size=1, max_size=30)
+
+
+def test_a_word_ending_in_an_ellipsis_gets_no_second_one():
+    assert shorten("and so on… more words", 12) == "and so on…"
+    assert shorten("and so on more words", 12) == "and so on…"
 
 
 def _kept(text: str) -> list[str]:
