@@ -252,3 +252,30 @@ def test_a_file_that_fails_while_read_is_named_with_the_reason(exc, message, mon
         scan("synthetic.xml", where=WHERE)
     assert info.value.message == message
     assert info.value.where == WHERE
+
+
+def test_a_file_is_read_a_chunk_at_a_time_never_whole(tmp_path, monkeypatch):
+    # NLM's files are gigabytes unpacked: the scan must ask for _CHUNK bytes per read
+    path = tmp_path / "synthetic.xml"
+    path.write_bytes(_doc(SPLIT))
+    whole = scan(path, where=WHERE)
+    asked = []
+
+    class Counting:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def read(self, size=-1):
+            asked.append(size)
+            return self.stream.read(size)
+
+    def counting_open(path, where):
+        stream, closer = open_for_reading(path, where)
+        return Counting(stream), closer
+
+    monkeypatch.setattr(pubmed_files, "open_for_reading", counting_open)
+    _small_chunks(monkeypatch, 64, LONGEST_TOKEN)
+    index = scan(path, where=WHERE)
+    assert (index.records, index.deletions) == (whole.records, whole.deletions)
+    size = len(_doc(SPLIT))
+    assert asked == [64] * (-(-size // 64) + 1)  # every chunk, then the empty read at the end
