@@ -6,6 +6,7 @@ script on cue (a reset, a time-out) come from an opener that raises them."""
 from __future__ import annotations
 
 import http.client
+import socket
 import urllib.error
 
 import pytest
@@ -185,6 +186,33 @@ def test_a_broken_exchange_is_tried_again_and_reported(serve, clock, failure, sa
     assert transport.request("esearch", [("term", "x")]).attempts == 2  # it passes
     assert opener.timeouts == [2.5, 2.5]
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(("reason", "said"), [
+    (ConnectionRefusedError(111, "Connection refused"),
+     "the connection was refused (nothing listens at that address)"),
+    (socket.gaierror(-2, "Name or service not known"),
+     "the host name does not resolve (no network, or a wrong address)"),
+])
+def test_an_unreachable_host_is_reported_at_once(serve, clock, reason, said):
+    server = serve(lambda _req: Reply(body=ANSWER))
+    transport = _transport(server.url)
+    transport._opener = opener = _FailingOpener(transport._opener,
+                                                urllib.error.URLError(reason))
+    with pytest.raises(EntrezError) as caught:
+        transport.request("esearch", [("term", "x")])
+    assert str(caught.value) == (f"{server.url}/esearch.fcgi: esearch (request) cannot reach "
+                                 f"NCBI: {said}")
+    assert opener.timeouts == [2.0] and clock.sleeps == []  # no retry, no back-off
+
+
+def test_retry_after_outweighs_a_shorter_back_off(serve, clock):
+    server = serve(sequence(Reply(429, b'{"error":"API rate limit exceeded"}',
+                                  {"Retry-After": "3"}, content_type="application/json"),
+                            Reply(body=ANSWER)))
+    assert _transport(server.url).request("esearch", [("term", "x")]).attempts == 2
+    assert clock.sleeps == [3.0]
+    assert len(server.requests) == 2
 
 
 def test_an_error_answer_whose_body_breaks_off_reads_as_an_empty_body(serve, clock):
