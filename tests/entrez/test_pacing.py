@@ -110,3 +110,5 @@ def test_one_pacer_per_user_and_host(monkeypatch, tmp_path):
     assert shared_pacer("h", "", 0.11) is shared_pacer("h", None, 0.11)  # no key either way
     assert shared_pacer("other", "k", 0.11) is not a
     assert shared_pacer("h", "k", 0.37) is not a
+    monkeypatch.setenv("TRIALKG_CACHE", str(tmp_path / "elsewhere"))
+    assert shared_pacer("h", "k", 0.11) is not a  # another cache, another file

@@ -215,6 +215,15 @@ def test_retry_after_outweighs_a_shorter_back_off(serve, clock):
     assert len(server.requests) == 2
 
 
+def test_an_html_page_is_named_for_what_was_expected_instead(serve, clock):
+    page = "<html><head><title>Synthetic proxy error</title></head><body></body></html>"
+    server = serve(lambda _req: Reply(body=page, content_type="text/html"))
+    with pytest.raises(EntrezError) as caught:
+        _transport(server.url).request("esearch", [("term", "x")])
+    assert str(caught.value).endswith("esearch (request) failed after 3 tries; last: HTML page "
+                                      "instead of XML (Synthetic proxy error)")
+
+
 def test_an_error_answer_whose_body_breaks_off_reads_as_an_empty_body(serve, clock):
     # 300 is an answer urllib does not follow; its body is cut after 3 of 200 bytes
     server = serve(lambda _req: Reply(300, "<x/>" * 50, truncate_to=3))
