@@ -3,6 +3,7 @@ refused before any work with one line naming the path and the problem."""
 
 from __future__ import annotations
 
+import locale
 import os
 import stat
 
@@ -59,6 +60,17 @@ def test_a_clean_write_replaces_the_file_and_creates_missing_folders(tmp_path):
     atomic_write_bytes(target, b"\x00\x01")
     assert target.read_bytes() == b"\x00\x01"
     assert _leftovers(target.parent) == []
+
+
+def test_text_is_written_as_utf8_whatever_the_locale(tmp_path):
+    # a user whose locale is plain C (ASCII) or Latin-1 still gets UTF-8 files
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        atomic_write_text(tmp_path / "out.txt", "naïve – text\n")
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+    assert (tmp_path / "out.txt").read_bytes() == b"na\xc3\xafve \xe2\x80\x93 text\n"
 
 
 def test_the_written_file_has_plain_open_permissions(tmp_path):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from kg.clients.entrez import EntrezClient, EntrezConfig
+from kg.clients.entrez import EntrezClient, EntrezConfig, pacing, transport
 from kg.clients.entrez.pacing import Pacer
+from tests.support.clock import FakeClock
 from tests.support.standin import Handler, Reply, StandIn, stand_in
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "entrez"
@@ -51,3 +53,13 @@ def serve_fixture(standin_server: StandIn) -> Callable[[Handler], StandIn]:
         return standin_server
 
     return use
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch) -> FakeClock:
+    """The transport's and the pacer's ``time``, moving only when they sleep."""
+    # far past any time a pacing file of an earlier test may hold
+    fake = FakeClock(time.monotonic() + 10_000.0)
+    monkeypatch.setattr(transport, "time", fake)
+    monkeypatch.setattr(pacing, "time", fake)
+    return fake

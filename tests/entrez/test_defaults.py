@@ -5,24 +5,18 @@ The stand-in server is real; only time is not."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from kg.clients.entrez import EntrezClient, EntrezConfig, pacing, transport
+from kg.clients.entrez import EntrezClient, EntrezConfig
 from kg.errors import EntrezError
-from tests.entrez import EMAIL, fixture, serve_fixture, standin_server_fixture  # noqa: F401
-from tests.support.clock import FakeClock
+from tests.entrez import (  # noqa: F401  (fixtures are used by name)
+    EMAIL,
+    clock_fixture,
+    fixture,
+    serve_fixture,
+    standin_server_fixture,
+)
 from tests.support.standin import Reply, sequence
-
-
-@pytest.fixture
-def clock(monkeypatch) -> FakeClock:
-    # far past any time a pacing file of an earlier test may hold
-    fake = FakeClock(time.monotonic() + 10_000.0)
-    monkeypatch.setattr(transport, "time", fake)
-    monkeypatch.setattr(pacing, "time", fake)
-    return fake
 
 
 def _user_client(url: str, **env: str) -> EntrezClient:

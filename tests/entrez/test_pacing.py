@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 
 import pytest
 
@@ -50,6 +52,24 @@ def test_a_time_from_before_a_reboot_costs_at_most_one_interval(clock, tmp_path)
     assert Pacer(0.37, path).wait() == pytest.approx(0.37)
 
 
+def test_the_file_and_its_missing_folders_are_made_for_this_user_alone(clock, tmp_path):
+    path = tmp_path / "cache" / "pacing" / "ncbi.time"
+    old = os.umask(0o022)
+    try:
+        Pacer(0.37, path).wait()
+    finally:
+        os.umask(old)
+    assert float(path.read_text()) == 500.0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_only_the_head_of_the_file_is_read(clock, tmp_path):
+    # a record is 32 bytes; whatever lies past the first 64 is never read
+    path = tmp_path / "ncbi.time"
+    path.write_bytes(f"{499.8!r}".ljust(64).encode() + b"synthetic trailing junk")
+    assert Pacer(0.5, path).wait() == pytest.approx(0.3)
+
+
 @pytest.mark.parametrize("content", [b"", b"garbage\n", b"\xff\xfe", b"  \n"])
 def test_a_damaged_file_reads_as_no_request(clock, tmp_path, content):
     path = tmp_path / "ncbi.time"
@@ -87,5 +107,8 @@ def test_one_pacer_per_user_and_host(monkeypatch, tmp_path):
     assert shared_pacer("h", "k", 0.11) is a
     assert a.interval == 0.11 and a.path == pacing_file(tmp_path, "h", "k")
     assert shared_pacer("h", None, 0.11) is not a
+    assert shared_pacer("h", "", 0.11) is shared_pacer("h", None, 0.11)  # no key either way
     assert shared_pacer("other", "k", 0.11) is not a
     assert shared_pacer("h", "k", 0.37) is not a
+    monkeypatch.setenv("TRIALKG_CACHE", str(tmp_path / "elsewhere"))
+    assert shared_pacer("h", "k", 0.11) is not a  # another cache, another file

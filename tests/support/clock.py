@@ -21,6 +21,9 @@ class FakeClock:
         self.sleeps.append(round(seconds, 6))
         self.now += seconds
 
-    # formatting dates (Retry-After, cache metadata) needs the real functions
+    def gmtime(self, seconds: float | None = None) -> _time.struct_time:
+        """The fake moment as UTC unless given one, as ``time.gmtime`` reads the real one."""
+        return _time.gmtime(self.now if seconds is None else seconds)
+
+    # formatting a given date needs the real function
     strftime = staticmethod(_time.strftime)
-    gmtime = staticmethod(_time.gmtime)

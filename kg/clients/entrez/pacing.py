@@ -97,9 +97,9 @@ class Pacer:
 
 
 def _read_time(handle: int) -> float:
-    try:
-        return float(os.pread(handle, 64, 0).decode("ascii").strip() or "-inf")
-    except (OSError, ValueError, UnicodeDecodeError):
+    try:  # float() takes the padding; an empty or damaged file is a ValueError
+        return float(os.pread(handle, 64, 0).decode("ascii"))
+    except (OSError, ValueError):
         return float("-inf")  # empty or damaged: no request on record
 
 

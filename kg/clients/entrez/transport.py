@@ -118,7 +118,8 @@ class Transport:
             wait = None
         except urllib.error.HTTPError as exc:
             status, body = exc.code, _read_quietly(exc)
-            wait = retry_after_seconds(exc.headers.get("Retry-After") if exc.headers else None)
+            # urllib raises HTTPError for an answer with the answer's headers, always
+            wait = retry_after_seconds(exc.headers.get("Retry-After"))
         except TimeoutError:
             return Problem(f"time-out after {self.config.timeout:g} s", True)
         except http.client.IncompleteRead as exc:
