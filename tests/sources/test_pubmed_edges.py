@@ -156,3 +156,64 @@ def test_an_article_date_without_a_type_is_the_electronic_one():
                   "<ArticleDate><Year>2020</Year><Month>05</Month><Day>04</Day></ArticleDate>")
     [article] = parse_bytes(_set(_journal_record("90000056", in_article=in_article)), WHERE)
     assert article.epub_date == PartialDate(year=2020, month=5, day=4)
+
+
+# --------------------------------------------------------------------------- authors, DOIs, inputs
+
+
+def _author(last: str, valid: str = "") -> str:
+    return f"<Author{valid}><LastName>{last}</LastName></Author>"
+
+
+def test_authors_are_the_authors_list_less_names_flagged_not_valid():
+    # a book lists editors in an AuthorList of Type "editors", before or after its authors;
+    # NLM keeps a misspelt name flagged ValidYN="N" beside its correction
+    lists = ('<AuthorList Type="editors">' + _author("Editorname") + "</AuthorList>"
+             "<AuthorList>" + _author("Untyped") + "</AuthorList>"
+             '<AuthorList Type="authors">' + _author("Misspelt", ' ValidYN="N"')
+             + _author("Corrected", ' ValidYN="Y"') + _author("Unflagged") + "</AuthorList>")
+    [article] = parse_bytes(_set(_journal_record("90000061", in_article=lists)), WHERE)
+    assert [a.last_name for a in article.authors] == ["Untyped", "Corrected", "Unflagged"]
+
+
+def test_an_article_says_it_came_from_pubmed_xml_unless_told_otherwise():
+    record = _set(_journal_record("90000062"))
+    [article] = iter_records(record, location=WHERE)
+    assert (article.source.kind, article.source.location) == ("pubmed-xml", WHERE)
+    [article] = iter_records(record, source_kind="entrez-efetch", location=WHERE)
+    assert article.source.kind == "entrez-efetch"
+
+
+@pytest.mark.parametrize(("raw", "doi"), [
+    ("doi: https://doi.org/10.1000/Syn.1 ", "10.1000/Syn.1"),
+    ("10.1000", None),           # a prefix without a suffix
+    ("abc/10.1000", None),       # a slash but no 10. prefix
+    ("", None), (None, None),
+])
+def test_a_doi_is_a_10_prefix_and_a_suffix(raw, doi):
+    from kg.sources.pubmed import normalise_doi
+    assert normalise_doi(raw) == doi
+
+
+def test_xml_text_given_as_a_path_is_refused_with_advice():
+    with pytest.raises(PubMedParseError) as caught:
+        list(iter_records("  \n<PubmedArticleSet></PubmedArticleSet>"))
+    assert str(caught.value) == ("<str>: got XML text where a path was expected; pass bytes")
+
+
+def test_a_text_stream_is_refused_with_advice():
+    with pytest.raises(TypeError) as caught:
+        list(iter_records(io.StringIO(_set(_journal_record("90000063")).decode())))
+    assert str(caught.value) == ("iter_articles needs a binary stream "
+                                 "(open the file with 'rb')")
+
+
+def test_a_missing_file_is_named_as_given(tmp_path):
+    missing = tmp_path / "absent.xml"
+    for source in (str(missing), missing):
+        with pytest.raises(PubMedParseError) as caught:
+            list(iter_records(source))
+        assert caught.value.where == str(missing)
+    with pytest.raises(PubMedParseError) as caught:
+        list(iter_records(missing, location="the update file"))
+    assert caught.value.where == "the update file"
