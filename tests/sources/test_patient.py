@@ -248,3 +248,14 @@ def test_profile_in_json_with_leading_blanks_is_read_and_its_source_named(tmp_pa
     path = _write(tmp_path, "synthetic-profile.json", '  {"patient": {"id": 7}}')
     p = load_patient(path)
     assert (p.id, p.source) == ("7", SourceInfo("patient-profile", path))
+
+
+def test_profile_observation_keeps_its_reference_range():
+    data = {"patient": {"id": "synthetic-p3"}, "observations": [
+        {"loinc": "1975-2", "value": 30, "unit": "umol/L", "low": 3, "high": 21},
+        {"text": "synthetic lab", "value": 1.2, "unit": "g/L", "low": "0.5",
+         "range_unit": "mg/dL"}]}
+    first, second = parse_profile(data, "synthetic.yaml").observations
+    assert (first.low, first.high, first.low_unit, first.high_unit) == (3.0, 21.0, "umol/L",
+                                                                        "umol/L")
+    assert (second.low, second.high, second.low_unit) == (0.5, None, "mg/dL")
