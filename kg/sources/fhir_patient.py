@@ -234,5 +234,5 @@ def _procedure(name: str, model) -> PatientProcedure:
 def _date(value) -> str | None:
     if value is None:
         return None
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text[:10]
+    # a date or datetime prints as its ISO form, a partial date ("2026-11") is a string
+    return str(value)[:10]
