@@ -37,7 +37,6 @@ condition distances), ``related_evidence`` (gathering and explaining evidence),
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 
@@ -156,7 +155,3 @@ def to_query_result(results: list[RelatedResult]):
             "reasons": Literal("; ".join(r.reasons)),
         })
     return QueryResult("select", variables=variables, rows=rows)
-
-
-def default_related_path(output_dir: Path) -> Path:
-    return output_dir / "related.csv"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg import resources
 from kg.extract.setting_concepts import CONCEPTS
@@ -143,8 +143,3 @@ def _settings(store: Store, seed: URIRef) -> dict[str, list[str]]:
         if known is not None:
             out.setdefault(known[0], []).append(known[1])
     return {aspect: sorted(set(values)) for aspect, values in out.items()}
-
-
-def literal_rows(rows) -> list[tuple]:
-    """Python values as RDF literals, for a VALUES table."""
-    return [tuple(v if isinstance(v, URIRef) else Literal(v) for v in row) for row in rows]
