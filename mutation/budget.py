@@ -82,9 +82,10 @@ def budgeted(tests: set[str], duration: dict[str, float], function: str = "",
                 del groups[shared]
 
     home = [t for t in tests if is_home(t, function)]
+    others = [t for t in tests if not is_home(t, function)]
     kept: list[str] = []
     take(home, HOME_BUDGET_SECONDS, len(home), kept)
-    take([t for t in tests if t not in set(home)], BUDGET_SECONDS, len(kept) + MAX_TESTS, kept)
+    take(others, BUDGET_SECONDS, len(kept) + MAX_TESTS, kept)
     return in_run_order(kept)
 
 
