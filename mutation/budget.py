@@ -12,7 +12,9 @@ whole suite's.
 
 mutmut has no option for this, so the selection is applied to its loaded statistics before
 the mutants run, by wrapping its `collect_or_load_stats` (mutmut 3.8, pinned in
-pyproject.toml); the statistics file itself keeps every test.
+pyproject.toml); the statistics file itself keeps every test. Mutants already known to
+survive (recorded equivalent, or of import-time functions) are dropped from its list of
+mutants to run the same way.
 
     python mutation/budget.py run [mutmut run's arguments]
 """
@@ -97,9 +99,29 @@ def in_run_order(kept: list[str]) -> list[str]:
     return [test for tests in by_file.values() for test in tests]
 
 
+def not_worth_running(mutants: list[tuple[str, str]], known: dict[str, dict],
+                      diff_of, named: tuple[str, ...] = ()) -> set[str]:
+    """The mutants of ``mutants`` ((name, source path) pairs) whose verdict is already known:
+    each recorded as equivalent in mutation/equivalent.toml whose diff still makes the
+    recorded change (``diff_of(name, path)``), and the mutants of import-time functions, which
+    mutmut cannot try. Equivalents survive by definition, so each would cost its whole test
+    budget for nothing. A stale record's mutant runs, and a mutant ``named`` exactly is run
+    when asked for."""
+    import_time = known.get("import_time", {})
+    skip = set()
+    for name, path in mutants:
+        if name in named:
+            continue
+        recorded = name in known and known[name]["change"] in diff_of(name, path)
+        if recorded or name.rsplit("__mutmut_", 1)[0] in import_time:
+            skip.add(name)
+    return skip
+
+
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
+    import run  # mutation/run.py: the record of equivalent mutants
     from mutmut.state import state
 
     collect = mutmut_main.collect_or_load_stats
@@ -115,7 +137,19 @@ def main() -> None:
             tests_by_function[function] = budgeted(set(tests), state().duration_by_test,
                                                     function, recorded)
 
+    gather = mutmut_main.collect_source_file_mutation_data
+
+    def gather_but_known(*, mutant_names):
+        mutants, by_path = gather(mutant_names=mutant_names)
+        skip = not_worth_running([(name, str(data.path)) for data, name, _ in mutants],
+                                 run.equivalents(), run.diff, tuple(mutant_names))
+        if skip:
+            print(f"mutation/budget.py: {len(skip)} mutants recorded as equivalent or "
+                  "import-time are not run (mutation/equivalent.toml)", flush=True)
+        return [m for m in mutants if m[1] not in skip], by_path
+
     mutmut_main.collect_or_load_stats = collect_then_cut
+    mutmut_main.collect_source_file_mutation_data = gather_but_known
     sys.argv[0] = "mutmut"
     mutmut_main.cli()
 

@@ -152,3 +152,33 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     assert record["fingerprint"] == costs.tests_fingerprint(tmp_path)
     assert record["args"] == ["-q", "-p", "no:randomly", "-p", "mutation.costs", "-p",
                               "no:cacheprovider", "tests"]
+
+
+def test_recorded_equivalents_and_import_time_mutants_are_not_run():
+    known = {"kg.io.x_write__mutmut_3": {"change": "encoding=None"},
+             "kg.io.x_write__mutmut_4": {"change": "errors=None"},
+             "import_time": {"kg.sources.trial_page.x__setter": {}}}
+    diffs = {"kg.io.x_write__mutmut_3": "-    encoding='utf-8'\n+    encoding=None",
+             # the code moved on: this record no longer describes its mutant
+             "kg.io.x_write__mutmut_4": "-    newline=''\n+    newline=None"}
+    asked: list[tuple[str, str]] = []
+
+    def diff_of(name, path):
+        asked.append((name, path))
+        return diffs[name]
+
+    mutants = [("kg.io.x_write__mutmut_3", "kg/io.py"), ("kg.io.x_write__mutmut_4", "kg/io.py"),
+               ("kg.io.x_write__mutmut_5", "kg/io.py"),
+               ("kg.sources.trial_page.x__setter__mutmut_1", "kg/sources/trial_page.py"),
+               # a function whose name begins like an import-time one is not one
+               ("kg.sources.trial_page.x__setter_of__mutmut_1", "kg/sources/trial_page.py")]
+    assert budget.not_worth_running(mutants, known, diff_of) == {
+        "kg.io.x_write__mutmut_3", "kg.sources.trial_page.x__setter__mutmut_1"}
+    # the diff is read from the mutant's own source file, only for recorded mutants
+    assert sorted(asked) == [("kg.io.x_write__mutmut_3", "kg/io.py"),
+                             ("kg.io.x_write__mutmut_4", "kg/io.py")]
+    # a mutant asked for by its exact name runs even when recorded
+    assert budget.not_worth_running(mutants, known, diff_of,
+                                    named=("kg.io.x_write__mutmut_3",)) == {
+        "kg.sources.trial_page.x__setter__mutmut_1"}
+    assert budget.not_worth_running(mutants, {}, diff_of) == set()
