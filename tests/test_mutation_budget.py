@@ -182,3 +182,17 @@ def test_recorded_equivalents_and_import_time_mutants_are_not_run():
                                     named=("kg.io.x_write__mutmut_3",)) == {
         "kg.sources.trial_page.x__setter__mutmut_1"}
     assert budget.not_worth_running(mutants, {}, diff_of) == set()
+
+
+def test_a_mutants_run_leaves_the_heap_it_inherited_out_of_its_collections():
+    import gc
+
+    import fresh_caches
+
+    gc.unfreeze()
+    try:
+        fresh_caches.pytest_configure(None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
