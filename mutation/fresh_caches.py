@@ -27,6 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _forget_memoised_answers():
+    from kg.extract.constraints import therapy
     from kg.extract.constraints.concepts import default_concepts
     from kg.store import guard
     from kg.views.related import mesh_check_tags
@@ -36,6 +37,7 @@ def _forget_memoised_answers():
     mesh_check_tags.cache_clear()
     guard._cached_facts.cache_clear()
     normalise._FOLDED.clear()
+    therapy._CLASS_PATTERNS.clear()  # the drug-class pattern, built once per vocabulary
     if default_vocabulary.cache_info().currsize:
         recogniser = getattr(default_vocabulary(), "_recognise", None)
         if recogniser is not None:  # words, texts and names it has already matched
