@@ -274,13 +274,13 @@ def _classify_section(section: str, runs: dict[int, list[_Top]],
 
 
 def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> None:
-    cues = [disqualifying_cue(top.criterion.text) for top in tops]
+    cued = [(top, disqualifying_cue(top.criterion.text)) for top in tops]
     if run == 0:
-        for top, cue in zip(tops, cues, strict=True):
+        for top, cue in cued:
             note = f" (wording cue {cue} not acted on: item is in the first run)" if cue else ""
             _set_kind(top.criterion, "inclusion", "listed under Inclusion Criteria" + note)
         return
-    with_cue = sum(cue is not None for cue in cues)
+    with_cue = sum(cue is not None for _, cue in cued)
     opened_by_exclusion = bool(opener and _EXCLUDING_PREAMBLE.search(opener))
     where = (f"under Inclusion Criteria but in a later run opened by the remark {opener!r}"
              if opener else "under Inclusion Criteria but in a second bullet run after a "
@@ -290,7 +290,7 @@ def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> N
             _set_kind(top.criterion, "inclusion", f"listed {where}, whose items do not read "
                       "as exclusions")
         return
-    for top, cue in zip(tops, cues, strict=True):
+    for top, cue in cued:
         why = (f"worded as a disqualifying state (cue: {cue})" if cue else
                f"the run reads as exclusions ({with_cue} of {len(tops)} items carry cues)")
         _set_kind(top.criterion, "exclusion", f"{where}; {why}")
