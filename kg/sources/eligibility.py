@@ -133,7 +133,6 @@ class _Builder:
     run: int = 0
     stack: list[_Level] = field(default_factory=list)
     last_item: EligibilityCriterion | None = None
-    previous: str = "start"  # what the last non-blank line was: top, child, text, heading
     blank_before: bool = False
 
     def __post_init__(self) -> None:
@@ -160,11 +159,10 @@ class _Builder:
         runs = [t.run for t in self.tops if t.criterion.section == self.section]
         self.run = max(runs) + 1 if runs else 0  # a repeated heading opens a new run
         self._new_block()
-        self.previous = "heading"
 
     def _text(self, line: _Line) -> None:
         text = unescape_markdown(line.text)
-        if self.last_item is not None and not self.blank_before and self.previous != "text":
+        if self.last_item is not None and not self.blank_before:
             self.last_item.text += " " + text  # a wrapped line of the item above
             return
         if self.last_item is not None and line.indent > 0:
@@ -175,9 +173,11 @@ class _Builder:
             self.run += 1  # a remark between items opens a new run of items
             self.run_openers[(self.section, self.run)] = text
         self._new_block()
-        self.previous = "text"
 
     def _item(self, line: _Line) -> None:
+        # Was the last item line a top-level item, with no heading or remark since (either
+        # starts a new block: no last item)? Wrapped and indented lines keep it.
+        after_top = self.last_item is not None and len(self.stack) == 1
         level = self._place(line)
         criterion = EligibilityCriterion(number="", text=unescape_markdown(line.text).strip(),
                                          section=self.section, kind="", kind_reason="")
@@ -185,12 +185,9 @@ class _Builder:
         level.marker = level.marker or line.marker
         level.last = line.ordinal
         if len(self.stack) == 1:
-            if self.blank_before and self.previous == "top":
+            if self.blank_before and after_top:
                 self.run += 1  # a blank line between two top-level items: a new bullet run
             self.tops.append(_Top(criterion, self.run))
-            self.previous = "top"
-        else:
-            self.previous = "child"
         self.last_item = criterion
 
     def _place(self, line: _Line) -> _Level:
