@@ -205,7 +205,8 @@ class _Builder:
             return self._open(last, line.indent)
         for depth in range(len(stack) - 1, -1, -1):
             level = stack[depth]
-            if level.marker == line.marker and level.last == (line.ordinal or 0) - 1:
+            if (level.marker == line.marker and level.last is not None
+                    and level.last + 1 == line.ordinal):
                 del stack[depth + 1:]
                 return level
         return top
