@@ -129,6 +129,8 @@ class _Builder:
     preambles: list[str] = field(default_factory=list)
     tops: list[_Top] = field(default_factory=list)
     run_openers: dict[tuple[str, int], str] = field(default_factory=dict)  # run -> preamble
+    # runs opened by a repeated heading (the first run of a section is 0)
+    heading_runs: set[tuple[str, int]] = field(default_factory=set)
     section: str = "unlabelled"
     run: int = 0
     stack: list[_Level] = field(default_factory=list)
@@ -157,7 +159,11 @@ class _Builder:
     def _heading(self, line: _Line) -> None:
         self.section = line.text
         runs = [t.run for t in self.tops if t.criterion.section == self.section]
-        self.run = max(runs) + 1 if runs else 0  # a repeated heading opens a new run
+        if runs:  # a repeated heading opens a new run, not one a remark above it opened
+            self.run = max(runs + [r for s, r in self.run_openers if s == self.section]) + 1
+            self.heading_runs.add((self.section, self.run))
+        else:
+            self.run = 0
         self._new_block()
 
     def _text(self, line: _Line) -> None:
@@ -251,12 +257,13 @@ def _set_kind(criterion: EligibilityCriterion, kind: str, reason: str) -> None:
 
 
 def _classify_section(section: str, runs: dict[int, list[_Top]],
-                      openers: dict[tuple[str, int], str]) -> None:
+                      openers: dict[tuple[str, int], str],
+                      heading_runs: set[tuple[str, int]]) -> None:
     """Decide each top-level item's kind from its section, its run and its wording.
 
     Under "Exclusion Criteria" every item is an exclusion. Under "Inclusion Criteria" the
-    first run is inclusions whatever its wording; a later run (after a blank-line break or a
-    remark) is an exclusion run when most of its items (more than half: a tie is no evidence
+    first run is inclusions whatever its wording; a later run (after a blank-line break, a
+    remark or a repeated heading) is an exclusion run when most of its items (more than half: a tie is no evidence
     against the page's own heading) carry a disqualifying cue or a remark says "excluded";
     its items are then exclusions. Unlabelled items follow their wording.
     """
@@ -265,13 +272,15 @@ def _classify_section(section: str, runs: dict[int, list[_Top]],
             for top in tops:
                 _set_kind(top.criterion, "exclusion", "listed under Exclusion Criteria")
         elif section == "inclusion":
-            _classify_inclusion_run(run, tops, openers.get((section, run)))
+            _classify_inclusion_run(run, tops, openers.get((section, run)),
+                                    (section, run) in heading_runs)
         else:
             for top in tops:
                 _classify_unlabelled(top.criterion)
 
 
-def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> None:
+def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None,
+                            after_heading: bool) -> None:
     cued = [(top, disqualifying_cue(top.criterion.text)) for top in tops]
     if run == 0:
         for top, cue in cued:
@@ -281,8 +290,8 @@ def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> N
     with_cue = sum(cue is not None for _, cue in cued)
     opened_by_exclusion = bool(opener and _EXCLUDING_PREAMBLE.search(opener))
     where = (f"under Inclusion Criteria but in a later run opened by the remark {opener!r}"
-             if opener else "under Inclusion Criteria but in a second bullet run after a "
-             "blank-line break")
+             if opener else "under a repeated Inclusion Criteria heading" if after_heading
+             else "under Inclusion Criteria but in a second bullet run after a blank-line break")
     if not (opened_by_exclusion or 2 * with_cue > len(tops)):
         for top in tops:
             _set_kind(top.criterion, "inclusion", f"listed {where}, whose items do not read "
@@ -318,5 +327,5 @@ def parse_criteria(text: str) -> tuple[list[EligibilityCriterion], list[str]]:
     for top in builder.tops:
         by_section.setdefault(top.criterion.section, {}).setdefault(top.run, []).append(top)
     for section, runs in by_section.items():
-        _classify_section(section, runs, builder.run_openers)
+        _classify_section(section, runs, builder.run_openers, builder.heading_runs)
     return criteria, builder.preambles

@@ -114,6 +114,46 @@ def test_items_without_a_heading_are_classified_by_wording_with_exact_reasons():
          "(cue: '... positive' infection marker)")]
 
 
+def test_a_repeated_inclusion_heading_opens_a_later_run():
+    text = ("Inclusion Criteria\n* Age 18 or over.\n* ECOG 0-1.\n"
+            "Inclusion Criteria\n* Existing brain metastasis.")
+    criteria, _ = parse_criteria(text)
+    assert [c.number for c in criteria] == ["1", "2", "3"]
+    assert _kinds(criteria)[2] == (
+        "Existing brain metastasis.", "exclusion",
+        "under a repeated Inclusion Criteria heading; worded as a disqualifying state "
+        "(cue: 'existed/existing ...')")
+
+
+def test_runs_after_a_repeated_heading_stay_apart_from_the_first_run():
+    text = ("Inclusion Criteria\n* Age 18 or over.\nInclusion Criteria\n* ECOG 0-1.\n\n"
+            "* Existing brain metastasis.")
+    criteria, _ = parse_criteria(text)
+    assert _kinds(criteria) == [
+        ("Age 18 or over.", "inclusion", "listed under Inclusion Criteria"),
+        ("ECOG 0-1.", "inclusion",
+         "listed under a repeated Inclusion Criteria heading, whose items do not read as "
+         "exclusions"),
+        ("Existing brain metastasis.", "exclusion",
+         f"{LATER_RUN}; worded as a disqualifying state (cue: 'existed/existing ...')")]
+
+
+@pytest.mark.parametrize("remarks", [
+    ["The following patients are excluded:"],
+    ["The following patients are excluded:", "See the protocol for details."],
+])
+def test_a_remark_before_a_repeated_heading_does_not_open_the_run_under_it(remarks):
+    # the heading, nearer to the items, says Inclusion: a remark above it opens no run
+    text = "\n".join(["Inclusion Criteria", "* Age 18 or over.", "", *remarks,
+                      "Inclusion Criteria", "* Prior surgery within 4 weeks."])
+    criteria, preambles = parse_criteria(text)
+    assert preambles == remarks
+    assert _kinds(criteria)[1] == (
+        "Prior surgery within 4 weeks.", "inclusion",
+        "listed under a repeated Inclusion Criteria heading, whose items do not read as "
+        "exclusions")
+
+
 def test_each_blank_line_break_opens_its_own_run():
     # the cued item's run is an exclusion run; the run after it, without cues, is not
     text = ("Inclusion Criteria\n* Age 18 or over.\n\n* Existing brain metastasis.\n\n"
