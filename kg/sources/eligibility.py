@@ -209,7 +209,7 @@ class _Builder:
             return self._place_bullet(last)
         if line.ordinal == 1 and last is not None:
             return self._open(last, line.indent)
-        for depth in range(len(stack) - 1, -1, -1):
+        for depth in reversed(range(len(stack))):
             level = stack[depth]
             if (level.marker == line.marker and level.last is not None
                     and level.last + 1 == line.ordinal):
@@ -218,7 +218,7 @@ class _Builder:
         return top
 
     def _place_bullet(self, last: EligibilityCriterion | None) -> _Level:
-        for depth in range(len(self.stack) - 1, -1, -1):
+        for depth in reversed(range(len(self.stack))):
             if self.stack[depth].marker == "bullet":
                 del self.stack[depth + 1:]
                 return self.stack[depth]
