@@ -263,9 +263,10 @@ def _classify_section(section: str, runs: dict[int, list[_Top]],
 
     Under "Exclusion Criteria" every item is an exclusion. Under "Inclusion Criteria" the
     first run is inclusions whatever its wording; a later run (after a blank-line break, a
-    remark or a repeated heading) is an exclusion run when most of its items (more than half: a tie is no evidence
-    against the page's own heading) carry a disqualifying cue or a remark says "excluded";
-    its items are then exclusions. Unlabelled items follow their wording.
+    remark or a repeated heading) is an exclusion run when most of its items (more than
+    half: a tie is no evidence against the page's own heading) carry a disqualifying cue or
+    a remark says "excluded"; its items are then exclusions. Unlabelled items follow their
+    wording.
     """
     for run, tops in sorted(runs.items()):
         if section == "exclusion":
