@@ -129,11 +129,12 @@ class _Builder:
     preambles: list[str] = field(default_factory=list)
     tops: list[_Top] = field(default_factory=list)
     run_openers: dict[tuple[str, int], str] = field(default_factory=dict)  # run -> preamble
+    # runs opened by a repeated heading (the first run of a section is 0)
+    heading_runs: set[tuple[str, int]] = field(default_factory=set)
     section: str = "unlabelled"
     run: int = 0
     stack: list[_Level] = field(default_factory=list)
     last_item: EligibilityCriterion | None = None
-    previous: str = "start"  # what the last non-blank line was: top, child, text, heading
     blank_before: bool = False
 
     def __post_init__(self) -> None:
@@ -158,13 +159,16 @@ class _Builder:
     def _heading(self, line: _Line) -> None:
         self.section = line.text
         runs = [t.run for t in self.tops if t.criterion.section == self.section]
-        self.run = max(runs) + 1 if runs else 0  # a repeated heading opens a new run
+        if runs:  # a repeated heading opens a new run, not one a remark above it opened
+            self.run = max(runs + [r for s, r in self.run_openers if s == self.section]) + 1
+            self.heading_runs.add((self.section, self.run))
+        else:
+            self.run = 0
         self._new_block()
-        self.previous = "heading"
 
     def _text(self, line: _Line) -> None:
         text = unescape_markdown(line.text)
-        if self.last_item is not None and not self.blank_before and self.previous != "text":
+        if self.last_item is not None and not self.blank_before:
             self.last_item.text += " " + text  # a wrapped line of the item above
             return
         if self.last_item is not None and line.indent > 0:
@@ -175,9 +179,11 @@ class _Builder:
             self.run += 1  # a remark between items opens a new run of items
             self.run_openers[(self.section, self.run)] = text
         self._new_block()
-        self.previous = "text"
 
     def _item(self, line: _Line) -> None:
+        # Was the last item line a top-level item, with no heading or remark since (either
+        # starts a new block: no last item)? Wrapped and indented lines keep it.
+        after_top = self.last_item is not None and len(self.stack) == 1
         level = self._place(line)
         criterion = EligibilityCriterion(number="", text=unescape_markdown(line.text).strip(),
                                          section=self.section, kind="", kind_reason="")
@@ -185,12 +191,9 @@ class _Builder:
         level.marker = level.marker or line.marker
         level.last = line.ordinal
         if len(self.stack) == 1:
-            if self.blank_before and self.previous == "top":
+            if self.blank_before and after_top:
                 self.run += 1  # a blank line between two top-level items: a new bullet run
             self.tops.append(_Top(criterion, self.run))
-            self.previous = "top"
-        else:
-            self.previous = "child"
         self.last_item = criterion
 
     def _place(self, line: _Line) -> _Level:
@@ -206,15 +209,16 @@ class _Builder:
             return self._place_bullet(last)
         if line.ordinal == 1 and last is not None:
             return self._open(last, line.indent)
-        for depth in range(len(stack) - 1, -1, -1):
+        for depth in reversed(range(len(stack))):
             level = stack[depth]
-            if level.marker == line.marker and level.last == (line.ordinal or 0) - 1:
+            if (level.marker == line.marker and level.last is not None
+                    and level.last + 1 == line.ordinal):
                 del stack[depth + 1:]
                 return level
         return top
 
     def _place_bullet(self, last: EligibilityCriterion | None) -> _Level:
-        for depth in range(len(self.stack) - 1, -1, -1):
+        for depth in reversed(range(len(self.stack))):
             if self.stack[depth].marker == "bullet":
                 del self.stack[depth + 1:]
                 return self.stack[depth]
@@ -253,44 +257,48 @@ def _set_kind(criterion: EligibilityCriterion, kind: str, reason: str) -> None:
 
 
 def _classify_section(section: str, runs: dict[int, list[_Top]],
-                      openers: dict[tuple[str, int], str]) -> None:
+                      openers: dict[tuple[str, int], str],
+                      heading_runs: set[tuple[str, int]]) -> None:
     """Decide each top-level item's kind from its section, its run and its wording.
 
     Under "Exclusion Criteria" every item is an exclusion. Under "Inclusion Criteria" the
-    first run is inclusions whatever its wording; a later run (after a blank-line break or a
-    remark) is an exclusion run when most of its items (more than half: a tie is no evidence
-    against the page's own heading) carry a disqualifying cue or a remark says "excluded";
-    its items are then exclusions. Unlabelled items follow their wording.
+    first run is inclusions whatever its wording; a later run (after a blank-line break, a
+    remark or a repeated heading) is an exclusion run when most of its items (more than
+    half: a tie is no evidence against the page's own heading) carry a disqualifying cue or
+    a remark says "excluded"; its items are then exclusions. Unlabelled items follow their
+    wording.
     """
     for run, tops in sorted(runs.items()):
         if section == "exclusion":
             for top in tops:
                 _set_kind(top.criterion, "exclusion", "listed under Exclusion Criteria")
         elif section == "inclusion":
-            _classify_inclusion_run(run, tops, openers.get((section, run)))
+            _classify_inclusion_run(run, tops, openers.get((section, run)),
+                                    (section, run) in heading_runs)
         else:
             for top in tops:
                 _classify_unlabelled(top.criterion)
 
 
-def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None) -> None:
-    cues = [disqualifying_cue(top.criterion.text) for top in tops]
+def _classify_inclusion_run(run: int, tops: list[_Top], opener: str | None,
+                            after_heading: bool) -> None:
+    cued = [(top, disqualifying_cue(top.criterion.text)) for top in tops]
     if run == 0:
-        for top, cue in zip(tops, cues, strict=True):
+        for top, cue in cued:
             note = f" (wording cue {cue} not acted on: item is in the first run)" if cue else ""
             _set_kind(top.criterion, "inclusion", "listed under Inclusion Criteria" + note)
         return
-    with_cue = sum(cue is not None for cue in cues)
+    with_cue = sum(cue is not None for _, cue in cued)
     opened_by_exclusion = bool(opener and _EXCLUDING_PREAMBLE.search(opener))
     where = (f"under Inclusion Criteria but in a later run opened by the remark {opener!r}"
-             if opener else "under Inclusion Criteria but in a second bullet run after a "
-             "blank-line break")
+             if opener else "under a repeated Inclusion Criteria heading" if after_heading
+             else "under Inclusion Criteria but in a second bullet run after a blank-line break")
     if not (opened_by_exclusion or 2 * with_cue > len(tops)):
         for top in tops:
             _set_kind(top.criterion, "inclusion", f"listed {where}, whose items do not read "
                       "as exclusions")
         return
-    for top, cue in zip(tops, cues, strict=True):
+    for top, cue in cued:
         why = (f"worded as a disqualifying state (cue: {cue})" if cue else
                f"the run reads as exclusions ({with_cue} of {len(tops)} items carry cues)")
         _set_kind(top.criterion, "exclusion", f"{where}; {why}")
@@ -320,5 +328,5 @@ def parse_criteria(text: str) -> tuple[list[EligibilityCriterion], list[str]]:
     for top in builder.tops:
         by_section.setdefault(top.criterion.section, {}).setdefault(top.run, []).append(top)
     for section, runs in by_section.items():
-        _classify_section(section, runs, builder.run_openers)
+        _classify_section(section, runs, builder.run_openers, builder.heading_runs)
     return criteria, builder.preambles

@@ -35,8 +35,11 @@ def seed_text() -> str:
     return study["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def seed(seed_text: str) -> tuple[list[EligibilityCriterion], list[str]]:
+    # Parsed afresh for each test (under a millisecond): a module-scoped parse would link
+    # parse_criteria to the first test alone in mutmut's record of which tests call what, so
+    # a mutant of it would never meet the other seed tests (mutation/fresh_caches.py).
     return parse_criteria(seed_text)
 
 
