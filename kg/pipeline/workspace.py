@@ -44,7 +44,7 @@ def open_workspace(spec: str | None, trials: Sequence[str] = (),
         except BaseException:
             store.close()
             raise
-        return store
+        return _for_reading(choice, store)
     bootstrap_if_new(choice)
     store = open_choice(choice, write=False)
     if choice.spec.startswith("sparql:"):
@@ -54,6 +54,18 @@ def open_workspace(spec: str | None, trials: Sequence[str] = (),
             raise StoreError("the SPARQL store holds no graph yet; load it with `kg build "
                              "--store sparql:…`", where=choice.describe())
     return store
+
+
+def _for_reading(choice: StoreChoice, store: Store) -> Store:
+    """The store just built, handed back read-only when it is on disk: the commands that
+    take records only read them afterwards. A handle that has just written keeps RocksDB's
+    background flush and compaction threads busy; a process forked from it (the endpoint
+    runs each query in one) can inherit one of their locks held and hang on it. A read-only
+    handle has no background writes, and lets other readers open the store beside it."""
+    if getattr(store, "path", None) is None or getattr(store, "read_only", True):
+        return store  # in memory (closing would lose it) or on a SPARQL server
+    store.close()
+    return open_choice(choice, write=False)
 
 
 @contextlib.contextmanager

@@ -8,7 +8,10 @@
 - A time-out per query (503 when exceeded) and a row cap (the answer is cut and says so in
   the ``X-Result-Truncated`` header). Neither rdflib nor pyoxigraph can interrupt a running
   query, so each query runs in a forked child process (copy-on-write: no copy of the graph)
-  that is killed when its time is up; at most ``max_concurrent`` run at once.
+  that is killed when its time is up; at most ``max_concurrent`` run at once. An on-disk
+  Oxigraph store is served through a read-only handle (`kg serve` reopens one after building):
+  a handle that writes keeps RocksDB's background threads busy, and a child forked while one
+  of them holds a lock hangs on it.
 - ``/`` is a query page that works offline: no CDN, results written with textContent.
 - A closed box: queries read only the store (``kg.store.guard``: no SERVICE, FROM never
   loads a file or URL); requests are answered only for known Host names, bodies are capped

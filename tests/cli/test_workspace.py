@@ -175,3 +175,28 @@ def test_status_says_where_the_store_is_and_what_made_it(workspace):
     assert out[3].endswith("(create workspace)")
     assert out[4] == ("  input: bundled default: data/trials/NCT05807880.txt and the shipped "
                       "corpus (data/snapshot)")
+
+
+def test_records_given_to_a_reading_command_are_built_then_read_through_a_read_only_handle(
+        tmp_path):
+    """A handle that has just written keeps RocksDB's background threads busy, and the
+    endpoint forks a process per query from it: one fork in about 30 hung on a lock such a
+    thread held. So the built store comes back read-only (synthetic trial NCT99999901)."""
+    from kg.errors import StoreError
+    from kg.pipeline.workspace import open_workspace
+
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = open_workspace(spec, trials=[str(FIXTURES / "trials" / "synthetic-two-arms.txt")])
+    try:
+        assert store.read_only
+        assert (iris.trial("NCT99999901"), None, None) in store.union()
+        with pytest.raises(StoreError, match="opened read-only"):
+            store.replace_graph(iris.trial("NCT99999901"), [])
+        beside = open_store(spec, read_only=True)  # other readers may open it beside
+        beside.close()
+    finally:
+        store.close()
+    # a store in memory is handed back as it is: closing it would lose what was built
+    memory = open_workspace("memory", trials=[str(FIXTURES / "trials" / "synthetic-two-arms.txt")])
+    assert (iris.trial("NCT99999901"), None, None) in memory.union()
+    assert not getattr(memory, "read_only", False)

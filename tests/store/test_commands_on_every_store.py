@@ -99,7 +99,7 @@ def test_serve_answers_the_same(specs):
 
             backend = build(BuildOptions()).store
         else:
-            backend = open_store(spec)
+            backend = open_store(spec, read_only=True)
         server = SparqlServer(backend, config=ServeConfig(timeout=10))
         server.start_background()
         try:

@@ -94,6 +94,9 @@ def served(request, tmp_path_factory):
         spec = f"sparql:{remote.url}"
     store = open_store(spec)
     store.replace_graph(URIRef("urn:g1"), [(URIRef("urn:a"), URIRef("urn:p"), Literal("one"))])
+    if request.param == "oxigraph-disk":  # served read-only, as `kg serve` does after a build
+        store.close()
+        store = open_store(spec, read_only=True)
     server = SparqlServer(store, config=ServeConfig(timeout=10))
     server.start_background()
     server.kind = request.param
