@@ -388,3 +388,20 @@ def test_complete_trial_never_raises_on_odd_records(name, description, kind):
 def test_synthetic_two_cycle_lengths_take_the_first_written(vocab, text, cycle):
     (r,), _ = extract_regimens(text, vocab)
     assert r.cycle_length_days == cycle
+
+
+# --------------------------------------------------------------------------- source text
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    # four connectives in a row: three passes used to leave "Docetaxel 75 mg/m2 d1,"
+    ("Docetaxel 75 mg/m2 d1, and, plus cisplatin 75 mg/m2 d1", "Docetaxel 75 mg/m2 d1"),
+    ("Docetaxel 75 mg/m2 d1 and or plus with cisplatin 75 mg/m2 d1", "Docetaxel 75 mg/m2 d1"),
+    # connectives are trimmed whatever their case
+    ("Docetaxel 75 mg/m2 d1 AND cisplatin 75 mg/m2 d1", "Docetaxel 75 mg/m2 d1"),
+    ("Docetaxel 75 mg/m2 d1 Combined With cisplatin 75 mg/m2 d1", "Docetaxel 75 mg/m2 d1"),
+])
+def test_synthetic_source_text_drops_every_connective_into_the_next_drug(vocab, text, first):
+    (docetaxel, cisplatin), _ = extract_regimens(text, vocab)
+    assert (docetaxel.drug, docetaxel.source_text) == ("docetaxel", first)
+    assert (cisplatin.drug, cisplatin.source_text) == ("cisplatin", "cisplatin 75 mg/m2 d1")

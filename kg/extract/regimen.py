@@ -373,12 +373,18 @@ def _parse_until(text: str) -> str | None:
     return " or ".join(out) or None
 
 
+_TRAILING_CONNECTIVE_RE = re.compile(
+    r"(?:[\s,;:]+|\s+(?:and|or|plus|with|combined\s+with)|\s*\+)$", re.IGNORECASE)
+
+
 def _trim_clause(clause: str) -> str:
     """A clause without the connective that leads into the next drug ("..., and ")."""
     text = clause.strip()
-    for _ in range(3):
-        text = re.sub(r"(?:[\s,;:]+|\s+(?:and|or|plus|with|combined\s+with)|\s*\+)$", "", text,
-                      flags=re.IGNORECASE)
+    while True:  # every trailing connective, however many: ", and, plus " -> ""
+        trimmed = _TRAILING_CONNECTIVE_RE.sub("", text)
+        if trimmed == text:
+            break
+        text = trimmed
     # Drop a sentence-final full stop, but not the one closing "p.o." or "i.v.".
     if text.endswith(".") and not re.search(r"(?:^|[^A-Za-z])[A-Za-z]\.[A-Za-z]\.$", text):
         text = text[:-1].rstrip()
