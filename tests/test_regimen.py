@@ -405,3 +405,22 @@ def test_synthetic_source_text_drops_every_connective_into_the_next_drug(vocab, 
     (docetaxel, cisplatin), _ = extract_regimens(text, vocab)
     assert (docetaxel.drug, docetaxel.source_text) == ("docetaxel", first)
     assert (cisplatin.drug, cisplatin.source_text) == ("cisplatin", "cisplatin 75 mg/m2 d1")
+
+
+# A route or frequency is a whole word: each spelling is bounded on both sides, not only
+# the first alternative on the left and the last on the right.
+@pytest.mark.parametrize(("text", "route", "frequency"), [
+    ("Pembrolizumab 200 mg every 3 weeks, postoperative", None, "once per cycle"),  # not "po"
+    ("Pembrolizumab 200 mg on the same schedule, until discontinued", None, None),  # not "sc"
+    ("Pembrolizumab 200 mg for HIV-positive patients", None, None),  # not "iv"
+    ("Pembrolizumab 200 mg, temporal lobe sparing", None, None),  # not "oral"
+    ("Pembrolizumab 200 mg, bidirectional titration", None, None),  # not "bid"
+    ("Pembrolizumab 200 mg, tidal volume monitored", None, None),  # not "tid"
+    ("Anlotinib 10 mg p.o. qd", "oral", "once daily"),
+    ("Anlotinib 10 mg p.o.q.d.", "oral", "once daily"),
+    ("Pembrolizumab 200 mg i.v.gtt, q12h", "intravenous", "twice daily"),
+    ("Pembrolizumab 200 mg s.c. t.i.d.", "subcutaneous", "three times daily"),
+])
+def test_synthetic_routes_and_frequencies_are_whole_words(vocab, text, route, frequency):
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.route, r.frequency) == (route, frequency)

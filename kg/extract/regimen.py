@@ -46,7 +46,7 @@ _ROUTES = (
     ("subcutaneous", r"subcutaneously|subcutaneous|s\.?c\.?|subq"),
 )
 _ROUTE_RE = re.compile(
-    "|".join(rf"(?P<{name}>(?<![A-Za-z]){pat}(?![A-Za-z]))" for name, pat in _ROUTES),
+    "|".join(rf"(?P<{name}>(?<![A-Za-z])(?:{pat})(?![A-Za-z]))" for name, pat in _ROUTES),
     re.IGNORECASE,
 )
 
@@ -64,7 +64,8 @@ _FREQUENCIES = (
      r"q\.?d\.?|once\s+(?:a\s+|per\s+)?(?:day|daily)|once-daily|every\s+day|daily"),
 )
 _FREQ_RE = re.compile(
-    "|".join(rf"(?P<{g}>(?<![A-Za-z0-9]){pat}(?![A-Za-z0-9]))" for g, _, _, pat in _FREQUENCIES),
+    "|".join(rf"(?P<{g}>(?<![A-Za-z0-9])(?:{pat})(?![A-Za-z0-9]))"
+             for g, _, _, pat in _FREQUENCIES),
     re.IGNORECASE,
 )
 _FREQ_BY_GROUP = {g: (label, n) for g, label, n, _ in _FREQUENCIES}
