@@ -390,6 +390,24 @@ def test_synthetic_two_cycle_lengths_take_the_first_written(vocab, text, cycle):
     assert r.cycle_length_days == cycle
 
 
+def test_synthetic_a_drugs_own_cycle_length_beats_the_phases(vocab):
+    # one sentence, two drugs, two lengths: each drug keeps the length of its own clause
+    text = "Gemcitabine 1000 mg/m2 d1,8 q21d and nivolumab 240 mg IV q2w"
+    gemcitabine, nivolumab = extract_regimens(text, vocab)[0]
+    assert (gemcitabine.drug, gemcitabine.cycle_length_days) == ("gemcitabine", 21)
+    assert (nivolumab.drug, nivolumab.cycle_length_days) == ("nivolumab", 14)
+
+
+def test_synthetic_a_drug_without_its_own_length_takes_none_of_two_conflicting(vocab):
+    text = ("Anlotinib 10 mg qd d1-14. Toripalimab 240 mg d1 every 3 weeks. Cisplatin "
+            "75 mg/m2 d1 every 4 weeks.")
+    anlotinib, toripalimab, cisplatin = extract_regimens(text, vocab)[0]
+    assert [r.drug for r in (anlotinib, toripalimab, cisplatin)] == [
+        "anlotinib", "toripalimab", "cisplatin"]
+    assert (anlotinib.cycle_length_days, toripalimab.cycle_length_days,
+            cisplatin.cycle_length_days) == (None, 21, 28)
+
+
 # --------------------------------------------------------------------------- source text
 
 
@@ -424,3 +442,120 @@ def test_synthetic_source_text_drops_every_connective_into_the_next_drug(vocab, 
 def test_synthetic_routes_and_frequencies_are_whole_words(vocab, text, route, frequency):
     (r,), _ = extract_regimens(text, vocab)
     assert (r.route, r.frequency) == (route, frequency)
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    # the full stop of "i.v." / "P.O." closes an abbreviation, whatever its case
+    ("Docetaxel 75 mg/m2 d1 i.v.", "Docetaxel 75 mg/m2 d1 i.v."),
+    ("Docetaxel 75 mg/m2 d1 P.O.", "Docetaxel 75 mg/m2 d1 P.O."),
+    # a sentence's own full stop goes, and the space before it
+    ("Docetaxel 75 mg/m2 iv d1 .", "Docetaxel 75 mg/m2 iv d1"),
+])
+def test_synthetic_source_text_keeps_an_abbreviations_full_stop(vocab, text, first):
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.drug, r.source_text) == ("docetaxel", first)
+
+
+# --------------------------------------------------------------------------- dosing details
+
+
+@pytest.mark.parametrize("text", [
+    "Cisplatin 75 mg/m2 IV",  # neither a day nor a cycle: how often is not written
+    "Cisplatin 25 mg/m2 IV d1-3",  # three days, once each or not: not written
+])
+def test_synthetic_a_dose_alone_is_not_once_per_cycle(vocab, text):
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.dose, r.frequency, r.times_per_day, r.cycle_length_days) == (
+        float(text.split()[1]), None, None, None)
+
+
+def test_synthetic_auc_of_zero_is_no_dose(vocab):
+    (r,), _ = extract_regimens("Carboplatin AUC 0 IV day 1", vocab)
+    assert (r.dose, r.dose_unit, r.dose_basis) == (None, None, None)
+    assert (r.route, r.day_start, r.day_end) == ("intravenous", 1, 1)
+
+
+def test_synthetic_the_first_clause_of_a_phase_gives_the_dose(vocab):
+    text = "Anlotinib 12 mg qd d1-14 every 3 weeks. Anlotinib 10 mg if toxicity, orally."
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.dose, r.frequency, r.day_start, r.day_end, r.route) == (
+        12.0, "once daily", 1, 14, "oral")
+    assert r.source_text == "Anlotinib 12 mg qd d1-14 every 3 weeks"
+
+
+def test_synthetic_maintenance_that_remains_the_same_copies_days_but_keeps_its_own_dose(vocab):
+    text = ("Gemcitabine 1000 mg/m2 IV on days 1 and 8 every 3 weeks for 4 cycles. Then "
+            "maintenance gemcitabine 800 mg/m2 (the dosing remains the same) until "
+            "progression.")
+    induction, maintenance = extract_regimens(text, vocab)[0]
+    assert (induction.phase, induction.dose, induction.days) == ("induction", 1000.0, [1, 8])
+    assert (maintenance.phase, maintenance.drug) == ("maintenance", "gemcitabine")
+    assert (maintenance.dose, maintenance.route, maintenance.days) == (
+        800.0, "intravenous", [1, 8])
+    assert (maintenance.cycle_length_days, maintenance.until) == (None, "disease progression")
+
+
+# --------------------------------------------------------------------------- placebos
+
+
+@pytest.mark.parametrize(("name", "drugs"), [
+    # "placebo" ending 30 characters before the drug's name still names the placebo ...
+    ("Placebo" + " " * 23 + "anlotinib", []),
+    ("Placebo" + " " * 24 + "anlotinib", ["anlotinib"]),  # ... 31 characters: no longer
+    # "placebo" ending 25 characters after the name still does ...
+    ("anlotinib-matching" + " " * 9 + "placebo", []),
+    ("anlotinib-matching" + " " * 10 + "placebo", ["anlotinib"]),  # ... 26: no longer
+])
+def test_synthetic_a_placebo_is_read_within_30_characters_before_and_25_after(vocab, name,
+                                                                             drugs):
+    trial = Trial("NCT00000000", interventions=[Intervention(name, "DRUG")])
+    resolve_interventions(trial, vocab)
+    assert (trial.interventions[0].drugs, trial.interventions[0].unresolved_names) == (drugs, [])
+
+
+@pytest.mark.parametrize("kind", ["Dietary Supplement", "dietary-supplement",
+                                  " Diagnostic Test "])
+def test_non_drug_types_in_any_spelling_do_not_fall_back_to_the_description(vocab, kind):
+    iv = Intervention("Study product", kind, "with concurrent cisplatin")
+    resolve_interventions(Trial("NCT00000000", interventions=[iv]), vocab)
+    assert (iv.drugs, iv.unresolved_names) == ([], [])
+
+
+# --------------------------------------------------------------------------- arms and interventions
+
+
+def test_complete_trial_links_an_intervention_by_arm_label_and_takes_its_notes(vocab):
+    iv = Intervention("Chemo", "DRUG",
+                      "cisplatin 75 mg/m2 d1. Note: cisplatin is given with hydration.",
+                      arm_labels=["Arm  a "])
+    trial = complete_trial(Trial("NCT00000000", arms=[Arm(" ARM A")], interventions=[iv]),
+                           vocab)
+    note = "Note: cisplatin is given with hydration."
+    (r,) = trial.arms[0].regimens
+    assert (r.drug, r.dose, r.day_start, r.notes) == ("cisplatin", 75.0, 1, [note])
+    assert trial.arms[0].notes == [note]
+    assert [(m.kind, m.key, m.field, m.text) for m in trial.mentions] == [
+        ("drug", "cisplatin", "interventionDescription", "cisplatin")]
+
+
+@pytest.mark.parametrize(("arm", "iv_labels"), [
+    (Arm("A"), ["B"]),
+    (Arm(""), ["XXXX"]),  # synthetic: an arm without a label is linked by no label
+    (Arm("A B"), ["AB"]),
+])
+def test_complete_trial_links_no_intervention_of_another_arm(vocab, arm, iv_labels):
+    iv = Intervention("Chemo", "DRUG", "cisplatin 75 mg/m2 d1", arm_labels=iv_labels)
+    trial = complete_trial(Trial("NCT00000000", arms=[arm], interventions=[iv]), vocab)
+    assert (trial.arms[0].regimens, trial.arms[0].notes) == ([], [])
+
+
+def test_complete_trial_reads_constraints_with_the_vocabulary_it_was_given(vocab,
+                                                                          monkeypatch):
+    import kg.extract.constraints
+
+    seen = []
+    monkeypatch.setattr(kg.extract.constraints, "extract_constraints",
+                        lambda trial, *args, **kwargs: seen.append((trial, args, kwargs)))
+    trial = complete_trial(Trial("NCT00000000"), vocab)
+    assert len(seen) == 1
+    assert seen[0][0] is trial and seen[0][1] == (vocab,) and seen[0][2] == {}
