@@ -495,6 +495,38 @@ def test_synthetic_maintenance_that_remains_the_same_copies_days_but_keeps_its_o
     assert (maintenance.cycle_length_days, maintenance.until) == (None, "disease progression")
 
 
+def test_synthetic_maintenance_without_same_wording_copies_nothing(vocab):
+    text = ("Gemcitabine 1000 mg/m2 IV on days 1 and 8 every 3 weeks for 4 cycles. Then "
+            "maintenance gemcitabine 800 mg/m2 until progression.")
+    _, maintenance = extract_regimens(text, vocab)[0]
+    assert (maintenance.phase, maintenance.dose, maintenance.route, maintenance.days) == (
+        "maintenance", 800.0, None, [])
+
+
+def test_synthetic_drugs_named_with_only_a_schedule_get_a_regimen_of_it(vocab):
+    regimens, _ = extract_regimens(
+        "Anlotinib plus penpulimab every 3 weeks for up to 6 cycles.", vocab)
+    assert [(r.drug, r.dose, r.frequency, r.cycle_length_days, r.cycles_max) for r in
+            regimens] == [("anlotinib", None, None, 21, 6), ("penpulimab", None, None, 21, 6)]
+
+
+@pytest.mark.parametrize(("text", "noted"), [
+    # the note's own phase has the drug: that regimen, not the later one
+    ("Anlotinib 12 mg qd d1-14 for 6 cycles.\nNote: anlotinib is taken after breakfast.\n"
+     "Then maintenance anlotinib 8 mg qd until progression.", [("anlotinib", "induction")]),
+    # the note's phase lacks the drug: its latest regimen, not another drug's
+    ("Anlotinib 12 mg qd d1-14 and penpulimab 200 mg iv d1 every 3 weeks for 6 cycles. Then "
+     "maintenance penpulimab 200 mg iv every 3 weeks. Note: anlotinib is taken after "
+     "breakfast.", [("anlotinib", "induction")]),
+])
+def test_synthetic_a_note_goes_to_its_drugs_regimen_in_its_phase_else_the_latest(vocab, text,
+                                                                               noted):
+    regimens, notes = extract_regimens(text, vocab)
+    assert notes == ["Note: anlotinib is taken after breakfast."]
+    assert [(r.drug, r.phase) for r in regimens if r.notes] == noted
+    assert all(r.notes == notes for r in regimens if r.notes)
+
+
 # --------------------------------------------------------------------------- placebos
 
 
