@@ -527,6 +527,22 @@ def test_synthetic_a_note_goes_to_its_drugs_regimen_in_its_phase_else_the_latest
     assert all(r.notes == notes for r in regimens if r.notes)
 
 
+def test_synthetic_a_drug_named_without_dosing_does_not_end_the_reading(vocab):
+    (r,), _ = extract_regimens("Cisplatin-based chemotherapy with pembrolizumab 200 mg IV",
+                               vocab)
+    assert (r.drug, r.dose, r.route, r.source_text) == (
+        "pembrolizumab", 200.0, "intravenous", "pembrolizumab 200 mg IV")
+
+
+def test_synthetic_a_second_maintenance_sentence_stays_in_the_maintenance_phase(vocab):
+    text = ("Pembrolizumab 200 mg iv d1 every 3 weeks for 4 cycles. Then maintenance "
+            "pembrolizumab 400 mg iv every 6 weeks. Maintenance lasts until progression.")
+    induction, maintenance = extract_regimens(text, vocab)[0]
+    assert (induction.phase, induction.dose, induction.until) == ("induction", 200.0, None)
+    assert (maintenance.phase, maintenance.dose, maintenance.cycle_length_days,
+            maintenance.until) == ("maintenance", 400.0, 42, "disease progression")
+
+
 # --------------------------------------------------------------------------- placebos
 
 
