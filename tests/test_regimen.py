@@ -543,6 +543,69 @@ def test_synthetic_a_second_maintenance_sentence_stays_in_the_maintenance_phase(
             maintenance.until) == ("maintenance", 400.0, 42, "disease progression")
 
 
+@pytest.mark.parametrize(("schedule", "cycles"), [
+    ("for 4-200 cycles", (4, 200)), ("for 4-201 cycles", (None, None)),
+    ("for 0-6 cycles", (None, None)),  # a range from zero is no count
+    ("for up to 200 cycles", (None, 200)), ("for up to 201 cycles", (None, None)),
+    ("for at least 200 cycles", (200, None)), ("for at least 201 cycles", (None, None)),
+    ("for 200 cycles", (200, 200)), ("for 201 cycles", (None, None)),
+])
+def test_synthetic_cycle_counts_up_to_200(vocab, schedule, cycles):
+    (r,), _ = extract_regimens(f"Anlotinib 10 mg qd {schedule}", vocab)
+    assert (r.cycles_min, r.cycles_max) == cycles
+
+
+@pytest.mark.parametrize(("schedule", "cycle"), [
+    ("every 1 day", 1), ("every 366 days", 366), ("every 367 days", None),
+    ("every 52 weeks", 364), ("every 53 weeks", None),
+])
+def test_synthetic_cycle_lengths_from_one_day_to_a_year(vocab, schedule, cycle):
+    (r,), _ = extract_regimens(f"Anlotinib 10 mg qd {schedule}", vocab)
+    assert r.cycle_length_days == cycle
+
+
+@pytest.mark.parametrize(("days", "expected"), [
+    ("day 1", (1, 1, [])), ("day 366", (366, 366, [])),
+    ("day 0", (None, None, [])), ("day 367", (None, None, [])),
+    ("days 8 and 1", (None, None, [1, 8])),  # a list in any order
+    ("day 14 to day 1", (None, None, [])),  # a range written backwards is no schedule
+    ("day 1 to day 1", (None, None, [])),  # nor is one ending where it starts
+])
+def test_synthetic_days_within_a_year_and_ranges_forwards(vocab, days, expected):
+    (r,), _ = extract_regimens(f"Cisplatin 75 mg/m2 IV {days}", vocab)
+    assert (r.day_start, r.day_end, r.days) == expected
+
+
+@pytest.mark.parametrize(("dose", "expected"), [
+    ("1,000 mg/m2", (1000.0, "mg/m2", "body-surface-area")),
+    ("0.75 mg", (0.75, "mg", "flat")), ("1 mg", (1.0, "mg", "flat")),
+    ("0 mg", (None, None, None)),
+    ("75 mg / m 2", (75.0, "mg/m2", "body-surface-area")),
+    ("75 mg/m^2", (75.0, "mg/m2", "body-surface-area")),
+    ("200 mcg", (200.0, "µg", "flat")), ("200 μg", (200.0, "µg", "flat")),  # Greek mu
+    ("AUC 1", (1.0, "AUC", "area-under-curve")),
+])
+def test_synthetic_dose_numbers_and_units(vocab, dose, expected):
+    (r,), _ = extract_regimens(f"Cisplatin {dose} IV d1", vocab)
+    assert (r.dose, r.dose_unit, r.dose_basis) == expected
+
+
+@pytest.mark.parametrize(("until", "expected"), [
+    ("until a new lesion appears", "new lesion"),
+    ("until A new lesion appears", "new lesion"),
+    ('until "disease progression"', UNTIL.split(" or ")[0]),
+    ("until Xerostomia of grade 3 occurs", "Xerostomia of grade 3"),
+    ("until PD occurs", "disease progression"), ("until PD Occurs", "disease progression"),
+    ("until PD or toxicity, whichever comes first, or withdrawal of consent",
+     "disease progression or toxicity or withdrawal of consent"),
+    ("until PD, WHICHEVER COMES FIRST", "disease progression"),
+])
+def test_synthetic_stopping_rules_lose_their_articles_verbs_and_whichever(vocab, until,
+                                                                         expected):
+    (r,), _ = extract_regimens(f"Pembrolizumab 200 mg IV every 3 weeks {until}", vocab)
+    assert r.until == expected
+
+
 # --------------------------------------------------------------------------- placebos
 
 
