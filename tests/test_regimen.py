@@ -606,6 +606,42 @@ def test_synthetic_stopping_rules_lose_their_articles_verbs_and_whichever(vocab,
     assert r.until == expected
 
 
+def test_synthetic_a_then_that_leads_to_no_maintenance_does_not_cut_the_sentence(vocab):
+    # one sentence: its cycle and count cover the drug named after "then" too
+    text = "Docetaxel 75 mg/m2 d1 every 3 weeks for 4 cycles, then cisplatin"
+    docetaxel, cisplatin = extract_regimens(text, vocab)[0]
+    assert (docetaxel.drug, docetaxel.cycle_length_days, docetaxel.cycles_max) == (
+        "docetaxel", 21, 4)
+    assert (cisplatin.drug, cisplatin.dose, cisplatin.cycle_length_days,
+            cisplatin.cycles_min, cisplatin.cycles_max, cisplatin.source_text) == (
+        "cisplatin", None, 21, 4, 4, text)
+
+
+def test_synthetic_the_first_sentence_with_a_cycle_count_gives_it(vocab):
+    text = "Anlotinib 10 mg qd for up to 6 cycles. Imaging after at least 2 cycles."
+    (r,), _ = extract_regimens(text, vocab)
+    assert (r.cycles_min, r.cycles_max) == (None, 6)
+
+
+def test_synthetic_a_stopping_rule_written_twice_is_given_once(vocab):
+    (r,), _ = extract_regimens(
+        "Pembrolizumab 200 mg IV every 3 weeks until PD or progressive disease", vocab)
+    assert r.until == "disease progression"
+
+
+def test_synthetic_a_note_runs_to_the_end_of_its_paragraph(vocab):
+    text = ("Anlotinib 10 mg qd. Note: Take anlotinib after meals. Skip anlotinib if "
+            "vomiting.\nCisplatin 75 mg/m2 d1.")
+    regimens, notes = extract_regimens(text, vocab)
+    assert notes == ["Note: Take anlotinib after meals. Skip anlotinib if vomiting."]
+    assert [(r.drug, r.notes) for r in regimens] == [("anlotinib", notes), ("cisplatin", [])]
+
+
+@pytest.mark.parametrize("text", [None, 42, "   \n "])
+def test_extract_regimens_of_no_text_is_empty(vocab, text):
+    assert extract_regimens(text, vocab) == ([], [])
+
+
 # --------------------------------------------------------------------------- placebos
 
 
