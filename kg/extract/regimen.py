@@ -46,7 +46,7 @@ _ROUTES = (
     ("subcutaneous", r"subcutaneously|subcutaneous|s\.?c\.?|subq"),
 )
 _ROUTE_RE = re.compile(
-    "|".join(rf"(?P<{name}>(?<![A-Za-z]){pat}(?![A-Za-z]))" for name, pat in _ROUTES),
+    "|".join(rf"(?P<{name}>(?<![A-Za-z])(?:{pat})(?![A-Za-z]))" for name, pat in _ROUTES),
     re.IGNORECASE,
 )
 
@@ -64,7 +64,8 @@ _FREQUENCIES = (
      r"q\.?d\.?|once\s+(?:a\s+|per\s+)?(?:day|daily)|once-daily|every\s+day|daily"),
 )
 _FREQ_RE = re.compile(
-    "|".join(rf"(?P<{g}>(?<![A-Za-z0-9]){pat}(?![A-Za-z0-9]))" for g, _, _, pat in _FREQUENCIES),
+    "|".join(rf"(?P<{g}>(?<![A-Za-z0-9])(?:{pat})(?![A-Za-z0-9]))"
+             for g, _, _, pat in _FREQUENCIES),
     re.IGNORECASE,
 )
 _FREQ_BY_GROUP = {g: (label, n) for g, label, n, _ in _FREQUENCIES}
@@ -373,12 +374,18 @@ def _parse_until(text: str) -> str | None:
     return " or ".join(out) or None
 
 
+_TRAILING_CONNECTIVE_RE = re.compile(
+    r"(?:[\s,;:]+|\s+(?:and|or|plus|with|combined\s+with)|\s*\+)$", re.IGNORECASE)
+
+
 def _trim_clause(clause: str) -> str:
     """A clause without the connective that leads into the next drug ("..., and ")."""
     text = clause.strip()
-    for _ in range(3):
-        text = re.sub(r"(?:[\s,;:]+|\s+(?:and|or|plus|with|combined\s+with)|\s*\+)$", "", text,
-                      flags=re.IGNORECASE)
+    while True:  # every trailing connective, however many: ", and, plus " -> ""
+        trimmed = _TRAILING_CONNECTIVE_RE.sub("", text)
+        if trimmed == text:
+            break
+        text = trimmed
     # Drop a sentence-final full stop, but not the one closing "p.o." or "i.v.".
     if text.endswith(".") and not re.search(r"(?:^|[^A-Za-z])[A-Za-z]\.[A-Za-z]\.$", text):
         text = text[:-1].rstrip()

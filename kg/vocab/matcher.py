@@ -102,14 +102,13 @@ class Matcher:
 
     def _can_start(self, word: str) -> tuple[tuple, ...]:
         """Per table some key of which starts with ``word``: (table, where ``word`` would
-        sort, the key there, the key after it); the walk's first step, remembered."""
-        known = self._starts.get(word)
-        if known is None:
-            located = ((t, *table.keys.locate(word)) for t, table in enumerate(self.tables))
-            known = tuple(x for x in located if x[2] is not None and x[2].startswith(word))
-            if len(self._starts) >= _STARTS_LIMIT:
-                self._starts = {}
-            self._starts[word] = known
+        sort, the key there, the key after it); the walk's first step, remembered (``scan``
+        looks in the memo first and calls this for a word it does not hold)."""
+        located = ((t, *table.keys.locate(word)) for t, table in enumerate(self.tables))
+        known = tuple(x for x in located if x[2] is not None and x[2].startswith(word))
+        if len(self._starts) >= _STARTS_LIMIT:
+            self._starts = {}
+        self._starts[word] = known
         return known
 
     def scan(self, text: str, choose: Callable[[list[Hit]], Hit | None] | None = None
@@ -129,7 +128,7 @@ class Matcher:
             tables = can_start(word)
             if tables is None:
                 tables = self._can_start(word)
-            if not tables or (i and _inside_word(text, found[i][1])):
+            if not tables or _inside_word(text, found[i][1]):
                 i += 1
                 continue
             best = self._longest(text, found, folded, i, tables, choose or self.choose)

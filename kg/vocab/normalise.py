@@ -100,8 +100,10 @@ def uninvert(name: str) -> str | None:
     """MeSH's inverted headings in running-text order: 'Neoplasms, Nasopharyngeal' ->
     'Nasopharyngeal Neoplasms'. Only plain words on both sides of a single comma (chemical
     names use commas for locants: '1,2-dichloroethane')."""
-    head, sep, tail = name.partition(", ")
-    if not sep or "," in tail or not _PLAIN.fullmatch(head) or not _PLAIN.fullmatch(tail):
+    head, _, tail = name.partition(", ")
+    # _PLAIN holds no comma and no empty text, so a name with no ", " (tail "") or with a
+    # second comma on either side is refused here.
+    if not _PLAIN.fullmatch(head) or not _PLAIN.fullmatch(tail):
         return None
     return f"{tail} {head}"
 

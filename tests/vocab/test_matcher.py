@@ -39,6 +39,11 @@ def test_matches_begin_and_end_at_word_boundaries():
     assert _spans(m, "AK105") == []
     assert _spans(m, "AK 105") == [(0, 2, "AK", "ak", 0), (3, 6, "105", "105", 1)]
     assert _spans(m, "AK-105") == [(0, 2, "AK", "ak", 0), (3, 6, "105", "105", 1)]
+    assert _spans(m, "K105") == []  # a name starting at the text's second character
+    assert _spans(m, "AK1 x") == []  # a name ending where a digit follows
+    one = Matcher([_table("K")], _first)  # a one-letter name, followed or not
+    assert _spans(one, "x K1") == []
+    assert _spans(one, "x K 1") == [(2, 3, "K", "k", 0)]
 
 
 def test_function_words_start_no_match_when_written_as_words():
@@ -81,6 +86,13 @@ def test_one_table_ending_does_not_stop_another():
     assert _spans(m, "lung cancer stage") == [(0, 17, "lung cancer stage", "lungcancerstage", 10)]
 
 
+def test_a_table_whose_keys_run_out_does_not_stop_the_tables_after_it():
+    # at "cancer" the first table has no key left to compare ("lungb" sorts before
+    # "lungcancer"); the second still holds "lung cancer"
+    m = Matcher([_table("lung", "lungb", start=0), _table("lung cancer", start=10)], _first)
+    assert _spans(m, "lung cancer") == [(0, 11, "lung cancer", "lungcancer", 10)]
+
+
 def test_names_longer_than_the_walk_are_not_found():
     words = [f"w{chr(97 + i)}" for i in range(MAX_WORDS + 1)]
     longest = " ".join(words[:MAX_WORDS])
@@ -98,10 +110,17 @@ def test_the_memo_of_starting_words_is_bounded(monkeypatch):
     monkeypatch.setattr(matcher, "_STARTS_LIMIT", 2)
     m = Matcher([_table("lung", "liver")], _first)
     m.scan("lung liver")
-    assert set(m._starts) == {"lung", "liver"}
+    # per word: (table, where it sorts, the key there, the key after it)
+    assert m._starts == {"lung": ((0, 1, "lung", None),), "liver": ((0, 0, "liver", "lung"),)}
     m.scan("kidney")
-    assert set(m._starts) == {"kidney"}
+    assert m._starts == {"kidney": ()}
     assert _spans(m, "lung") == [(0, 4, "lung", "lung", 0)]
+
+
+def test_the_walk_trusts_the_memo_of_starting_words():
+    m = Matcher([_table("lung", "liver")], _first)
+    m._starts["lung"] = ()  # remembered as starting no name
+    assert _spans(m, "lung liver") == [(5, 10, "liver", "liver", 1)]
 
 
 def test_from_names_merges_spellings_and_drops_empty_keys():

@@ -21,6 +21,7 @@ from kg.vocab.normalise import case_pattern, fold, is_acronym, key, uninvert, wo
     ("foetal", "fetal"), ("coeliac", "celiac"), ("hypoglycaemia", "hypoglycemia"),
     ("lipaemia", "lipemia"), ("uraemia", "uremia"), ("septicaemia", "septicemia"),
     ("colour", "color"), ("oedema", "edema"), ("oestrogens", "estrogen"),
+    ("cm²s", "cm²s"),  # a word not all letters ("²" is a word character) has no plural
 ])
 def test_fold(word, folded):
     assert fold(word) == folded
@@ -37,10 +38,17 @@ def test_fold_is_memoised_within_a_bound(monkeypatch):
     assert fold("dogs") == "dog"
 
 
+def test_fold_answers_a_remembered_word_from_the_memo(monkeypatch):
+    monkeypatch.setattr(normalise, "_FOLDED", {"cells": "remembered"})
+    assert fold("cells") == "remembered"
+    assert fold("cats") == "cat"
+
+
 @pytest.mark.parametrize(("text", "found"), [
     ("AK105, Hodgkin's", [("AK", 0, 2), ("105", 2, 5), ("Hodgkin", 7, 14)]),
     ("Hodgkin\u2019s s x", [("Hodgkin", 0, 7), ("s", 10, 11), ("x", 12, 13)]),
     ("s x’", [("s", 0, 1), ("x", 2, 3)]),  # an "s" opening the text is a word
+    ("HODGKIN'S x", [("HODGKIN", 0, 7), ("x", 10, 11)]),  # a capital "S" is possessive too
     ("snake_case PD-1", [("snake", 0, 5), ("case", 6, 10), ("PD", 11, 13), ("1", 14, 15)]),
     ("", []),
 ])
@@ -76,6 +84,7 @@ def test_case_pattern():
     ("Hodgkin's, Disease", "Disease Hodgkin's"),
     ("1,2-Dichloroethane", None), ("Cisplatin", None), ("Lymphoma, T-Cell, Cutaneous", None),
     ("Neoplasms,Nasopharyngeal", None), ("Neoplasms, 5-FU", None), ("-x, y", None),
+    ("Neoplasms, ", None), ("Neck,Head, Neoplasms", None), ("Neoplasms, Head, Neck", None),
 ])
 def test_uninvert(name, plain):
     assert uninvert(name) == plain
