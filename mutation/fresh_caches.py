@@ -14,12 +14,14 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _forget_memoised_answers():
+    from kg.extract.constraints import therapy
     from kg.extract.constraints.concepts import default_concepts
     from kg.store import guard
     from kg.views.related import mesh_check_tags
     from kg.vocab import default_vocabulary, normalise
 
     default_concepts.cache_clear()
+    therapy._CLASS_PATTERNS.clear()  # the drug-class pattern built for each vocabulary
     mesh_check_tags.cache_clear()
     guard._cached_facts.cache_clear()
     normalise._FOLDED.clear()
