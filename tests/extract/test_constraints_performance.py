@@ -28,3 +28,42 @@ def test_points_are_part_of_the_score_whatever_their_case():
     assert _read("Karnofsky 80 Points") == \
         [(">=", 80.0, None, "Karnofsky 80 Points", "assumed", assumed)]
     assert _read("KPS 80 points") == [(">=", 80.0, None, "KPS 80 points", "assumed", assumed)]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("ECOG ≥ 0", (">=", 0.0, None, "ECOG ≥ 0", "computable", [])),
+    ("ECOG performance status ≤ 5",
+     ("<=", 5.0, None, "ECOG performance status ≤ 5", "computable", [])),
+    ("KPS ≥ 100", (">=", 100.0, None, "KPS ≥ 100", "computable", [])),
+    ("ECOG 0-5", ("in-range", 0.0, 5.0, "ECOG 0-5", "computable", [])),
+    ("KPS 60-100%", ("in-range", 60.0, 100.0, "KPS 60-100%", "computable", [])),
+    ("ECOG 0, 1 or 2", ("in-range", 0.0, 2.0, "ECOG 0, 1 or 2", "computable", [])),
+])
+def test_grades_at_the_bounds_of_their_scale(text, read):
+    assert _read(text) == [read]
+
+
+@pytest.mark.parametrize("text", ["ECOG 0-7", "ECOG ≤ 6", "KPS ≥ 110", "KPS 50-120",
+                                  "ECOG performance status ≤ normal"])
+def test_grades_outside_their_scale_or_without_a_number_are_not_read(text):
+    assert _read(text) == []
+
+
+def test_a_single_grade_is_a_ceiling_and_a_single_score_a_floor():
+    assert _read("ECOG 1") == \
+        [("<=", 1.0, None, "ECOG 1", "assumed", ["no comparator written; read as '<= 1'"])]
+    assert _read("KPS 70") == \
+        [(">=", 70.0, None, "KPS 70", "assumed", ["no comparator written; read as '>= 70'"])]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Aged 0-17 years", 0.0, 17.0),
+    ("aged 18-120 years", 18.0, 120.0),
+])
+def test_an_age_range_at_its_plausible_bounds(text, low, high):
+    assert _read(text, "age") == [("in-range", low, high, text, "computable", [])]
+
+
+@pytest.mark.parametrize("text", ["aged 18-18 years", "aged 18-121 years", "aged 65-18 years"])
+def test_an_implausible_age_range_is_not_read(text):
+    assert _read(text, "age") == []
