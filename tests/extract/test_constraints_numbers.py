@@ -87,3 +87,18 @@ def test_no_dipstick_grade(text):
 ])
 def test_a_time_span_in_words_or_digits(text, span):
     assert time_span(SPAN.search(text)) == span
+
+
+@pytest.mark.parametrize("text, pos, quantity", [
+    ("Hb ≥ 9,5 g/dL", 5, Quantity(9.5, "g/dL", end=13)),  # a decimal comma
+    ("PLT ≥ 100,000/mm3", 6, Quantity(100000.0, "/mm3", end=17)),  # a thousands comma
+    ("ALT <= ULN", 7, Quantity(1.0, limit="ULN", end=10)),  # a bare limit is 1 x ULN
+    ("DNA < 10^4 IU/mL", 6, Quantity(10000.0, "[iU]/mL", end=16)),
+])
+def test_a_quantity_read_where_it_starts(text, pos, quantity):
+    assert quantity_at(text, pos) == quantity
+
+
+@pytest.mark.parametrize("text", ["× ULN", "x the upper limit of normal", "times LLN"])
+def test_a_multiplication_sign_without_a_number_is_no_quantity(text):
+    assert quantity_at(text, 0) is None

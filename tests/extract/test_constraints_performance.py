@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.constraints import criterion_constraints
+from kg.extract.constraints import criterion_constraints, performance
+from kg.extract.constraints.concepts import default_concepts
+from kg.extract.constraints.context import Context
+from kg.model import Constraint
+from kg.vocab import default_vocabulary
 
 
 def _read(text: str, kind: str = "performance-status"):
@@ -67,3 +71,10 @@ def test_an_age_range_at_its_plausible_bounds(text, low, high):
 @pytest.mark.parametrize("text", ["aged 18-18 years", "aged 18-121 years", "aged 65-18 years"])
 def test_an_implausible_age_range_is_not_read(text):
     assert _read(text, "age") == []
+
+
+def test_an_age_constraint_in_full():
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    assert performance.find("Patients aged 0-17 years ", ctx) == [Constraint(
+        key="", kind="age", effect="exclude", text="aged 0-17 years", start=9, end=24,
+        concept="age", label="age", comparator="in-range", value=0.0, upper=17.0, unit="a")]
