@@ -101,3 +101,18 @@ def test_the_assumptions_of_the_reading_are_kept():
     assert _read("Blood platelet (PLT): 100*10^9/L") == [
         ("platelets", "Blood platelet (PLT): 100*10^9/L", ">=", 100.0, "10*9/L", None,
          "assumed", ["no comparator written; read as '>=' (the usual floor for platelets)"])]
+
+
+def test_the_comparator_is_looked_for_within_60_characters_of_the_name():
+    near = "ALT" + " " * 59 + "< 40 U/L"
+    assert _read(near) == [("alt", near, "<", 40.0, "U/L", None, "computable", [])]
+    assert _read("ALT" + " " * 60 + "< 40 U/L") == []
+
+
+def test_a_threshold_after_a_colon_is_the_analytes_usual_bound():
+    assert _read("ALT: 2.5 × ULN") == [
+        ("alt", "ALT: 2.5 × ULN", "<=", 2.5, None, "ULN", "assumed",
+         ["no comparator written; read as '<=' (the usual ceiling for alt)"])]
+    # a number after a colon needs a unit or a limit to be a threshold
+    assert _read("Hemoglobin: 9") == []
+    assert _read("Hemoglobin: normal") == []

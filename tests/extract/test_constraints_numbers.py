@@ -99,6 +99,17 @@ def test_a_quantity_read_where_it_starts(text, pos, quantity):
     assert quantity_at(text, pos) == quantity
 
 
-@pytest.mark.parametrize("text", ["× ULN", "x the upper limit of normal", "times LLN"])
+@pytest.mark.parametrize("text", ["× ULN", "x the upper limit of normal", "times LLN", "X 5 mg",
+                                  "X5"])
 def test_a_multiplication_sign_without_a_number_is_no_quantity(text):
     assert quantity_at(text, 0) is None
+
+
+@pytest.mark.parametrize("text, quantity", [
+    ("10⁹/L", Quantity(1.0, "10*9/L", end=5)),  # a power alone, its exponent superscript
+    ("10^4 copies/mL", Quantity(10000.0, "{copies}/mL", end=14)),
+    ("109/L", Quantity(109.0, end=3)),  # no multiplication sign: a number, not 10^9
+    ("5 apples", Quantity(5.0, end=1)),  # no unit read
+])
+def test_a_power_of_ten_alone_needs_a_caret_or_a_superscript(text, quantity):
+    assert quantity_at(text, 0) == quantity
