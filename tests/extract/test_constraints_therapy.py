@@ -5,9 +5,15 @@ the daily glucocorticoid limit and the interval after radiotherapy."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from kg.extract.constraints import criterion_constraints
+from kg.extract.constraints import criterion_constraints, therapy
+from kg.extract.constraints.concepts import default_concepts
+from kg.extract.constraints.context import Context
+from kg.model import TimeWindow
+from kg.vocab import default_vocabulary
 
 ICI_AND_NARROWER = ["immune-checkpoint-inhibitor", "anti-ctla-4", "anti-pd-1", "anti-pd-l1"]
 
@@ -51,3 +57,64 @@ def test_a_space_in_a_class_name_matches_hyphens_and_runs_of_spaces():
 
 def test_a_class_name_inside_a_word_is_not_a_class():
     assert _therapy("Prior xanti-PD-1 or anti-PD-1x therapy") == []
+
+
+def _found(text: str):
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    return [(c.key, c.concept, c.text, c.start, c.end) for c in therapy.find(text, ctx)]
+
+
+ANTI_PD1 = "anti-PD-1 antibody"
+
+
+def test_each_sentence_naming_a_therapy_gives_one_constraint():
+    assert _found("Prior anti-PD-1 antibody treatment. Prior treatment with taxanes") == [
+        ("", "anti-pd-1", ANTI_PD1, 6, 24), ("", "taxane", "taxanes", 57, 64)]
+
+
+@pytest.mark.parametrize("text", [
+    "Allergy to anti-PD-1 antibody treatment",
+    "Allergy" + " " * 43 + "anti-PD-1 antibody treatment",  # the allergy 50 characters back
+    "If prior anti-PD-1 antibody treatment, wait 4 weeks",
+    "Prior anti-PD-1 antibody treatment can be included",
+    "Prior anti-PD-1 antibody treatment IS ALLOWED",
+    "Prior anti-PD-1 antibody treatment is allowed. Other text",
+    "Other text. Prior anti-PD-1 antibody treatment is allowed",
+])
+def test_allergies_premises_and_allowances_are_not_prior_therapy(text):
+    assert _found(text) == []
+
+
+def test_an_allergy_further_back_than_50_characters_is_not_the_drugs():
+    assert _found("Allergy" + " " * 44 + "anti-PD-1 antibody treatment") == \
+        [("", "anti-pd-1", ANTI_PD1, 51, 69)]
+
+
+@pytest.mark.parametrize("text, start", [
+    ("Hypersensitivity to taxanes. Any prior systemic treatment with an anti-PD-1 antibody", 66),
+    ("Tacrolimus level > 10 ng/mL or prior anti-PD-1 antibody treatment", 37),
+    ("Prior anti-PD-1 antibody treatment is allowed. Prior treatment with anti-PD-1 antibody",
+     68),
+])
+def test_a_name_left_out_does_not_stop_the_next_one(text, start):
+    assert _found(text) == [("", "anti-pd-1", ANTI_PD1, start, start + 18)]
+
+
+def test_a_therapy_takes_the_window_of_its_sentence():
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    (c,) = therapy.find("Anti-PD-1 antibody treatment within 4 weeks. Other text", ctx)
+    assert c.window == TimeWindow("within", 4.0, "wk", "inclusion")
+
+
+def test_the_class_pattern_is_built_once_per_vocabulary(monkeypatch):
+    built = []
+    real = therapy._build_class_pattern
+    monkeypatch.setattr(therapy, "_build_class_pattern",
+                        lambda vocab: built.append(vocab) or real(vocab))
+    therapy._CLASS_PATTERNS.clear()
+    vocab = default_vocabulary()
+    first = therapy._class_pattern(vocab)
+    assert therapy._class_pattern(vocab) is first and built == [vocab]
+    other = copy.copy(vocab)
+    assert therapy._class_pattern(other).pattern == first.pattern and built == [vocab, other]
+    assert therapy._class_pattern(vocab) is first and len(built) == 2
