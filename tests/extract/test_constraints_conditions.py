@@ -97,3 +97,53 @@ def test_a_pregnancy_test_read_negative_applies_to_women():
         [_test("pregnancy test negative", 17, "female")]
     # in an exclusion it is no test to require
     assert [c.kind for c in _find("negative pregnancy test")] == ["condition"]
+
+
+def _tb_at(start: int, **more) -> Constraint:
+    return _condition("tuberculosis", start, "tuberculosis", "tuberculosis", ["D014376"],
+                      **more)
+
+
+@pytest.mark.parametrize("text", [
+    "No fever. No cough. Tuberculosis",  # the negation of an earlier sentence
+    "No fever; no cough; tuberculosis",
+    "No fever, no cough, tuberculosis",
+])
+def test_an_inclusion_reads_the_negation_of_the_conditions_own_clause(text):
+    assert _find(text, "inclusion") == []
+
+
+@pytest.mark.parametrize("text", ["No tuberculosis. Fever", "No tuberculosis; fever",
+                                  "No tuberculosis, fever"])
+def test_a_clause_after_the_condition_does_not_hide_its_negation(text):
+    assert _find(text, "inclusion") == [_tb_at(3)]
+
+
+def test_premises_are_read_sentence_by_sentence():
+    assert _find("If tuberculosis occurs. Fever") == []
+    assert [c.concept for c in _find("Fever. If tuberculosis occurs. HIV infection")] == \
+        ["hiv-infection"]
+    # a comma before the name ends the premise
+    assert _find("If fever, tuberculosis") == [_tb_at(10)]
+
+
+@pytest.mark.parametrize("text, start", [
+    ("Hypertension or tuberculosis", 16),  # context only
+    ("Malignancy or tuberculosis", 14),  # no cue
+    ("Tuberculosis or tuberculosis", 0),  # named twice: once
+])
+def test_a_name_left_out_does_not_stop_the_next_one(text, start):
+    assert [(c.concept, c.start) for c in _find(text)] == [("tuberculosis", start)]
+
+
+def test_exceptions_are_named_after_the_cut_and_are_not_malignancy():
+    assert _find("Hypertension or tuberculosis, except lymphoma") == \
+        [_tb_at(16, exceptions=[])]
+
+
+def test_the_window_is_the_conditions_sentences():
+    year = TimeWindow("within", 1.0, "a", "inclusion")
+    assert _find("Tuberculosis within 1 year. Fever") == [_condition(
+        "Tuberculosis", 0, "tuberculosis", "tuberculosis", ["D014376"], window=year)]
+    (test,) = _find("Negative pregnancy test within 7 days. Fever", "inclusion")
+    assert test.window == TimeWindow("within", 7.0, "d", "inclusion")
