@@ -118,3 +118,55 @@ def test_the_class_pattern_is_built_once_per_vocabulary(monkeypatch):
     other = copy.copy(vocab)
     assert therapy._class_pattern(other).pattern == first.pattern and built == [vocab, other]
     assert therapy._class_pattern(vocab) is first and len(built) == 2
+
+
+STEROIDS = ("Systemic glucocorticoids (> 10 mg prednisone per day) or other immunosuppressive "
+            "drugs within 14 days before the first dose")
+
+
+def test_a_daily_glucocorticoid_limit_and_the_immunosuppressants_beside_it():
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    found = therapy.find(STEROIDS, ctx)
+    two_weeks = TimeWindow("within", 14.0, "d", "the first dose")
+    steroid = next(c for c in found if c.kind == "medication")
+    assert (steroid.effect, steroid.start, steroid.end, steroid.concept, steroid.label) == \
+        ("exclude", 9, 33, "systemic-glucocorticoid",
+         "systemic glucocorticoid (prednisone equivalent)")
+    assert (steroid.comparator, steroid.value, steroid.unit, steroid.drugs, steroid.status,
+            steroid.window) == (">", 10.0, "mg/d", ["prednisone"], "assumed", two_weeks)
+    assert steroid.assumptions == [
+        "doses of other glucocorticoids are converted to prednisone equivalents; only "
+        "systemic routes (oral, intravenous, intramuscular) count, as the criterion allows "
+        "topical and replacement use"]
+    sup = next(c for c in found if c.concept == "immunosuppressant")
+    assert (sup.kind, sup.effect, sup.text, sup.start, sup.end, sup.label, sup.window) == \
+        ("therapy", "exclude", "immunosuppressive drugs", 63, 86, "immunosuppressive drug",
+         two_weeks)
+
+
+@pytest.mark.parametrize("text, concept, label, written, window", [
+    ("Live attenuated vaccines within 30 days", "live-vaccine", "live attenuated vaccine",
+     "Live attenuated vaccines", TimeWindow("within", 30.0, "d", "inclusion")),
+    ("Participation in another interventional clinical trial within 4 weeks",
+     "investigational-agent", "investigational drug or clinical trial of one",
+     "Participation in another interventional clinical trial",
+     TimeWindow("within", 4.0, "wk", "inclusion")),
+])
+def test_live_vaccines_and_other_trials(text, concept, label, written, window):
+    ctx = Context("inclusion", default_concepts(), default_vocabulary())
+    (c,) = therapy.find(text, ctx)
+    assert (c.key, c.kind, c.effect, c.concept, c.label, c.text, c.start, c.end, c.window) == \
+        ("", "therapy", "require", concept, label, written, 0, len(written), window)
+
+
+def test_the_interval_from_radiotherapy_to_recurrence():
+    ctx = Context("inclusion", default_concepts(), default_vocabulary())
+    (c,) = therapy.find("Recurrence at least 6 months after completing chemotherapy and "
+                        "radiotherapy.", ctx)
+    assert (c.key, c.kind, c.effect, c.concept, c.label, c.start, c.end) == \
+        ("", "therapy", "require", "radiotherapy-to-recurrence",
+         "recurrence or metastasis after completing radiotherapy", 11, 75)
+    assert c.text == "at least 6 months after completing chemotherapy and radiotherapy"
+    assert c.window == TimeWindow("at-least", 6.0, "mo", "chemotherapy and radiotherapy")
+    # no recurrence named: no interval
+    assert therapy.find("At least 6 months after completing radiotherapy.", ctx) == []
