@@ -34,6 +34,7 @@ def _forget_memoised_answers():
     from kg.vocab import default_vocabulary, normalise
 
     default_concepts.cache_clear()
+    therapy._CLASS_PATTERNS.clear()  # the drug-class pattern built for each vocabulary
     mesh_check_tags.cache_clear()
     guard._cached_facts.cache_clear()
     normalise._FOLDED.clear()

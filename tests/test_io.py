@@ -3,7 +3,6 @@ refused before any work with one line naming the path and the problem."""
 
 from __future__ import annotations
 
-import locale
 import os
 import stat
 
@@ -12,6 +11,7 @@ import pytest
 from kg import io
 from kg.errors import KGError
 from kg.io import OutputError, atomic_write_bytes, atomic_write_text, atomic_writer, check_output
+from tests.support.locales import plain_c_locale
 
 
 def _leftovers(folder):
@@ -64,12 +64,8 @@ def test_a_clean_write_replaces_the_file_and_creates_missing_folders(tmp_path):
 
 def test_text_is_written_as_utf8_whatever_the_locale(tmp_path):
     # a user whose locale is plain C (ASCII) or Latin-1 still gets UTF-8 files
-    old = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    try:
+    with plain_c_locale():
         atomic_write_text(tmp_path / "out.txt", "naïve – text\n")
-    finally:
-        locale.setlocale(locale.LC_CTYPE, old)
     assert (tmp_path / "out.txt").read_bytes() == b"na\xc3\xafve \xe2\x80\x93 text\n"
 
 

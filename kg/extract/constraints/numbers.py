@@ -128,7 +128,6 @@ def quantity_at(text: str, pos: int) -> Quantity | None:
     unit = UNIT.match(text, _skip_space(text, end))
     if unit and (unit.start() == end or text[end:unit.start()].isspace()):
         q.unit, q.end = _UNITS[int(unit.lastgroup[1:])][1], unit.end()
-        q.end = _skip_annotation(text, q.end)
     return q
 
 
@@ -174,9 +173,4 @@ def _which(limit: re.Match[str]) -> str:
 def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\u00a0":
         pos += 1
-    return pos
-
-
-def _skip_annotation(text: str, pos: int) -> int:
-    """'60 ml/min/1.73m2' is read as mL/min; nothing else follows a unit."""
     return pos

@@ -127,7 +127,7 @@ def _grades(text: str, pos: int, low: int, high: int):
             return found[0], float(n.group(1)), None, n.end(), []
         return None
     listed = re.compile(r"(\d{1,3})(?:\s*(?:,|-|–|to|or|and|~)\s*(\d{1,3}))*"
-                        r"(?:\s*(?:points?|%))?").match(text, pos)
+                        r"(?:\s*(?:points?|%))?", re.I).match(text, pos)
     if not listed:
         return None
     values = [int(v) for v in re.findall(r"\d{1,3}", listed.group())]

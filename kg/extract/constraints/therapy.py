@@ -74,7 +74,6 @@ def _class_pattern(vocab: Vocabulary) -> re.Pattern[str]:
 def _build_class_pattern(vocab: Vocabulary) -> re.Pattern[str]:
     names = [(name, key) for key, cls in vocab.classes.items()
              for name in (cls.label, *cls.synonyms)]
-    names += [("immune checkpoint inhibitor", "immune-checkpoint-inhibitor")]
     names.sort(key=lambda n: -len(n[0]))
     parts = []
     for i, (name, key) in enumerate(names):

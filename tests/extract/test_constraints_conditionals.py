@@ -1,0 +1,82 @@
+"""Clauses that bind constraints together (kg.extract.constraints.conditionals) and the
+reason a criterion gets when nothing in it is read (kg.extract.constraints), on synthetic
+exclusion criteria."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.constraints import _why_not, conditionals, conditions, labs
+from kg.extract.constraints.concepts import default_concepts
+from kg.extract.constraints.context import Context
+from kg.model import Constraint, EligibilityCriterion
+from kg.vocab import default_vocabulary
+
+
+def _bound(text: str, kind: str = "exclusion") -> list[Constraint]:
+    ctx = Context(kind, default_concepts(), default_vocabulary())
+    found = [*labs.find(text, ctx), *conditions.find(text, ctx)]
+    return conditionals.apply(text, found, ctx)
+
+
+def test_two_thresholds_joined_by_and_exclude_only_together():
+    text = "Serum creatinine > 1.5 mg/dL and creatinine clearance < 60 ml/min"
+    (both,) = _bound(text)
+    assert (both.key, both.kind, both.effect, both.text, both.start, both.end, both.label) == \
+        ("", "all-of", "exclude", text, 0, 65, "serum creatinine and creatinine clearance")
+    assert [(p.concept, p.effect, p.start, p.end) for p in both.parts] == \
+        [("creatinine", "require", 0, 28), ("creatinine-clearance", "require", 33, 65)]
+
+
+def test_a_conjunction_labels_each_part_by_its_concept():
+    text = "HBsAg positive and HBV DNA ≥ 10^4 copies/ml"
+    (both,) = _bound(text)
+    assert (both.text, both.start, both.end, both.label) == \
+        (text, 0, 43, "hepatitis B and hepatitis B virus DNA")
+    assert [(p.concept, p.text, p.effect) for p in both.parts] == \
+        [("hepatitis-b", "HBsAg positive", "require"),
+         ("hbv-dna", "HBV DNA ≥ 10^4 copies/ml", "require")]
+
+
+def test_a_part_no_rule_reads_is_kept_as_not_computable():
+    text = "HCV RNA positive and abnormal hepatic function"
+    (both,) = _bound(text)
+    assert (both.kind, both.effect, both.text, both.end, both.label) == \
+        ("all-of", "exclude", text, 46, "hepatitis C and abnormal hepatic function")
+    hep_c, unread = both.parts
+    assert (hep_c.concept, hep_c.effect) == ("hepatitis-c", "require")
+    assert unread == Constraint(
+        key="", kind="condition", effect="require", text="abnormal hepatic function",
+        start=21, end=46, status="not-computable",
+        reason="no rule reads this part of the conjunction", label="abnormal hepatic function")
+
+
+def test_an_alternative_threshold_under_a_condition_no_rule_reads():
+    text = "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with Gilbert syndrome)"
+    (alt,) = _bound(text, "inclusion")
+    looser, premise = alt.unless
+    assert (looser.concept, looser.effect, looser.comparator, looser.value, looser.limit) == \
+        ("alt", "require", "<=", 5.0, "ULN")
+    assert premise == Constraint(
+        key="", kind="condition", effect="require", text="Gilbert syndrome", start=45, end=61,
+        status="not-computable", label="Gilbert syndrome",
+        reason="the condition of the alternative threshold is not one the matcher can check")
+
+
+def _criterion(text: str, children=()) -> EligibilityCriterion:
+    return EligibilityCriterion("1", text, "exclusion", "exclusion", "synthetic",
+                                children=list(children))
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Adequate organ function", "no rule reads a computable check in this text"),
+    ("Signed informed consent", "consent, willingness or compliance is not a fact of the "
+                                "patient's record"),
+])
+def test_a_criterion_nothing_is_read_in_says_why(text, reason):
+    assert _why_not(_criterion(text)) == reason
+
+
+def test_a_criterion_with_sub_criteria_points_to_them():
+    parent = _criterion("Any of:", [_criterion("a"), _criterion("b")])
+    assert _why_not(parent) == "introduces its 2 sub-criteria, which carry the checks"

@@ -1,0 +1,80 @@
+"""Performance status and age (kg.extract.constraints.performance) in synthetic criterion
+phrasings: grades listed, ranged or compared, at the scales' bounds, and ages at theirs."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.constraints import criterion_constraints, performance
+from kg.extract.constraints.concepts import default_concepts
+from kg.extract.constraints.context import Context
+from kg.model import Constraint
+from kg.vocab import default_vocabulary
+
+
+def _read(text: str, kind: str = "performance-status"):
+    return [(c.comparator, c.value, c.upper, c.text, c.status, c.assumptions)
+            for c in criterion_constraints(text, "inclusion") if c.kind == kind]
+
+
+@pytest.mark.parametrize("text, written", [
+    ("ECOG 0 OR 1", "ECOG 0 OR 1"),
+    ("ECOG PS 0 To 1", "ECOG PS 0 To 1"),
+    ("ECOG 0 or 1", "ECOG 0 or 1"),
+    ("ECOG 0 and 1", "ECOG 0 and 1"),
+])
+def test_listed_grades_are_read_whatever_the_case_of_the_words(text, written):
+    assert _read(text) == [("in-range", 0.0, 1.0, written, "computable", [])]
+
+
+def test_points_are_part_of_the_score_whatever_their_case():
+    assumed = ["no comparator written; read as '>= 80'"]
+    assert _read("Karnofsky 80 Points") == \
+        [(">=", 80.0, None, "Karnofsky 80 Points", "assumed", assumed)]
+    assert _read("KPS 80 points") == [(">=", 80.0, None, "KPS 80 points", "assumed", assumed)]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("ECOG ≥ 0", (">=", 0.0, None, "ECOG ≥ 0", "computable", [])),
+    ("ECOG performance status ≤ 5",
+     ("<=", 5.0, None, "ECOG performance status ≤ 5", "computable", [])),
+    ("KPS ≥ 100", (">=", 100.0, None, "KPS ≥ 100", "computable", [])),
+    ("ECOG 0-5", ("in-range", 0.0, 5.0, "ECOG 0-5", "computable", [])),
+    ("KPS 60-100%", ("in-range", 60.0, 100.0, "KPS 60-100%", "computable", [])),
+    ("ECOG 0, 1 or 2", ("in-range", 0.0, 2.0, "ECOG 0, 1 or 2", "computable", [])),
+])
+def test_grades_at_the_bounds_of_their_scale(text, read):
+    assert _read(text) == [read]
+
+
+@pytest.mark.parametrize("text", ["ECOG 0-7", "ECOG ≤ 6", "KPS ≥ 110", "KPS 50-120",
+                                  "ECOG performance status ≤ normal"])
+def test_grades_outside_their_scale_or_without_a_number_are_not_read(text):
+    assert _read(text) == []
+
+
+def test_a_single_grade_is_a_ceiling_and_a_single_score_a_floor():
+    assert _read("ECOG 1") == \
+        [("<=", 1.0, None, "ECOG 1", "assumed", ["no comparator written; read as '<= 1'"])]
+    assert _read("KPS 70") == \
+        [(">=", 70.0, None, "KPS 70", "assumed", ["no comparator written; read as '>= 70'"])]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Aged 0-17 years", 0.0, 17.0),
+    ("aged 18-120 years", 18.0, 120.0),
+])
+def test_an_age_range_at_its_plausible_bounds(text, low, high):
+    assert _read(text, "age") == [("in-range", low, high, text, "computable", [])]
+
+
+@pytest.mark.parametrize("text", ["aged 18-18 years", "aged 18-121 years", "aged 65-18 years"])
+def test_an_implausible_age_range_is_not_read(text):
+    assert _read(text, "age") == []
+
+
+def test_an_age_constraint_in_full():
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    assert performance.find("Patients aged 0-17 years ", ctx) == [Constraint(
+        key="", kind="age", effect="exclude", text="aged 0-17 years", start=9, end=24,
+        concept="age", label="age", comparator="in-range", value=0.0, upper=17.0, unit="a")]
