@@ -38,7 +38,6 @@ def _forget_memoised_answers():
     mesh_check_tags.cache_clear()
     guard._cached_facts.cache_clear()
     normalise._FOLDED.clear()
-    therapy._CLASS_PATTERNS.clear()  # the drug-class pattern, built once per vocabulary
     if default_vocabulary.cache_info().currsize:
         recogniser = getattr(default_vocabulary(), "_recognise", None)
         if recogniser is not None:  # words, texts and names it has already matched
