@@ -59,12 +59,11 @@ def _condition_label(vocab: Vocabulary, node) -> str:
 
 
 def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary,
-                    tables: SeedTables | None = None,
-                    candidates: list[str] | None = None
+                    tables: SeedTables, candidates: list[str] | None = None
                     ) -> tuple[_Collector, dict[str, rr.Profile]]:
     """Every piece of evidence for every candidate, or for the ``candidates`` given, and
-    their profiles (clinical setting)."""
-    tables = tables or SeedTables.of(store, seed)
+    their profiles (clinical setting). ``tables``: the seed's side, looked up once by the
+    caller (SeedTables.of)."""
     only = {("candidate",): [(URIRef(c),) for c in candidates]} if candidates is not None else {}
 
     def query(name: str, more: dict | None = None) -> list[dict]:
