@@ -1,0 +1,51 @@
+"""Every reason and piece of evidence `kg related` gives for the bundled seed, pinned whole.
+
+The ranking's order and scores are checked in tests/test_related.py; the words that say why
+(one line per reason, one per piece of evidence, labels) were checked only in part, so a
+reason could lose its drug, its class or its setting unnoticed. The expected answer is
+`tests/fixtures/related/bundled-seed-evidence.json`: the output of this code on the bundled
+trial's corpus plus the synthetic melanoma trial, reviewed when written. After a deliberate
+change, rewrite it with `TRIALKG_REWRITE_EXPECTED=1 pytest tests/test_related_evidence.py`
+and review the diff."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kg import resources
+from kg.pipeline.build import BuildOptions, build
+from kg.views.related import find_related
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MELANOMA = FIXTURES / "trials" / "synthetic-pembrolizumab-melanoma.json"
+EXPECTED = FIXTURES / "related" / "bundled-seed-evidence.json"
+
+
+@pytest.fixture(scope="module")
+def store():
+    return build(BuildOptions(trials=[str(resources.BUNDLED_TRIAL), str(MELANOMA)],
+                              corpus=True)).store
+
+
+def _said(results) -> list[dict]:
+    return [{"id": r.identifier, "kind": r.kind, "label": r.label, "score": r.score,
+             "reasons": r.reasons, "setting": r.setting, "line": r.line, "design": r.design,
+             "cited": r.cited,
+             "evidence": [[e.kind, e.via, e.key, e.points, e.reason, e.detail]
+                          for e in r.evidence]}
+            for r in results]
+
+
+def test_every_reason_and_piece_of_evidence_for_the_bundled_seed(store):
+    said = _said(find_related(store, limit=0))
+    if os.environ.get("TRIALKG_REWRITE_EXPECTED"):
+        EXPECTED.write_text(json.dumps(said, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    assert [r["id"] for r in said] == [r["id"] for r in expected]
+    for got, want in zip(said, expected, strict=True):
+        assert got == want, got["id"]
