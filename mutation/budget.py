@@ -107,15 +107,10 @@ def not_worth_running(mutants: list[tuple[str, str]], known: dict[str, dict],
     mutmut cannot try. Equivalents survive by definition, so each would cost its whole test
     budget for nothing. A stale record's mutant runs, and a mutant ``named`` exactly is run
     when asked for."""
-    import_time = known.get("import_time", {})
-    skip = set()
-    for name, path in mutants:
-        if name in named:
-            continue
-        recorded = name in known and known[name]["change"] in diff_of(name, path)
-        if recorded or name.rsplit("__mutmut_", 1)[0] in import_time:
-            skip.add(name)
-    return skip
+    import run  # mutation/run.py: what the record says of a mutant
+
+    return {name for name, path in mutants if name not in named
+            and run.recorded(name, path, known, diff_of) in ("import_time", "equivalent")}
 
 
 def main() -> None:

@@ -95,6 +95,17 @@ def diff(name: str, path: str) -> str:
     return get_diff_for_mutant(name, path=path)
 
 
+def recorded(name: str, path: str, known: dict[str, dict], diff_of=diff) -> str | None:
+    """What mutation/equivalent.toml says of a mutant: "import_time" (of a function run only
+    at import), "equivalent" (recorded, and its diff ``diff_of(name, path)`` still makes the
+    recorded change), "stale" (recorded, but the diff no longer does), or None."""
+    if name.rsplit("__mutmut_", 1)[0] in known.get("import_time", {}):
+        return "import_time"
+    if name not in known:
+        return None
+    return "equivalent" if known[name]["change"] in diff_of(name, path) else "stale"
+
+
 def collect(known: dict[str, dict]) -> tuple[list[Module], list[str]]:
     modules, stale = [], []
     import_time = known.get("import_time", {})
@@ -103,15 +114,12 @@ def collect(known: dict[str, dict]) -> tuple[list[Module], list[str]]:
         meta = ROOT / "mutants" / (path + ".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
         for name, code in sorted(codes.items()):
-            if name.rsplit("__mutmut_", 1)[0] in import_time:
-                module.import_time.append(name)
+            verdict = recorded(name, path, known)
+            if verdict in ("import_time", "equivalent"):
+                getattr(module, verdict).append(name)
                 continue
-            if name in known:
-                change = known[name]["change"]
-                if change in diff(name, path):
-                    module.equivalent.append(name)
-                    continue
-                stale.append(f"{name}: its diff no longer shows {change!r}")
+            if verdict == "stale":
+                stale.append(f"{name}: its diff no longer shows {known[name]['change']!r}")
             if code in KILLED:
                 module.killed.append(name)
             elif code in SURVIVED:
