@@ -10,6 +10,12 @@ it adds to a mutant's run, fixtures included (mutation/costs.py records them): a
 fixture is paid once per selection. A kill rate measured this way is a lower bound of the
 whole suite's.
 
+A function called while a module's shared fixture is built (a parse, a graph) is linked by
+mutmut to the one test during whose set-up that happened, and not to the tests that check
+the fixture's result. Those tests (the fixture's other users, recorded by mutation/costs.py)
+compete for a budget of their own after the home tests. Session-wide and package fixtures are
+left out: their users are most of the suite.
+
 mutmut has no option for this, so the selection is applied to its loaded statistics before
 the mutants run, by wrapping its `collect_or_load_stats` (mutmut 3.8, pinned in
 pyproject.toml); the statistics file itself keeps every test. Mutants already known to
@@ -31,6 +37,7 @@ import sys
 BUDGET_SECONDS = float(os.environ.get("MUTATION_BUDGET_SECONDS", "3"))
 MAX_TESTS = int(os.environ.get("MUTATION_MAX_TESTS", "30"))
 HOME_BUDGET_SECONDS = float(os.environ.get("MUTATION_HOME_BUDGET_SECONDS", "5"))
+FIXTURE_BUDGET_SECONDS = float(os.environ.get("MUTATION_FIXTURE_BUDGET_SECONDS", "3"))
 
 
 def is_home(test: str, function: str) -> bool:
@@ -42,15 +49,37 @@ def is_home(test: str, function: str) -> bool:
     return any(stem.startswith(f"test_{name}") for name in names)
 
 
+def is_local(key: str) -> bool:
+    """Is a shared fixture's key (mutation/costs.py: ``node::name[i]``) one of a test module
+    or class? A session fixture's node is "" and a package's a folder."""
+    return ".py" in key.rsplit("::", 1)[0]
+
+
+def fixture_users(costs: dict) -> dict[str, set[str]]:
+    """{test: the other users of each module or class fixture built during its set-up}."""
+    users: dict[str, set[str]] = {}
+    for test, recorded in costs["tests"].items():
+        for key in recorded["shared"]:
+            if is_local(key):
+                users.setdefault(key, set()).add(test)
+    siblings: dict[str, set[str]] = {}
+    for key, builder in costs.get("built_by", {}).items():
+        if key in users:
+            siblings.setdefault(builder, set()).update(users[key] - {builder})
+    return siblings
+
+
 def budgeted(tests: set[str], duration: dict[str, float], function: str = "",
-             costs: dict | None = None) -> list[str]:
+             costs: dict | None = None, siblings: dict[str, set[str]] | None = None) -> list[str]:
     """The function's home tests within their budget, then the cheapest others (name breaks
-    ties) until BUDGET_SECONDS or MAX_TESTS is spent; at least one test.
+    ties) until BUDGET_SECONDS or MAX_TESTS is spent (at least one test), then the other
+    users of the shared fixtures these tests built (``siblings``, fixture_users) within
+    FIXTURE_BUDGET_SECONDS.
 
     Returned in the order to run them (mutmut passes the list to pytest as it is, and pytest
     runs its arguments in order, stopping at the first failure): home tests first, as they
-    most often kill, then cheapest first, each test file kept together so a module's shared
-    fixtures are set up once.
+    most often kill, then the fixtures' users, then the others cheapest first, each test file
+    kept together so a module's shared fixtures are set up once.
 
     A test's cost is what adding it to the selection adds to a mutant's run: its own seconds
     and the set-up of shared fixtures the selection does not have yet (mutation/costs.py).
@@ -85,10 +114,15 @@ def budgeted(tests: set[str], duration: dict[str, float], function: str = "",
 
     home = [t for t in tests if is_home(t, function)]
     others = [t for t in tests if not is_home(t, function)]
+    users = sorted({u for t in tests for u in (siblings or {}).get(t, ())} - tests)
     kept: list[str] = []
     take(home, HOME_BUDGET_SECONDS, len(home), kept)
     take(others, BUDGET_SECONDS, len(kept) + MAX_TESTS, kept)
-    return in_run_order(kept)
+    # after the others, so the fixture a kept builder set up is not charged again
+    kept_users: list[str] = []
+    take(users, FIXTURE_BUDGET_SECONDS, MAX_TESTS, kept_users)
+    first = len([t for t in kept if t in home])
+    return in_run_order(kept[:first] + kept_users + kept[first:])
 
 
 def in_run_order(kept: list[str]) -> list[str]:
@@ -128,9 +162,10 @@ def main() -> None:
         if recorded is None:
             print("mutation/budget.py: no test costs recorded for these tests; mutmut's call "
                   "times stand in (mutation/run.py records them first)", flush=True)
+        siblings = fixture_users(recorded) if recorded else {}
         for function, tests in list(tests_by_function.items()):
             tests_by_function[function] = budgeted(set(tests), state().duration_by_test,
-                                                    function, recorded)
+                                                    function, recorded, siblings)
 
     gather = mutmut_main.collect_source_file_mutation_data
 

@@ -9,8 +9,10 @@ or starts a stand-in server, and every mutant that selects it builds it again. C
 This plugin times every fixture set-up and records, per test, its own cost (call, teardown
 and function-scoped fixtures) and the shared fixtures (module, class, package or session
 scope) it needs, each timed once; mutation/budget.py charges a shared fixture once per
-selection. One run of the selected suite writes ``mutants/test-costs.json``, keyed by a hash
-of the test files, so it is measured again only when the tests change.
+selection. It also records the test during whose set-up each shared fixture was built:
+mutmut links what the fixture calls to that test alone. One run of the selected suite
+writes ``mutants/test-costs.json``, keyed by a hash of the test files, so it is measured
+again only when the tests change.
 
     python -m pytest -q -p no:randomly -p mutation.costs [mutmut's test selection]
     (mutation/run.py runs it: costs.command_args)
@@ -71,6 +73,7 @@ class CostRecorder:
         self.own: dict[str, float] = {}
         self.shared_cost: dict[str, float] = {}
         self.shared_of: dict[str, list[str]] = {}
+        self.built_by: dict[str, str] = {}
         self._item: str | None = None
 
     @pytest.hookimpl(hookwrapper=True)
@@ -86,6 +89,8 @@ class CostRecorder:
                           getattr(request, "param_index", 0))
         # a fixture torn down and set up again keeps its dearest set-up
         self.shared_cost[key] = max(self.shared_cost.get(key, 0.0), spent)
+        if self._item is not None:
+            self.built_by.setdefault(key, self._item)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
@@ -106,7 +111,8 @@ class CostRecorder:
                 "args": list(session.config.invocation_params.args),
                 "tests": {t: {"own": round(self.own.get(t, 0.0), 4), "shared": shared}
                           for t, shared in sorted(self.shared_of.items())},
-                "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())}}
+                "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())},
+                "built_by": dict(sorted(self.built_by.items()))}
         COSTS.parent.mkdir(exist_ok=True)
         partial = COSTS.with_name(COSTS.name + ".part")
         partial.write_text(json.dumps(data, indent=0))

@@ -52,6 +52,52 @@ def test_a_shared_fixture_is_charged_to_the_selection_once():
     assert kept == ["tests/test_rel.py::a", "tests/test_rel.py::b", "tests/test_rel.py::c"]
 
 
+def test_the_users_of_a_module_fixture_compete_for_what_its_set_up_called():
+    # mutmut links a function called while `parsed` is built to the one test during whose
+    # set-up that happened (a); b and c check the parse, and join within their own budget
+    parsed, cls, session, package = ("tests/test_parse.py::parsed[0]",
+                                     "tests/test_parse.py::TestC::built[0]", "::vocab[0]",
+                                     "tests/sources::corpus[0]")
+    own = {"tests/test_parse.py::a": 0.1, "tests/test_parse.py::b": 0.1,
+           "tests/test_parse.py::c": 0.2, "tests/test_parse.py::TestC::d": 0.1,
+           "tests/test_cli.py::e": 0.1, "tests/test_cli.py::f": 0.1,
+           "tests/sources/test_x.py::g": 0.1}
+    shared_of = {"tests/test_parse.py::a": [parsed, session, package],
+                 "tests/test_parse.py::b": [parsed], "tests/test_parse.py::c": [parsed],
+                 "tests/test_parse.py::TestC::d": [cls], "tests/test_cli.py::e": [session],
+                 "tests/sources/test_x.py::g": [package]}
+    recorded = _costs(own, shared_of, {parsed: 1.0, cls: 0.5, session: 0.5, package: 0.5})
+    recorded["built_by"] = {parsed: "tests/test_parse.py::a", session: "tests/test_parse.py::a",
+                            package: "tests/test_parse.py::a", cls: "tests/test_parse.py::b"}
+    siblings = budget.fixture_users(recorded)
+    # a class fixture counts as local; the session's and the package's users are not siblings
+    assert siblings == {"tests/test_parse.py::a": {"tests/test_parse.py::b",
+                                                   "tests/test_parse.py::c"},
+                        "tests/test_parse.py::b": {"tests/test_parse.py::TestC::d"}}
+    assert budget.is_local(cls) and not budget.is_local(session)
+    assert not budget.is_local(package)
+    linked = {"tests/test_parse.py::a", "tests/test_cli.py::f"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "FIXTURE_BUDGET_SECONDS", 0.25)
+        kept = budget.budgeted(linked, {}, "kg.sources.eligibility.parse", recorded, siblings)
+        # b costs 0.1 on the fixture a built, and c (0.2) more would pass 0.25: the users keep
+        # to their own budget, and run before the others, beside their builder
+        assert kept == ["tests/test_parse.py::b", "tests/test_parse.py::a",
+                        "tests/test_cli.py::f"]
+        assert budget.budgeted(linked, {}, "kg.sources.eligibility.parse", recorded) == [
+            "tests/test_cli.py::f", "tests/test_parse.py::a"]  # without siblings as before
+        home = {"tests/test_parse.py::a", "tests/test_parse.py::TestC::d"}
+        # home first (its own file order), then the fixture's users before the others
+        assert budget.budgeted(home | {"tests/test_cli.py::f"}, {}, "kg.parse.read", recorded,
+                               siblings) == ["tests/test_parse.py::TestC::d",
+                                             "tests/test_parse.py::a", "tests/test_parse.py::b",
+                                             "tests/test_cli.py::f"]
+
+
+def test_the_fixture_budget_by_default():
+    assert budget.FIXTURE_BUDGET_SECONDS == 3.0
+
+
 def test_a_cheap_call_behind_a_dear_fixture_is_not_cheap():
     server = "tests/test_srv.py::server[0]"
     own = {"tests/test_srv.py::fast_call": 0.01, "tests/test_x.py::slower_call": 0.5}
@@ -149,6 +195,7 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     assert 0.5 <= record["shared"][key] < 1.5
     assert 0.1 <= tests["tests/test_t.py::test_one"]["own"] < 0.45  # the function fixture
     assert 0.05 <= tests["tests/test_t.py::test_two"]["own"] < 0.45  # not the module fixture
+    assert record["built_by"] == {key: "tests/test_t.py::test_one"}  # set up in its set-up
     assert record["fingerprint"] == costs.tests_fingerprint(tmp_path)
     assert record["args"] == ["-q", "-p", "no:randomly", "-p", "mutation.costs", "-p",
                               "no:cacheprovider", "tests"]
