@@ -49,10 +49,12 @@ def test_a_space_in_a_class_name_matches_hyphens_and_runs_of_spaces():
     (c,) = _therapy("Prior immune-checkpoint  inhibitors")
     assert (c.concept, c.text, c.start, c.end) == \
         ("immune-checkpoint-inhibitor", "immune-checkpoint  inhibitors", 6, 35)
-    # the class and every narrower one; the label names the first three
+    # the class and every narrower one; the label names the first three, then the drugs by
+    # name (this one is known only from MeSH, keyed by its UI)
     assert c.drug_classes == ICI_AND_NARROWER
+    assert c.drugs == ["D000082082"]
     assert c.label == ("immune checkpoint inhibitor, anti-CTLA-4 antibody, anti-PD-1 antibody, "
-                       "D000082082")
+                       "Immune Checkpoint Inhibitors")
 
 
 def test_a_class_name_inside_a_word_is_not_a_class():

@@ -125,7 +125,8 @@ def _classes_and_drugs(text: str, ctx: Context, spans) -> list[Constraint]:
                 classes.extend(k for k in descendants(ctx.vocab, cls) if k not in classes)
         drugs = list(dict.fromkeys(d for _s, _e, _c, d in group if d))
         first, last = group[0][0], group[-1][1]
-        label = ", ".join([*(ctx.vocab.classes[k].label for k in classes[:3]), *drugs])
+        label = ", ".join([*(ctx.vocab.classes[k].label for k in classes[:3]),
+                           *(ctx.vocab.drugs[d].label for d in drugs)])
         out.append(Constraint(key="", kind="therapy", effect=effect, text=text[first:last],
                               start=first, end=last, concept=classes[0] if classes else drugs[0],
                               label=label, drug_classes=classes, drugs=drugs,
