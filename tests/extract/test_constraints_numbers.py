@@ -16,6 +16,9 @@ LOST = "the exponent's superscript was lost in the registry text"
     ("100 x 10⁹/µL", 100.0, "10*9/uL", 12),  # micro sign
     ("100 x 10⁹/μL", 100.0, "10*9/uL", 12),  # Greek mu
     ("100 x 10^9/ul", 100.0, "10*9/uL", 13),
+    ("2 x 10^9/μl", 2.0, "10*9/uL", 11),  # Greek mu, lower-case litre
+    ("2 x 10^9/µl", 2.0, "10*9/uL", 11),  # micro sign, lower-case litre
+    ("5 × 10^3/mL", 5.0, "10*3/mL", 11),
     ("5 × 10^3/mm³", 5.0, "10*3/mm3", 12),
     ("5 × 10^3/mm3", 5.0, "10*3/mm3", 12),
     ("5 × 10^3/ml", 5.0, "10*3/mL", 11),

@@ -33,7 +33,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _POWER = re.compile(
     r"\s*(?P<times>[×xX*·∙•_]|times)?\s*10\s*(?P<caret>\^|\*\*|E|e|)\s*"
     r"(?P<exp>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*(?P<what>copies|IU|iu)?\s*/\s*"
-    r"(?P<vol>L|l|µL|μL|uL|ul|mm3|mm³|mL|ml)(?![A-Za-z])")
+    r"(?P<vol>L|l|[µμu][Ll]|mm3|mm³|m[Ll])(?![A-Za-z])")
 _LIMIT = re.compile(
     r"\s*(?P<times>[×xX*·∙]|times)?\s*(?:the\s+)?(?:institutional\s+)?"
     r"(?P<which>upper|lower)\s+limits?\s+of\s+(?:the\s+)?normal(?:\s+range|\s+value)?"
