@@ -116,3 +116,17 @@ def test_a_multiplication_sign_without_a_number_is_no_quantity(text):
 ])
 def test_a_power_of_ten_alone_needs_a_caret_or_a_superscript(text, quantity):
     assert quantity_at(text, 0) == quantity
+
+
+@pytest.mark.parametrize("text", ["10 mg/kg", "10 mg / kg/day", "75 mg/m²", "2 g/kg",
+                                  "5 mg/dL/h"])
+def test_a_unit_divided_again_is_no_unit_the_table_knows(text):
+    # a dose per body weight or area is not the plain unit it starts with
+    assert quantity_at(text, 0) == Quantity(float(text.split()[0]), None, end=len(
+        text.split()[0]))
+
+
+@pytest.mark.parametrize("text, unit", [("10 mg/day", "mg/d"), ("10 mg /d", "mg/d"),
+                                        ("10 mg per 1", "mg"), ("10 mg/ 5", "mg")])
+def test_a_unit_followed_by_a_number_or_its_own_divisor_is_kept(text, unit):
+    assert quantity_at(text, 0).unit == unit

@@ -131,9 +131,11 @@ def test_a_daily_glucocorticoid_limit_and_the_immunosuppressants_beside_it():
     found = therapy.find(STEROIDS, ctx)
     two_weeks = TimeWindow("within", 14.0, "d", "the first dose")
     steroid = next(c for c in found if c.kind == "medication")
+    # the span runs to the day, and the text is what it spans
     assert (steroid.effect, steroid.start, steroid.end, steroid.concept, steroid.label) == \
-        ("exclude", 9, 33, "systemic-glucocorticoid",
+        ("exclude", 9, 52, "systemic-glucocorticoid",
          "systemic glucocorticoid (prednisone equivalent)")
+    assert steroid.text == STEROIDS[9:52] == "glucocorticoids (> 10 mg prednisone per day"
     assert (steroid.comparator, steroid.value, steroid.unit, steroid.drugs, steroid.status,
             steroid.window) == (">", 10.0, "mg/d", ["prednisone"], "assumed", two_weeks)
     assert steroid.assumptions == [
@@ -172,3 +174,28 @@ def test_the_interval_from_radiotherapy_to_recurrence():
     assert c.window == TimeWindow("at-least", 6.0, "mo", "chemotherapy and radiotherapy")
     # no recurrence named: no interval
     assert therapy.find("At least 6 months after completing radiotherapy.", ctx) == []
+
+
+@pytest.mark.parametrize("text, written", [
+    ("Prednisone > 10 mg daily", "Prednisone > 10 mg daily"),
+    ("Steroids more than 20 mg a day, or any", "Steroids more than 20 mg a day"),
+    ("corticosteroids ≥ 10 mg of prednisone or equivalent / day",
+     "corticosteroids ≥ 10 mg of prednisone or equivalent / day"),
+    ("Prednisolone > 10 mg/day for a week", "Prednisolone > 10 mg/day"),  # the unit says it
+])
+def test_a_glucocorticoid_limit_spans_its_dose_to_the_day(text, written):
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    (c,) = therapy.find(text, ctx)
+    assert (c.kind, c.text, c.start, c.end, c.unit) == \
+        ("medication", written, 0, len(written), "mg/d")
+
+
+@pytest.mark.parametrize("text", [
+    "Prednisone > 10 mg for any reason",
+    "Prednisone > 10 mg" + " " * 30 + "for longer per day",  # the day 41 characters on
+    "Prednisone > 10 mg on Monday",
+    "Prednisone > 10 mg/kg daily",  # not a plain daily dose
+])
+def test_a_glucocorticoid_dose_without_its_day_is_no_daily_limit(text):
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    assert [c for c in therapy.find(text, ctx) if c.kind == "medication"] == []

@@ -68,6 +68,9 @@ _UNITS = [
     (r"g\b", "g"),
 ]
 UNIT = re.compile("|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_UNITS)), re.I)
+# A unit read so far and then divided again ("mg/kg", "mg/m²", "g/kg/day") is a dose per body
+# weight or area, which no entry above names: the quantity is left without a unit.
+_FURTHER_DIVISOR = re.compile(r"\s*/\s*[^\W\d_]")
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "a": 1, "an": 1}
@@ -126,7 +129,8 @@ def quantity_at(text: str, pos: int) -> Quantity | None:
     if power:
         return _power(q, power)
     unit = UNIT.match(text, _skip_space(text, end))
-    if unit and (unit.start() == end or text[end:unit.start()].isspace()):
+    if unit and (unit.start() == end or text[end:unit.start()].isspace()) \
+            and not _FURTHER_DIVISOR.match(text, unit.end()):
         q.unit, q.end = _UNITS[int(unit.lastgroup[1:])][1], unit.end()
     return q
 

@@ -34,6 +34,7 @@ _SPECIAL = [
 ]
 _STEROID = re.compile(r"\b(?:gluco)?corticosteroids?|\bglucocorticoids?|\bsteroids?|"
                       r"\bprednis(?:one|olone)\b", re.I)
+_PER_DAY = re.compile(r"\bper\s+day\b|/\s*day\b|\bdaily\b|\ba\s+day\b", re.I)
 _IMMUNOSUPPRESSANT = re.compile(r"\bimmunosuppress\w*\s+(?:drugs?|agents?|medications?|"
                                 r"therap\w+)", re.I)
 
@@ -157,13 +158,14 @@ def _medication(text: str, ctx: Context, spans) -> list[Constraint]:
         quantity = quantity_at(text, cmp_[1]) if cmp_ else None
         if not quantity or quantity.unit not in ("mg", "mg/d"):
             continue
-        tail = text[quantity.end:quantity.end + 40]
-        if quantity.unit == "mg" and not re.search(r"per\s+day|/\s*day|daily|a\s+day", tail,
-                                                   re.I):
-            continue
-        c = Constraint(key="", kind="medication", effect=ctx.effect,
-                       text=text[m.start():quantity.end + len(tail.split(")")[0])].strip(),
-                       start=m.start(), end=quantity.end, concept="systemic-glucocorticoid",
+        end = quantity.end
+        if quantity.unit == "mg":  # "10 mg prednisone per day": the day within a few words
+            daily = _PER_DAY.search(text, end, end + 40)
+            if not daily:
+                continue
+            end = daily.end()
+        c = Constraint(key="", kind="medication", effect=ctx.effect, text=text[m.start():end],
+                       start=m.start(), end=end, concept="systemic-glucocorticoid",
                        label="systemic glucocorticoid (prednisone equivalent)",
                        comparator=cmp_[0], value=quantity.value, unit="mg/d",
                        drugs=["prednisone"], window=windows.nearest(spans, m.start(), text),
