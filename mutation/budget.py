@@ -20,7 +20,8 @@ mutmut has no option for this, so the selection is applied to its loaded statist
 the mutants run, by wrapping its `collect_or_load_stats` (mutmut 3.8, pinned in
 pyproject.toml); the statistics file itself keeps every test. Mutants already known to
 survive (recorded equivalent, or of import-time functions) are dropped from its list of
-mutants to run the same way.
+mutants to run the same way, and its clean run checks only the tests of the mutants left to
+try (none after a full statistics run, which has just passed them all).
 
     python mutation/budget.py run [mutmut run's arguments]
 """
@@ -147,6 +148,20 @@ def not_worth_running(mutants: list[tuple[str, str]], known: dict[str, dict],
             and run.recorded(name, path, known, diff_of) in ("import_time", "equivalent")}
 
 
+def tests_to_check(mutants: list[tuple[str, int | None]], named: tuple[str, ...],
+                   tests_by_function: dict[str, list[str]]) -> list[str]:
+    """The tests mutmut's clean run (the unmutated code must pass them) needs to check: those
+    of the mutants ((name, earlier exit code) pairs) that will run, which are the ones not yet
+    judged, or all when ``named``. mutmut checks the whole selection when no mutant is named,
+    a few minutes on every run even when nothing is left to try."""
+    out: dict[str, None] = {}
+    for name, result in mutants:
+        if named or result is None:
+            function = name.replace("__init__.", "").partition("__mutmut_")[0]
+            out.update(dict.fromkeys(tests_by_function.get(function, ())))
+    return list(out)
+
+
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
@@ -168,6 +183,7 @@ def main() -> None:
                                                     function, recorded, siblings)
 
     gather = mutmut_main.collect_source_file_mutation_data
+    to_check: list[str] = []
 
     def gather_but_known(*, mutant_names):
         mutants, by_path = gather(mutant_names=mutant_names)
@@ -176,10 +192,41 @@ def main() -> None:
         if skip:
             print(f"mutation/budget.py: {len(skip)} mutants recorded as equivalent or "
                   "import-time are not run (mutation/equivalent.toml)", flush=True)
-        return [m for m in mutants if m[1] not in skip], by_path
+        mutants = [m for m in mutants if m[1] not in skip]
+        to_check[:] = tests_to_check([(name, result) for _, name, result in mutants],
+                                     tuple(mutant_names), state().tests_by_mangled_function_name)
+        return mutants, by_path
+
+    # The full statistics run has just passed every selected test on the unmutated code (it
+    # stops mutmut when one fails), so the clean run would only repeat it.
+    full_stats_ran = []
+    run_stats = mutmut_main.run_stats_collection
+
+    def run_stats_noted(runner, tests=None):
+        run_stats(runner, tests)
+        full_stats_ran.append(tests is None)
+
+    make_runner = mutmut_main.get_mutant_runner
+
+    def runner_checking_what_runs(*args, **kwargs):
+        runner = make_runner(*args, **kwargs)
+        clean = runner.run_clean_tests
+
+        def run_clean_tests(tests):
+            if any(full_stats_ran) or not to_check:
+                print("mutation/budget.py: no clean run ("
+                      + ("the statistics run just passed every test" if any(full_stats_ran)
+                         else "no mutant left to try") + ")", flush=True)
+                return 0
+            return clean(tests=to_check)
+
+        runner.run_clean_tests = run_clean_tests
+        return runner
 
     mutmut_main.collect_or_load_stats = collect_then_cut
     mutmut_main.collect_source_file_mutation_data = gather_but_known
+    mutmut_main.run_stats_collection = run_stats_noted
+    mutmut_main.get_mutant_runner = runner_checking_what_runs
     sys.argv[0] = "mutmut"
     mutmut_main.cli()
 

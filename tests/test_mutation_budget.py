@@ -243,3 +243,20 @@ def test_a_mutants_run_leaves_the_heap_it_inherited_out_of_its_collections():
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_clean_run_checks_only_the_tests_of_mutants_left_to_try():
+    tests = {"kg.io.x_write": ["tests/test_io.py::a", "tests/test_io.py::b"],
+             "kg.rdf.iris.x_arm": ["tests/rdf/test_iris.py::c", "tests/test_io.py::a"],
+             "kg.extract.constraints.x_find": ["tests/extract/test_c.py::d"]}
+    mutants = [("kg.io.x_write__mutmut_1", 1), ("kg.io.x_write__mutmut_2", None),
+               ("kg.rdf.iris.x_arm__mutmut_1", None),
+               ("kg.extract.constraints.x_find__mutmut_1", 0)]
+    # judged mutants are not run again, so their tests need no check; each test once
+    assert budget.tests_to_check(mutants, (), tests) == [
+        "tests/test_io.py::a", "tests/test_io.py::b", "tests/rdf/test_iris.py::c"]
+    # named mutants run whatever their verdict; a package's __init__ is keyed without it
+    named = [("kg.extract.constraints.__init__.x_find__mutmut_1", 0)]
+    assert budget.tests_to_check(named, ("kg.extract.constraints.*",), tests) == [
+        "tests/extract/test_c.py::d"]
+    assert budget.tests_to_check(mutants[:1], (), tests) == []  # nothing left: no clean run
