@@ -301,7 +301,7 @@ def scan(path: str | Path, where: str | None = None) -> FileIndex:
                     break
                 scanner.token(match)
                 end = match.end()
-            carry = buffer[max(end, limit, 0):]
+            carry = buffer[max(end, limit):]  # end >= 0
         for match in _TOKENS.finditer(carry):
             scanner.token(match)
         if f"</{ROOT}>".encode() not in carry[-HEAD_BYTES:]:

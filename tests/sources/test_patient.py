@@ -259,3 +259,14 @@ def test_profile_observation_keeps_its_reference_range():
     assert (first.low, first.high, first.low_unit, first.high_unit) == (3.0, 21.0, "umol/L",
                                                                         "umol/L")
     assert (second.low, second.high, second.low_unit) == (0.5, None, "mg/dL")
+
+
+def test_a_profile_is_read_as_utf8_whatever_the_locale(tmp_path):
+    # a user whose locale is plain C (ASCII) still reads a profile written in UTF-8
+    from tests.support.locales import plain_c_locale
+
+    path = tmp_path / "synthetic-profile.json"
+    path.write_bytes('{"patient": {"id": "synthetic-é"}}'.encode())
+    with plain_c_locale():
+        p = load_patient(path)
+    assert p.id == "synthetic-é"
