@@ -21,13 +21,15 @@ the mutants run, by wrapping its `collect_or_load_stats` (mutmut 3.8, pinned in
 pyproject.toml); the statistics file itself keeps every test. Mutants already known to
 survive (recorded equivalent, or of import-time functions) are dropped from its list of
 mutants to run the same way, and its clean run checks only the tests of the mutants left to
-try (none after a full statistics run, which has just passed them all).
+try (none after a full statistics run, which has just passed them all). Each mutant's time
+limit is set from its selection's recorded cost (cpu_limit) rather than mutmut's call times.
 
     python mutation/budget.py run [mutmut run's arguments]
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -39,6 +41,11 @@ BUDGET_SECONDS = float(os.environ.get("MUTATION_BUDGET_SECONDS", "3"))
 MAX_TESTS = int(os.environ.get("MUTATION_MAX_TESTS", "30"))
 HOME_BUDGET_SECONDS = float(os.environ.get("MUTATION_HOME_BUDGET_SECONDS", "5"))
 FIXTURE_BUDGET_SECONDS = float(os.environ.get("MUTATION_FIXTURE_BUDGET_SECONDS", "3"))
+# A mutant's run may use this many times its selection's recorded cost, plus a second for
+# pytest's start, in CPU seconds before it counts as timed out (mutmut's wall-clock bound is
+# half of that). mutmut's own bound, 30 x (the tests' call time + 1 s), let each mutant that
+# loops forever hold a core for about 20 s of wall time, and knew nothing of fixtures.
+TIMEOUT_FACTOR = float(os.environ.get("MUTATION_TIMEOUT_FACTOR", "6"))
 
 
 def is_home(test: str, function: str) -> bool:
@@ -126,6 +133,23 @@ def budgeted(tests: set[str], duration: dict[str, float], function: str = "",
     return in_run_order(kept[:first] + kept_users + kept[first:])
 
 
+def selection_cost(tests: list[str], duration: dict[str, float], costs: dict | None) -> float:
+    """Seconds a run of ``tests`` is recorded to take: each test's own time and each shared
+    fixture once (mutmut's call time for a test without a recorded cost)."""
+    costs = costs or {"tests": {}, "shared": {}}
+    own, shared = 0.0, set()
+    for test in tests:
+        recorded = costs["tests"].get(test)
+        own += recorded["own"] if recorded else duration.get(test, 0.0)
+        shared.update(recorded["shared"] if recorded else ())
+    return own + sum(costs["shared"].get(key, 0.0) for key in shared)
+
+
+def cpu_limit(cost: float) -> int:
+    """CPU seconds a mutant's run of a selection costing ``cost`` may use (TIMEOUT_FACTOR)."""
+    return math.ceil(TIMEOUT_FACTOR * (cost + 1.0))
+
+
 def in_run_order(kept: list[str]) -> list[str]:
     """``kept`` with each test file's tests together, files in the order they first appear."""
     by_file: dict[str, list[str]] = {}
@@ -169,6 +193,7 @@ def main() -> None:
     from mutmut.state import state
 
     collect = mutmut_main.collect_or_load_stats
+    cost_of: dict[str, float] = {}  # function -> recorded seconds of its selection
 
     def collect_then_cut(*args, **kwargs):
         collect(*args, **kwargs)
@@ -181,6 +206,8 @@ def main() -> None:
         for function, tests in list(tests_by_function.items()):
             tests_by_function[function] = budgeted(set(tests), state().duration_by_test,
                                                     function, recorded, siblings)
+            cost_of[function] = selection_cost(tests_by_function[function],
+                                               state().duration_by_test, recorded)
 
     gather = mutmut_main.collect_source_file_mutation_data
     to_check: list[str] = []
@@ -220,7 +247,16 @@ def main() -> None:
                 return 0
             return clean(tests=to_check)
 
+        submit = runner.submit
+
+        def submit_with_own_limit(mutant_name, tests, cpu_time_limit, estimated_time):
+            cost = cost_of.get(mutant_name.partition("__mutmut_")[0])
+            if cost is not None:
+                cpu_time_limit = cpu_limit(cost)
+            submit(mutant_name, tests, cpu_time_limit, estimated_time)
+
         runner.run_clean_tests = run_clean_tests
+        runner.submit = submit_with_own_limit
         return runner
 
     mutmut_main.collect_or_load_stats = collect_then_cut

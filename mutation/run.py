@@ -37,6 +37,7 @@ EQUIVALENT = Path(__file__).resolve().parent / "equivalent.toml"
 TARGET = 0.80
 # mutmut's exit codes per mutant (mutmut/stats.py): a timeout or crash is a detected mutant
 KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}
+TIMED_OUT = {36, -24, 24, 152, 255}  # killed by running past its limit (budget.cpu_limit)
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 
@@ -45,6 +46,7 @@ NO_TESTS = {5, 33}
 class Module:
     path: str
     killed: list[str] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)  # also in killed
     survived: list[str] = field(default_factory=list)
     no_tests: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
@@ -122,6 +124,8 @@ def collect(known: dict[str, dict]) -> tuple[list[Module], list[str]]:
                 stale.append(f"{name}: its diff no longer shows {known[name]['change']!r}")
             if code in KILLED:
                 module.killed.append(name)
+                if code in TIMED_OUT:
+                    module.timed_out.append(name)
             elif code in SURVIVED:
                 module.survived.append(name)
             elif code in NO_TESTS:
@@ -139,23 +143,25 @@ def collect(known: dict[str, dict]) -> tuple[list[Module], list[str]]:
 
 
 def report(modules: list[Module], stale: list[str], show_diffs: bool) -> bool:
-    print(f"\n{'module':44} {'mutants':>7} {'killed':>6} {'surv.':>5} {'no test':>7} "
-          f"{'equiv.':>6} {'import':>6} {'rate':>6}")
+    print(f"\n{'module':44} {'mutants':>7} {'killed':>6} {'(time)':>6} {'surv.':>5} "
+          f"{'no test':>7} {'equiv.':>6} {'import':>6} {'rate':>6}")
     total = Module("all")
     for m in modules:
         flag = ("" if _passes(m) else "  not run" if not m.judged else "  < target")
         if not _count(m):
             flag = "  (nothing to mutate)"
-        print(f"{m.path:44} {_count(m):7d} {len(m.killed):6d} {len(m.survived):5d} "
-              f"{len(m.no_tests):7d} {len(m.equivalent):6d} {len(m.import_time):6d} "
-              f"{m.rate:6.1%}{flag}")
-        for name in ("killed", "survived", "no_tests", "equivalent", "import_time", "other"):
+        print(f"{m.path:44} {_count(m):7d} {len(m.killed):6d} {len(m.timed_out):6d} "
+              f"{len(m.survived):5d} {len(m.no_tests):7d} {len(m.equivalent):6d} "
+              f"{len(m.import_time):6d} {m.rate:6.1%}{flag}")
+        for name in ("killed", "timed_out", "survived", "no_tests", "equivalent", "import_time",
+                     "other"):
             getattr(total, name).extend(getattr(m, name))
-    print(f"{'all':44} {_count(total):7d} {len(total.killed):6d} {len(total.survived):5d} "
-          f"{len(total.no_tests):7d} {len(total.equivalent):6d} {len(total.import_time):6d} "
-          f"{total.rate:6.1%}")
-    print("rate: killed / (mutants - equivalent - import-time); `import`: mutants of functions "
-          "run only at import (mutation/equivalent.toml), which mutmut cannot try")
+    print(f"{'all':44} {_count(total):7d} {len(total.killed):6d} {len(total.timed_out):6d} "
+          f"{len(total.survived):5d} {len(total.no_tests):7d} {len(total.equivalent):6d} "
+          f"{len(total.import_time):6d} {total.rate:6.1%}")
+    print("rate: killed / (mutants - equivalent - import-time); `(time)`: of the killed, those "
+          "that ran past their time limit; `import`: mutants of functions run only at import "
+          "(mutation/equivalent.toml), which mutmut cannot try")
     if total.other:
         print(f"not judged yet (an unfinished run, or mutmut's 'suspicious'): {len(total.other)}")
     alive = [(m.path, name, kind) for m in modules

@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "mutation"))
 
 import budget  # noqa: E402
 import costs  # noqa: E402
+import run  # noqa: E402
 
 FUNCTION = "kg.rdf.iris.x_arm"
 
@@ -260,3 +261,38 @@ def test_the_clean_run_checks_only_the_tests_of_mutants_left_to_try():
     assert budget.tests_to_check(named, ("kg.extract.constraints.*",), tests) == [
         "tests/extract/test_c.py::d"]
     assert budget.tests_to_check(mutants[:1], (), tests) == []  # nothing left: no clean run
+
+
+def test_a_selections_cost_counts_each_shared_fixture_once():
+    graph = "tests/test_rel.py::graph[0]"
+    own = {"tests/test_rel.py::a": 0.25, "tests/test_rel.py::b": 0.5}
+    recorded = _costs(own, {t: [graph] for t in own}, {graph: 2.0})
+    assert budget.selection_cost(list(own), {}, recorded) == 2.75
+    # a test without a recorded cost is charged mutmut's call time
+    assert budget.selection_cost(["tests/test_rel.py::a", "tests/test_x.py::c"],
+                                 {"tests/test_x.py::c": 1.5}, recorded) == 3.75
+    assert budget.selection_cost(["tests/test_x.py::c"], {"tests/test_x.py::c": 1.5}, None) == 1.5
+
+
+def test_a_mutants_cpu_limit_is_its_selections_cost_times_the_factor_and_a_second_more():
+    assert budget.TIMEOUT_FACTOR == 6.0
+    assert budget.cpu_limit(0.0) == 6
+    assert budget.cpu_limit(2.75) == 23  # 6 x 3.75 = 22.5, rounded up
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(budget, "TIMEOUT_FACTOR", 2.0)
+        assert budget.cpu_limit(1.0) == 4
+
+
+def test_the_report_gives_each_modules_rate_and_its_timed_out_kills(capsys):
+    passing = run.Module("kg/io.py", killed=["a", "b", "c", "d"], timed_out=["d"],
+                         survived=["e"])
+    failing = run.Module("kg/rdf/iris.py", killed=["f"], survived=["g", "h"])
+    assert run.report([passing, failing], [], show_diffs=False) is False  # iris below 80%
+    out = capsys.readouterr().out
+    assert "kg/io.py                                           5      4      1     1" in out
+    assert " 80.0%\n" in out  # 4 of 5: exactly the target passes
+    assert "kg/rdf/iris.py                                     3      1      0     2" in out
+    assert " 33.3%  < target" in out
+    assert "  g  [survived]" in out
+    assert run.report([passing], [], show_diffs=False) is True
+    assert run.report([passing], ["x: no such mutant"], show_diffs=False) is False
