@@ -199,3 +199,32 @@ def test_a_glucocorticoid_limit_spans_its_dose_to_the_day(text, written):
 def test_a_glucocorticoid_dose_without_its_day_is_no_daily_limit(text):
     ctx = Context("exclusion", default_concepts(), default_vocabulary())
     assert [c for c in therapy.find(text, ctx) if c.kind == "medication"] == []
+
+
+@pytest.mark.parametrize("text, found", [
+    # the cue may be a sentence's first word, in the first sentence or a later one
+    ("Prior anlotinib", [("", "anlotinib", "anlotinib", 6, 15)]),
+    ("Aged 18 or over. Prior anlotinib", [("", "anlotinib", "anlotinib", 23, 32)]),
+    # a cue in the next sentence is not this sentence's
+    ("Anlotinib. Prior radiotherapy", []),
+    ("Prior radiotherapy. Anlotinib", []),  # nor one in the sentence before
+    ("Measurable disease per RECIST 1.1. Anlotinib. Prior radiotherapy", []),
+    # an allowance in the next sentence does not allow this one's drug
+    ("Prior anlotinib. Patients may be enrolled after a washout",
+     [("", "anlotinib", "anlotinib", 6, 15)]),
+    ("Prior anlotinib; patients who received it cannot be enrolled",
+     [("", "anlotinib", "anlotinib", 6, 15)]),
+])
+def test_a_drugs_cue_and_allowance_are_read_in_its_own_sentence(text, found):
+    assert _found(text) == found
+
+
+@pytest.mark.parametrize("text", [
+    "Prior anlotinib may be enrolled",
+    "Prior anlotinib can  be included",
+    "Prior anlotinib treatment is permitted",
+    "Patients with prior anlotinib are allowed",
+    "Patients with prior anlotinib ARE PERMITTED",
+])
+def test_each_wording_of_an_allowance_allows(text):
+    assert _found(text) == []

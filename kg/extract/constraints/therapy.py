@@ -190,16 +190,19 @@ def _before(text: str, pos: int) -> str:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    return max(text.rfind(". ", 0, pos) + 2, 0) if text.rfind(". ", 0, pos) >= 0 else 0
+    """Where the sentence holding ``pos`` starts: just after the last ". " before it."""
+    stop = text.rfind(". ", 0, pos)
+    return 0 if stop < 0 else stop + 2
 
 
 def _sentence_end(text: str, pos: int) -> int:
-    i = text.find(". ", pos)
-    return len(text) if i < 0 else i
+    """Where the sentence holding ``pos`` ends: at the next ". ", or the end of the text."""
+    stop = text.find(". ", pos)
+    return len(text) if stop < 0 else stop
 
 
 def _allowance(text: str, pos: int) -> bool:
     """In a sentence that allows rather than forbids ('... can be included')."""
     start, end = _sentence_start(text, pos), _sentence_end(text, pos)
     return bool(re.search(r"\b(?:can|may)\s+be\s+(?:included|enrolled)|\b(?:is|are)\s+"
-                          r"(?:allowed|permitted)\b", text[start:end], re.I))
+                          r"(?:allowed|permitted)", text[start:end], re.I))
