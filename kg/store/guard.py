@@ -164,14 +164,13 @@ def _search(tree) -> Facts:
     stack = [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                service = True
-            # CompValue.get answers the key itself for a missing key: test membership
-            if "datasetClause" in node:
-                dataset = True
-            stack.extend(node.values())
-        elif isinstance(node, dict):
+        if isinstance(node, dict):  # a CompValue is a dict; any other dict is walked too
+            if isinstance(node, CompValue):
+                if node.name == "ServiceGraphPattern":
+                    service = True
+                # CompValue.get answers the key itself for a missing key: test membership
+                if "datasetClause" in node:
+                    dataset = True
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
             stack.extend(node)

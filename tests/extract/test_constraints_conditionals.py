@@ -51,6 +51,19 @@ def test_a_part_no_rule_reads_is_kept_as_not_computable():
         reason="no rule reads this part of the conjunction", label="abnormal hepatic function")
 
 
+@pytest.mark.parametrize("text, found", [
+    # a conjunction in a later sentence binds its own parts, not the sentence before
+    ("Aged 18 or over. HBsAg positive and HBV DNA ≥ 10^4 copies/ml",
+     [("all-of", None, "HBsAg positive and HBV DNA ≥ 10^4 copies/ml")]),
+    # an "and" in the next sentence joins nothing across the full stop
+    ("HBsAg positive. Smokers and heavy drinkers. HCV RNA positive",
+     [("condition", "hepatitis-b", "HBsAg positive"),
+      ("condition", "hepatitis-c", "HCV RNA positive")]),
+])
+def test_a_conjunction_ends_at_its_own_sentence(text, found):
+    assert [(c.kind, c.concept, c.text) for c in _bound(text)] == found
+
+
 def test_an_alternative_threshold_under_a_condition_no_rule_reads():
     text = "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with Gilbert syndrome)"
     (alt,) = _bound(text, "inclusion")

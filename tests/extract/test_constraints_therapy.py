@@ -209,8 +209,12 @@ def test_a_glucocorticoid_dose_without_its_day_is_no_daily_limit(text):
     ("Anlotinib. Prior radiotherapy", []),
     ("Prior radiotherapy. Anlotinib", []),  # nor one in the sentence before
     ("Measurable disease per RECIST 1.1. Anlotinib. Prior radiotherapy", []),
+    # the sentence ends at the first stop after the drug, not the last one in the text
+    ("Anlotinib. Prior radiotherapy. Aged 18 or over", []),
     # an allowance in the next sentence does not allow this one's drug
     ("Prior anlotinib. Patients may be enrolled after a washout",
+     [("", "anlotinib", "anlotinib", 6, 15)]),
+    ("Prior anlotinib. Patients may be enrolled after a washout. Aged 18 or over",
      [("", "anlotinib", "anlotinib", 6, 15)]),
     ("Prior anlotinib; patients who received it cannot be enrolled",
      [("", "anlotinib", "anlotinib", 6, 15)]),

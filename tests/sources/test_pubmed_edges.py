@@ -151,6 +151,18 @@ def test_a_malformed_document_is_described_exactly(content, message):
     assert info.value.where == WHERE
 
 
+def test_an_lxml_error_without_a_message_or_line_is_described_by_its_text():
+    # lxml's ParserError is an LxmlError but no SyntaxError: it has neither msg nor lineno
+    from lxml import etree
+
+    from kg.sources.pubmed import _Progress, _syntax_message
+
+    message = _syntax_message(etree.ParserError("Document is empty"), _Progress(),
+                              b"<PubmedArticleSet>")
+    assert message == ("truncated or malformed XML (before the first complete record): "
+                       "Document is empty")
+
+
 def test_an_article_date_without_a_type_is_the_electronic_one():
     in_article = ('<ArticleDate DateType="Print"><Year>2019</Year></ArticleDate>'
                   "<ArticleDate><Year>2020</Year><Month>05</Month><Day>04</Day></ArticleDate>")

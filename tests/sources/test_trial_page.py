@@ -353,6 +353,14 @@ def test_bad_inputs(tmp_path, name, content, expected):
     assert expected in error_of(write(tmp_path, name, content))
 
 
+def test_a_path_that_is_no_readable_file_is_named_with_its_reason(tmp_path):
+    page = write(tmp_path, "page.txt", SEED_TEXT)
+    assert error_of(tmp_path) == f"{tmp_path}: is a directory, not a trial page file"
+    assert error_of(tmp_path / "absent.txt") == f"{tmp_path / 'absent.txt'}: no such file"
+    # any other OSError: its reason without errno and path (the path leads the message)
+    assert error_of(page / "inner.txt") == f"{page / 'inner.txt'}: cannot read: Not a directory"
+
+
 def test_header_only_is_truncated(tmp_path):
     header = SEED_TEXT[:SEED_TEXT.index("Study Results")]
     message = error_of(write(tmp_path, "header.txt", header))
