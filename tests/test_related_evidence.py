@@ -18,7 +18,10 @@ import pytest
 
 from kg import resources
 from kg.pipeline.build import BuildOptions, build
+from kg.rdf import iris
 from kg.views.related import find_related
+from kg.views.related_evidence import _condition_label
+from kg.vocab import default_vocabulary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MELANOMA = FIXTURES / "trials" / "synthetic-pembrolizumab-melanoma.json"
@@ -49,3 +52,14 @@ def test_every_reason_and_piece_of_evidence_for_the_bundled_seed(store):
     assert [r["id"] for r in said] == [r["id"] for r in expected]
     for got, want in zip(said, expected, strict=True):
         assert got == want, got["id"]
+
+
+@pytest.mark.parametrize(("condition", "label"), [
+    (iris.mesh("D000077274"), "Nasopharyngeal Carcinoma"),  # a descriptor the vocabulary has
+    (iris.mesh("D999999"), "MeSH D999999"),  # SYNTHETIC id: one it lacks keeps its code
+    # a registered condition that maps to no descriptor: its words, from its IRI
+    (iris.condition_text("Recurrent/metastatic nasopharyngeal-carcinoma"),
+     "recurrent metastatic nasopharyngeal carcinoma"),
+])
+def test_a_condition_is_named_by_its_descriptor_its_code_or_its_words(condition, label):
+    assert _condition_label(default_vocabulary(), condition) == label
