@@ -139,3 +139,86 @@ def test_scores_are_compared_at_two_decimals_as_the_ranking_shows_them():
     # float noise from the store's sums (or a third decimal) does not split a tie
     store = RankedStore([(article(1), "7.004"), (trial(1), "7.001")])
     assert shortlist(store, SEED, TABLES, 2) == [trial(1), article(1)]
+
+
+# --------------------------------------------------------------------------- rank.rq's tables
+
+NPC, NPN, HNN, OTHER = (iris.mesh(ui) for ui in ("D000077274", "D009303", "D006258",
+                                                  "D010255"))
+PEN, TORI = iris.drug("penpulimab"), iris.drug("toripalimab")
+SETTING_SEED = SeedTables(
+    drugs=[(PEN, PEN, "drug"), (TORI, PEN, "class")],
+    conditions={NPC: "same", NPN: "parent", OTHER: "sibling", HNN: "cousin"},
+    seed_conditions=[NPC],
+    settings={"disease-setting": ["recurrent-metastatic"], "line": ["first-line"]})
+
+
+def _as_text(tables: dict) -> dict:
+    return {key: [tuple(str(x) for x in row) for row in rows] for key, rows in tables.items()}
+
+
+def test_rank_tables_carry_the_seed_side_of_every_piece_of_evidence_with_its_points():
+    from kg.views.related_rank import rank_tables
+
+    got = _as_text(rank_tables(SEED, SETTING_SEED))
+    vocab = "https://w3id.org/trialkg/vocab#"
+    assert got.pop(("seed",)) == [(str(SEED),)]
+    # registered and title/abstract points by distance; the cousin's text points are 0, not -
+    assert got.pop(("condition", "pointsRegistered", "pointsText")) == [
+        (str(NPC), "5.0", "4.0"), (str(HNN), "1.0", "0.0"), (str(NPN), "4.0", "3.0"),
+        (str(OTHER), "2.5", "1.5")]
+    assert got.pop(("gateCondition",)) == [(str(NPC),), (str(NPN),)]  # same and parent only
+    assert got.pop(("diseaseCondition",)) == [(str(NPC),), (str(HNN),), (str(NPN),),
+                                              (str(OTHER),)]
+    assert got.pop(("drug", "seedDrug", "relation")) == [(str(PEN), str(PEN), "drug"),
+                                                        (str(TORI), str(PEN), "class")]
+    assert got.pop(("relation", "role", "points")) == [
+        ("drug", "experimental", "4.0"), ("drug", "background", "2.5"),
+        ("drug", "comparator", "0.5"), ("drug", "other", "2.5"),
+        ("class", "experimental", "2.0"), ("class", "background", "1.25"),
+        ("class", "comparator", "0.25"), ("class", "other", "1.25"),
+        ("broader-class", "experimental", "1.0"), ("broader-class", "background", "0.5"),
+        ("broader-class", "comparator", "0.0"), ("broader-class", "other", "0.5")]
+    assert got.pop(("link", "points")) == [("cited", "-1.0"), ("databank", "4.0")]
+    # the seed's own setting and line score most, their families less, the rest below zero
+    assert got.pop(("settingValue", "points")) == [
+        (vocab + "AdjuvantSetting", "-0.5"), (vocab + "AdvancedDisease", "1.5"),
+        (vocab + "ConcurrentRadiotherapySetting", "-0.5"),
+        (vocab + "CurativeIntentSetting", "-0.5"),
+        (vocab + "LocoregionallyAdvancedDisease", "-0.5"),
+        (vocab + "NeoadjuvantInductionSetting", "-0.5"),
+        (vocab + "PrimaryMetastaticDisease", "1.5"),
+        (vocab + "RecurrentMetastaticDisease", "2.5")]
+    assert got.pop(("lineValue", "points")) == [
+        (vocab + "FirstLine", "2.0"), (vocab + "PlatinumRefractory", "-1.0"),
+        (vocab + "Pretreated", "-1.0")]
+    # review, epidemiology and preclinical have no points and no row
+    assert got.pop(("evidenceValue", "points")) == [
+        (vocab + "CaseReportEvidence", "0.25"), (vocab + "ClinicalStudyEvidence", "0.75"),
+        (vocab + "ClinicalTrialEvidence", "1.5"), (vocab + "ObservationalEvidence", "0.75")]
+    assert got.pop(("designValue", "points")) == [(vocab + "Randomised", "0.5")]
+    assert got.pop(("meshPoint", "meshCap")) == [("0.5", "2.0")]
+    assert got.pop(("descriptor",))[:2] == [("http://id.nlm.nih.gov/mesh/D000328",),
+                                           ("http://id.nlm.nih.gov/mesh/D000368",)]
+    assert got.pop(("cap",)) == [("2.0",)]
+    assert got == {}
+
+
+def test_a_seed_without_a_setting_or_line_scores_neither():
+    from kg.views.related_rank import rank_tables
+
+    bare = SeedTables(drugs=[], conditions={NPC: "same"}, seed_conditions=[NPC])
+    got = _as_text(rank_tables(SEED, bare))
+    assert got[("settingValue", "points")] == [] and got[("lineValue", "points")] == []
+    assert got[("gateCondition",)] == [(str(NPC),)]
+    assert got[("designValue", "points")] == [(
+        "https://w3id.org/trialkg/vocab#Randomised", "0.5")]
+
+
+@pytest.mark.parametrize(("value", "aspect"), [
+    ("phase-2", "phase"), ("randomised", "allocation"), ("single-arm", "allocation"),
+    ("placebo", "comparator"), ("double-blind", "blinding")])
+def test_a_design_value_is_read_under_its_own_aspect(value, aspect):
+    from kg.views.related_rank import _design_aspect
+
+    assert _design_aspect(value) == aspect

@@ -78,8 +78,9 @@ def rank_tables(seed: URIRef, tables: SeedTables) -> dict:
              if rel in CONTEXT_RELATIONS]
     context = context_points(tables)
 
-    def concept_rows(aspect: str, values: dict[str, float], design: bool = False) -> list:
-        return [(concept(_design_aspect(v) if design else aspect, v), lit(p))
+    def concept_rows(aspect: str | None, values: dict[str, float]) -> list:
+        """Rows of (concept, points); a design value's aspect (None) is the one it is of."""
+        return [(concept(aspect or _design_aspect(v), v), lit(p))
                 for v, p in sorted(values.items()) if p != 0]
 
     roles = ("experimental", "background", "comparator", "other")
@@ -97,7 +98,7 @@ def rank_tables(seed: URIRef, tables: SeedTables) -> dict:
                                                  context.get("disease-setting", {})),
         ("lineValue", "points"): concept_rows("line", context.get("line", {})),
         ("evidenceValue", "points"): concept_rows("evidence", context["evidence"]),
-        ("designValue", "points"): concept_rows("design", context["design"], design=True),
+        ("designValue", "points"): concept_rows(None, context["design"]),
         ("meshPoint", "meshCap"): [(lit(WEIGHTS[("mesh", "per descriptor")]),
                                     lit(WEIGHTS[("mesh", "at most")]))],
         ("descriptor",): mesh_check_tags(),
