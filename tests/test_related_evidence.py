@@ -63,3 +63,33 @@ def test_every_reason_and_piece_of_evidence_for_the_bundled_seed(store):
 ])
 def test_a_condition_is_named_by_its_descriptor_its_code_or_its_words(condition, label):
     assert _condition_label(default_vocabulary(), condition) == label
+
+
+@pytest.mark.parametrize("store_spec", ["memory", "oxigraph:"])
+def test_mesh_overlap_and_the_databank_link_are_evidence_with_their_points(store_spec):
+    """The bundled snapshot has no MeSH headings and no DataBank list: a SYNTHETIC seed whose
+    cited article has nine headings (two of them check tags), and three articles
+    (tests/fixtures/related/synthetic-mesh-*). Check tags never count; half a point per
+    shared descriptor up to 2; a DataBank link is worth 4 but, with no shared disease, the
+    candidate's score is capped at 2."""
+    related = FIXTURES / "related"
+    store = build(BuildOptions(trials=[str(related / "synthetic-mesh-seed.json")],
+                               pubmed_files=[related / "synthetic-mesh-articles.xml"],
+                               corpus=False, store=store_spec)).store
+    said = {r.identifier: (r.score, [(e.kind, e.via, e.key, e.points, e.reason)
+                                     for e in r.evidence])
+            for r in find_related(store, "NCT09999990")}
+    assert list(said) == ["99100003", "99100004", "99100002", "99100001"]
+    assert said == {
+        "99100003": (2.0, [("mesh", "mesh", "overlap", 2.0,
+                            "shares 6 MeSH descriptor(s) with the seed's citations: Antibodies, "
+                            "Monoclonal, Humanized; Antineoplastic Agents; Disease-Free Survival; "
+                            "Neoplasm Metastasis; Neoplasm Recurrence, Local; Prognosis")]),
+        "99100004": (2.0, [("link", "databank", "databank", 4.0,
+                            "its PubMed record names the seed trial (DataBank)")]),
+        "99100002": (1.0, [("mesh", "mesh", "overlap", 1.0,
+                            "shares 2 MeSH descriptor(s) with the seed's citations: Antibodies, "
+                            "Monoclonal, Humanized; Immune Checkpoint Inhibitors")]),
+        "99100001": (0.0, [("link", "cited", "cited", -1.0,
+                            "already cited by the seed trial's record")]),
+    }

@@ -101,10 +101,11 @@ def gather_evidence(store: Store, seed: URIRef, vocab: Vocabulary,
     for row in query("mesh-overlap", {("seed",): [(seed,)], ("descriptor",): mesh_check_tags()}):
         shared = int(row["shared"])
         points = min(WEIGHTS[("mesh", "at most")], WEIGHTS[("mesh", "per descriptor")] * shared)
+        # GROUP_CONCAT has no order (SPARQL 1.1) and stores differ: sorted, the reason is stable
+        labels = "; ".join(sorted(str(row.get("labels", "")).split("; ")))
         c.add(str(row["candidate"]), Evidence(
             "mesh", "mesh", "overlap", points,
-            f"shares {shared} MeSH descriptor(s) with the seed's citations: "
-            f"{row.get('labels', '')}"))
+            f"shares {shared} MeSH descriptor(s) with the seed's citations: {labels}"))
     found = sorted(c.best)
     described = rr.profiles(store, found if candidates is not None or len(found) < 2000
                             else None)

@@ -78,3 +78,44 @@ def test_an_age_constraint_in_full():
     assert performance.find("Patients aged 0-17 years ", ctx) == [Constraint(
         key="", kind="age", effect="exclude", text="aged 0-17 years", start=9, end=24,
         concept="age", label="age", comparator="in-range", value=0.0, upper=17.0, unit="a")]
+
+
+# --------------------------------------------------------------------------- structured fields
+
+def _eligibility(low=None, high=None, sex=None):
+    from kg.model import Eligibility
+
+    return Eligibility(minimum_age=f"{low:g} Years" if low is not None else None,
+                       maximum_age=f"{high:g} Years" if high is not None else None,
+                       minimum_age_years=low, maximum_age_years=high, sex=sex)
+
+
+@pytest.mark.parametrize(("low", "high", "read"), [
+    (18.0, 75.0, ("18 Years to 75 Years", "in-range", 18.0, 75.0)),
+    (18.0, None, ("18 Years", ">=", 18.0, None)),
+    (None, 75.0, ("75 Years", "<=", 75.0, None)),
+    (0.0, None, ("0 Years", ">=", 0.0, None)),  # a minimum of 0 is still a minimum
+])
+def test_the_records_age_fields_are_one_age_constraint(low, high, read):
+    (age,) = performance.structured(_eligibility(low, high))
+    assert (age.text, age.comparator, age.value, age.upper) == read
+    assert (age.key, age.kind, age.effect, age.unit, age.concept, age.label, age.start) == \
+        ("age", "age", "require", "a", "age", "age", None)
+
+
+@pytest.mark.parametrize(("sex", "concept"), [("FEMALE", "female"), ("MALE", "male"),
+                                              ("Female", "female")])
+def test_a_record_for_one_sex_requires_it(sex, concept):
+    (only,) = performance.structured(_eligibility(sex=sex))
+    assert (only.key, only.kind, only.effect, only.text, only.concept, only.label,
+            only.comparator) == ("sex", "sex", "require", sex, concept, "sex", "==")
+
+
+@pytest.mark.parametrize("sex", ["ALL", None, ""])
+def test_a_record_for_every_sex_and_without_ages_has_no_constraint(sex):
+    assert performance.structured(_eligibility(sex=sex)) == []
+
+
+def test_age_comes_before_sex():
+    assert [c.key for c in performance.structured(_eligibility(18.0, None, "MALE"))] == \
+        ["age", "sex"]
