@@ -54,6 +54,52 @@ def test_every_reason_and_piece_of_evidence_for_the_bundled_seed(store):
         assert got == want, got["id"]
 
 
+@pytest.mark.parametrize("limit", [1, 2, 5, 11, 23])
+def test_a_limited_answer_is_the_head_of_the_whole_one_labels_included(store, limit):
+    """With a limit only the best are labelled, one by one (``_labels``): each trial and
+    article keeps its kind, id and title as the whole answer gives them."""
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))[:limit]
+    assert _said(find_related(store, limit=limit)) == expected
+
+
+ANNONC_2020 = ("https://w3id.org/trialkg/resource/citation/doi/"
+               "10.1016%2Fj.annonc.2020.08.1044")  # a reference of the bundled trial, no PMID
+
+
+def test_labels_one_by_one_for_the_best_a_limit_keeps(store):
+    """``_labels`` with a limit below the ranking's length: each kind of candidate with its
+    id and label, candidates without a label skipped, at most twice the limit looked at.
+    (find_related falls back to labelling everything when any is missing, so only a direct
+    check sees this path go wrong.)"""
+    from kg.views.related_evidence import _labels
+
+    seed = iris.trial("NCT05807880")
+    trial, article = str(iris.trial("NCT05981157")), str(iris.article("34341578"))
+    unknown = str(iris.trial("NCT00000000"))  # SYNTHETIC: in no graph
+    said = {k: {f: str(v) for f, v in info.items()}
+            for k, info in _labels(store, seed, [unknown, trial, ANNONC_2020, article], 3).items()}
+    assert said == {
+        trial: {"kind": "trial", "id": "NCT05981157",
+                "label": "Anrotinib and Tirelizumab in First-line Treatment of RM-NPC"},
+        ANNONC_2020: {"kind": "article", "id": "10.1016/j.annonc.2020.08.1044",
+                      "label": "Cai, Q. & Su, N. & Fang, Y. & Ma, S. & Xia, Y. & Zhang, X. & "
+                               "Liu, P. & Yang, H.. (2020). 929P Anlotinib in patients with "
+                               "recurrent or metastatic nasopharyngeal carcinoma: An interim "
+                               "analysis of a phase II clinical trial. Annals of Oncology. 31. "
+                               "S668. 10.1016/j.annonc.2020.08.1044."},
+        article: {"kind": "article", "id": "34341578",
+                  "label": "Toripalimab or placebo plus chemotherapy as first-line treatment "
+                           "in advanced nasopharyngeal carcinoma: a multicenter randomized "
+                           "phase 3 trial"},
+    }
+    # the limit reached, the rest is not looked up; only twice the limit is looked at
+    assert list(_labels(store, seed, [trial, article, ANNONC_2020], 1)) == [trial]
+    assert _labels(store, seed, [unknown, unknown + "1", trial, article], 1) == {}
+    # a ranking no longer than the limit: every candidate's label in one query
+    every = _labels(store, seed, [trial, article], 2)
+    assert len(every) > 2 and str(every[article]["label"]).startswith("Toripalimab")
+
+
 @pytest.mark.parametrize(("condition", "label"), [
     (iris.mesh("D000077274"), "Nasopharyngeal Carcinoma"),  # a descriptor the vocabulary has
     (iris.mesh("D999999"), "MeSH D999999"),  # SYNTHETIC id: one it lacks keeps its code
@@ -76,10 +122,15 @@ def test_mesh_overlap_and_the_databank_link_are_evidence_with_their_points(store
     store = build(BuildOptions(trials=[str(related / "synthetic-mesh-seed.json")],
                                pubmed_files=[related / "synthetic-mesh-articles.xml"],
                                corpus=False, store=store_spec)).store
+    results = find_related(store, "NCT09999990")
     said = {r.identifier: (r.score, [(e.kind, e.via, e.key, e.points, e.reason)
-                                     for e in r.evidence])
-            for r in find_related(store, "NCT09999990")}
+                                     for e in r.evidence]) for r in results}
     assert list(said) == ["99100003", "99100004", "99100002", "99100001"]
+    assert [(r.iri, r.cited) for r in results] == [
+        (str(iris.article(pmid)), pmid == "99100001") for pmid in said]  # DataBank: not cited
+    # links and MeSH overlap close the reasons, as their evidence says them
+    assert [r.reasons for r in results] == [[e[4] for e in evidence]
+                                            for _, evidence in said.values()]
     assert said == {
         "99100003": (2.0, [("mesh", "mesh", "overlap", 2.0,
                             "shares 6 MeSH descriptor(s) with the seed's citations: Antibodies, "
@@ -93,3 +144,46 @@ def test_mesh_overlap_and_the_databank_link_are_evidence_with_their_points(store
         "99100001": (0.0, [("link", "cited", "cited", -1.0,
                             "already cited by the seed trial's record")]),
     }
+
+
+def test_a_related_disease_outside_the_seeds_own_is_said_with_its_relation():
+    from kg.views.related_evidence import _reasons
+    from kg.views.related_reasons import Profile
+    from kg.views.related_scoring import Evidence
+    from kg.views.related_seed import SeedTables
+
+    sibling = Evidence("disease", "sibling", "disease", 2.5, "sibling of the seed's condition",
+                       detail=f"registered {iris.mesh('D009303')}")
+    tables = SeedTables(drugs=[], conditions={}, seed_conditions=[])
+    assert _reasons([sibling], Profile(), tables, default_vocabulary(), gated=False) == [
+        "related disease (sibling of the seed's condition): nasopharyngeal neoplasms"]
+
+
+def test_a_candidate_without_a_title_or_doi_is_labelled_empty():
+    """SYNTHETIC nodes with only an identifier: a trial, a PubMed article and a citation
+    (a registry reference without PMID or DOI). Looked up one by one, each is kept with an
+    empty label (or id); in the every-candidate listing a missing label is the IRI."""
+    from rdflib import Literal
+
+    from kg.rdf.namespaces import BIBO, RDF, TKG
+    from kg.store import open_store
+    from kg.views.related_evidence import _labels
+
+    store = open_store("memory")
+    trial, article = iris.trial("NCT00000001"), iris.article("90000001")
+    citation = iris.citation(None, "SYNTHETIC: a reference without identifiers")
+    store.replace_graph(iris.record_graph("trial", "NCT00000001"), [
+        (trial, RDF.type, TKG.ClinicalTrial), (trial, TKG.nctId, Literal("NCT00000001")),
+        (article, BIBO.pmid, Literal("90000001")),
+        (citation, RDF.type, TKG.Citation), (citation, TKG.citationText, Literal("Cited."))])
+    ranked = [str(trial), str(article), str(citation)]
+    said = {k: {f: str(v) for f, v in info.items()}
+            for k, info in _labels(store, trial, ranked, 2).items()}
+    assert said == {str(trial): {"kind": "trial", "id": "NCT00000001", "label": ""},
+                    str(article): {"kind": "article", "id": "90000001", "label": ""}}
+    said = {k: {f: str(v) for f, v in info.items()}
+            for k, info in _labels(store, trial, ranked[1:], 1).items()}
+    assert said == {str(article): {"kind": "article", "id": "90000001", "label": ""}}
+    said = _labels(store, trial, [str(citation), str(trial)], 1)
+    assert {f: str(v) for f, v in said[str(citation)].items()} == \
+        {"kind": "article", "id": "", "label": "Cited."}
