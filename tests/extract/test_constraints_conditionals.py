@@ -76,6 +76,53 @@ def test_an_alternative_threshold_under_a_condition_no_rule_reads():
         reason="the condition of the alternative threshold is not one the matcher can check")
 
 
+def test_an_alternative_threshold_under_a_condition_the_matcher_reads():
+    text = "ALT ≤ 2.5 × ULN (≤ 5 × ULN for patients with brain metastases)"
+    (alt,) = _bound(text, "inclusion")
+    assert (alt.concept, alt.comparator, alt.value, alt.limit, alt.end) == \
+        ("alt", "<=", 2.5, "ULN", 15)
+    assert alt.unless == [
+        Constraint(key="", kind="measurement", effect="require", text="≤ 5 × ULN", start=17,
+                   end=26, concept="alt", label="alanine aminotransferase (ALT)",
+                   codes=["1742-6"], comparator="<=", value=5.0, limit="ULN"),
+        Constraint(key="", kind="condition", effect="require", text="brain metastases",
+                   start=45, end=61, concept="cns-metastasis",
+                   label="central nervous system metastasis", codes=["D016543", "D009362"])]
+
+
+@pytest.mark.parametrize("text", [
+    "HBsAg positive (≤ 5 × ULN for patients with brain metastases)",  # no measurement
+    "ALT ≤ 2.5 × ULN (≤ 5 × ULN)",  # no condition to hold
+    "ALT ≤ 2.5 × ULN; ≤ 5 × ULN for patients with brain metastases",  # no bracket
+    "ALT ≤ 2.5 × ULN (up to the investigator)",  # a comparator word but no value
+    "ALT ≤ 2.5 × ULN (less often in practice)",  # nor a comparator
+])
+def test_no_alternative_threshold_without_a_measurement_a_value_and_its_condition(text):
+    assert all(c.unless == [] for c in _bound(text, "inclusion"))
+
+
+def test_an_alternative_threshold_keeps_its_unit():
+    text = "Serum creatinine ≤ 1.5 mg/dL (≤ 2.0 mg/dL for patients with brain metastases)"
+    (creatinine,) = _bound(text, "inclusion")
+    looser = creatinine.unless[0]
+    assert (looser.text, looser.comparator, looser.value, looser.unit, looser.limit) == \
+        ("≤ 2.0 mg/dL", "<=", 2.0, "mg/dL", None)
+
+
+def test_each_measurement_is_tried_for_an_alternative_past_those_without_one():
+    # a condition, then a threshold whose bracket states no condition, come first: the later
+    # threshold still gets its own alternative
+    text = ("HIV infection (> 5 × ULN for patients with brain metastases); serum creatinine "
+            "> 1.5 × ULN (> 2 × ULN); ALT > 2.5 × ULN (> 5 × ULN for patients with brain "
+            "metastases)")
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    found = conditionals.apply(text, [*conditions.find(text, ctx), *labs.find(text, ctx)], ctx)
+    unless = {c.concept: [u.text for u in c.unless] for c in found}
+    assert (unless["hiv-infection"], unless["creatinine"], unless["alt"]) == \
+        ([], [], ["> 5 × ULN", "brain metastases"])
+    assert found[0].concept == "hiv-infection"  # the condition was tried first
+
+
 def _criterion(text: str, children=()) -> EligibilityCriterion:
     return EligibilityCriterion("1", text, "exclusion", "exclusion", "synthetic",
                                 children=list(children))
