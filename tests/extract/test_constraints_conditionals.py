@@ -110,16 +110,17 @@ def test_an_alternative_threshold_keeps_its_unit():
 
 
 def test_each_measurement_is_tried_for_an_alternative_past_those_without_one():
-    # a condition, then a threshold whose bracket states no condition, come first: the later
-    # threshold still gets its own alternative
-    text = ("HIV infection (> 5 × ULN for patients with brain metastases); serum creatinine "
+    # a condition, a threshold without a bracket and one whose bracket states no condition come
+    # first: the later threshold still gets its own alternative
+    text = ("HIV infection (> 5 × ULN for patients with brain metastases); total bilirubin "
+            "> 1.5 × ULN; serum creatinine "
             "> 1.5 × ULN (> 2 × ULN); ALT > 2.5 × ULN (> 5 × ULN for patients with brain "
             "metastases)")
     ctx = Context("exclusion", default_concepts(), default_vocabulary())
     found = conditionals.apply(text, [*conditions.find(text, ctx), *labs.find(text, ctx)], ctx)
     unless = {c.concept: [u.text for u in c.unless] for c in found}
-    assert (unless["hiv-infection"], unless["creatinine"], unless["alt"]) == \
-        ([], [], ["> 5 × ULN", "brain metastases"])
+    assert (unless["hiv-infection"], unless["bilirubin-total"], unless["creatinine"],
+            unless["alt"]) == ([], [], [], ["> 5 × ULN", "brain metastases"])
     assert found[0].concept == "hiv-infection"  # the condition was tried first
 
 
