@@ -4,9 +4,11 @@ exclusion criteria."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from kg.extract.constraints import _why_not, conditionals, conditions, labs
+from kg.extract.constraints import _why_not, conditionals, conditions, criterion_constraints, labs
 from kg.extract.constraints.concepts import default_concepts
 from kg.extract.constraints.context import Context
 from kg.model import Constraint, EligibilityCriterion
@@ -141,3 +143,82 @@ def test_a_criterion_nothing_is_read_in_says_why(text, reason):
 def test_a_criterion_with_sub_criteria_points_to_them():
     parent = _criterion("Any of:", [_criterion("a"), _criterion("b")])
     assert _why_not(parent) == "introduces its 2 sub-criteria, which carry the checks"
+
+
+# --------------------------------------------------------------------------- allowances, if not
+
+ALLOWANCE_REASON = ("an allowance the patient record cannot settle (treatment phase, response); a "
+                    "patient it may admit is undetermined")
+
+
+@pytest.mark.parametrize(("text", "allowance", "start"), [
+    # the allowance's own sentence, between the full stops around it
+    ("Hepatitis B; prednisone > 10 mg per day; prior anti-PD-1 antibody. Patients who "
+     "progressed more than 6 months after it can be included. Aged over 75. Pregnant",
+     "Patients who progressed more than 6 months after it can be included", 67),
+    # at the end of the text
+    ("Prior anti-PD-1 antibody. Patients with a response can be included",
+     "Patients with a response can be included", 26),
+])
+def test_an_allowance_after_a_prior_therapy_is_kept_unread_on_that_therapy_only(
+        text, allowance, start):
+    found = criterion_constraints(text, "exclusion")
+    therapy = next(c for c in found if c.kind == "therapy")
+    assert therapy.drug_classes == ["anti-pd-1"] and therapy.drugs == []
+    assert [replace(u, key="") for u in therapy.unless] == [Constraint(
+        key="", kind="condition", effect="require", text=allowance, start=start,
+        end=start + len(allowance), status="not-computable", reason=ALLOWANCE_REASON,
+        label=allowance)]
+    # a condition or a medication limit before it is no therapy the allowance speaks of
+    assert [c.concept for c in found if c.unless] == ["anti-pd-1"]
+
+
+def test_an_allowance_before_the_therapy_does_not_apply_to_it():
+    found = criterion_constraints("Patients with a response can be included. Prior anti-PD-1 "
+                                  "antibody", "exclusion")
+    assert [(c.concept, c.unless) for c in found] == [("anti-pd-1", [])]
+
+
+def test_normal_levels_named_after_if_not_are_the_alternative_of_the_threshold_before():
+    text = "TSH ≤ ULN; if not, patients whose FT3 and FT4 are normal can be enrolled"
+    (tsh,) = criterion_constraints(text, "inclusion")  # FT3 and FT4 are not read apart
+    assert (tsh.concept, tsh.end) == ("tsh", 9)
+    assert [replace(u, key="") for u in tsh.unless] == [
+        Constraint(key="", kind="measurement", effect="require", text="FT3", start=34, end=37,
+                   concept="free-t3", label="free triiodothyronine (FT3)", codes=["14928-6"],
+                   comparator="normal"),
+        Constraint(key="", kind="measurement", effect="require", text="FT4", start=42, end=45,
+                   concept="free-t4", label="free thyroxine (FT4)", codes=["14920-3"],
+                   comparator="normal")]
+    assert tsh.assumptions == [
+        "conditional kept: when this fails, the criterion is still met if free "
+        "triiodothyronine (FT3) and free thyroxine (FT4) are within their reference ranges"]
+
+
+@pytest.mark.parametrize("text", [
+    "TSH ≤ ULN; if not, patients may be enrolled after review",  # nothing said to be normal
+    "TSH ≤ ULN; if not, the investigator decides whether normal",  # normal, but no analyte
+])
+def test_if_not_without_normal_analytes_keeps_the_threshold_alone(text):
+    (tsh,) = criterion_constraints(text, "inclusion")
+    assert (tsh.concept, tsh.unless, tsh.assumptions) == ("tsh", [], [])
+
+
+@pytest.mark.parametrize("text", [
+    # a threshold after "if not" is part of the alternative, not a check of its own
+    "TSH ≤ ULN; if not, FT3 ≤ 1.5 × ULN and FT4 normal",
+    # an analyte named twice counts once, and the one after it still counts
+    "TSH ≤ ULN; if not, FT3, FT3 and FT4 are normal",
+])
+def test_the_alternative_after_if_not_is_each_analyte_named_once(text):
+    assert [(c.concept, [u.concept for u in c.unless])
+            for c in criterion_constraints(text, "inclusion")] == \
+        [("tsh", ["free-t3", "free-t4"])]
+
+
+def test_if_not_binds_to_the_last_measurement_before_it_not_a_condition():
+    text = "TSH > ULN or hypothyroidism; if not, FT3 and FT4 are normal"
+    ctx = Context("exclusion", default_concepts(), default_vocabulary())
+    found = conditionals.apply(text, [*labs.find(text, ctx), *conditions.find(text, ctx)], ctx)
+    assert [(c.concept, [u.concept for u in c.unless]) for c in found] == \
+        [("tsh", ["free-t3", "free-t4"]), ("hypothyroidism", [])]
