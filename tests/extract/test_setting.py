@@ -217,6 +217,27 @@ def test_snippet_quotes_the_sentence_cut_at_words():
     assert snippet("A. Short one; b.", 3, 8) == "Short one;"
 
 
+def test_snippet_of_a_long_sentence_is_cut_at_the_spaces_nearest_its_room():
+    # 95 characters of room either side of a 10-character phrase (SNIPPET 200); SYNTHETIC words
+    text = ("Intro. " + " ".join(f"b{i:02d}" for i in range(60)) + " first-line "
+            + " ".join(f"c{i:02d}" for i in range(60)) + ". Next.")
+    start = text.index("first-line")
+    assert snippet(text, start, start + 10) == (
+        " ".join(f"b{i:02d}" for i in range(37, 60)) + " first-line "
+        + " ".join(f"c{i:02d}" for i in range(23)))
+    # no space within the room: cut inside the words, the room exactly
+    text = "Intro. " + "x" * 300 + "first-line" + "y" * 300 + ". Next."
+    start = text.index("first-line")
+    assert snippet(text, start, start + 10) == "x" * 95 + "first-line" + "y" * 95
+
+
+def test_snippet_bounds_at_the_texts_edges_and_line_breaks():
+    assert snippet("; Short one.", 2, 7) == "Short one."  # a boundary at index 0
+    assert snippet("Line one\nLine two", 0, 4) == "Line one"  # a line ends a sentence
+    sentence = "z" * 199 + "."  # exactly SNIPPET long, its full stop included: quoted whole
+    assert snippet(sentence + " Next.", 90, 100) == sentence
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300), st.text(max_size=300))
 def test_hostile_text_gives_only_known_values_with_sources(title, abstract):
