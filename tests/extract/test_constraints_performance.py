@@ -119,3 +119,50 @@ def test_a_record_for_every_sex_and_without_ages_has_no_constraint(sex):
 def test_age_comes_before_sex():
     assert [c.key for c in performance.structured(_eligibility(18.0, None, "MALE"))] == \
         ["age", "sex"]
+
+
+# --------------------------------------------------------------------------- whole constraints
+
+def _found(text: str, kind: str) -> list[Constraint]:
+    return performance.find(text, Context(kind, default_concepts(), default_vocabulary()))
+
+
+def test_an_ecog_range_in_full():
+    assert _found("Fit: ECOG performance status 0-1", "inclusion") == [Constraint(
+        key="", kind="performance-status", effect="require",
+        text="ECOG performance status 0-1", start=5, end=32, concept="ecog",
+        label="ECOG performance status", codes=["89247-1"], comparator="in-range", value=0.0,
+        upper=1.0, scale="ECOG")]
+
+
+def test_a_karnofsky_floor_in_an_exclusion_in_full():
+    assert _found("Frail: Karnofsky score < 70%", "exclusion") == [Constraint(
+        key="", kind="performance-status", effect="exclude", text="Karnofsky score < 70%",
+        start=7, end=28, concept="karnofsky", label="Karnofsky performance status",
+        comparator="<", value=70.0, scale="Karnofsky")]
+
+
+def test_another_scale_of_grades_is_read_on_ecog_with_the_assumption_said():
+    assert _found("Fit: WHO performance status of 0 or 1", "inclusion") == [Constraint(
+        key="", kind="performance-status", effect="require",
+        text="WHO performance status of 0 or 1", start=5, end=37, status="assumed",
+        assumptions=["WHO performance status read on the ECOG scale (the same 0-5 grades)"],
+        concept="ecog", label="ECOG performance status", codes=["89247-1"],
+        comparator="in-range", value=0.0, upper=1.0, scale="ECOG")]
+
+
+def test_an_age_range_in_an_exclusion_excludes():
+    (age,) = _found("Old: aged 18-75 years", "exclusion")
+    assert (age.effect, age.start, age.end, age.text) == ("exclude", 5, 21, "aged 18-75 years")
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Fit: 18 years or older", ("age", ">=", 18.0, 5, 22, "18 years or older")),
+    ("Fit: aged ≥ 18 years", ("age", ">=", 18.0, 5, 20, "aged ≥ 18 years")),
+    # a scale named without grades is passed over, and the next mention still read
+    ("ECOG unknown; ECOG 0-1", ("ecog", "in-range", 0.0, 14, 22, "ECOG 0-1")),
+    ("Karnofsky unknown; Karnofsky ≥ 70", ("karnofsky", ">=", 70.0, 19, 33, "Karnofsky ≥ 70")),
+])
+def test_the_span_read_and_a_scale_named_twice(text, read):
+    assert [(c.concept, c.comparator, c.value, c.start, c.end, c.text)
+            for c in _found(text, "inclusion")] == [read]
