@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.constraints import extract_constraints
-from kg.model import EligibilityCriterion, Trial
+from kg.extract.constraints import criterion_constraints, extract_constraints
+from kg.model import Constraint, EligibilityCriterion, Trial
 
 ALL_OF = "Serum creatinine > 1.5 mg/dL and creatinine clearance < 60 ml/min"
 
@@ -61,3 +61,26 @@ def test_an_inclusion_reads_negated_conditions_and_the_disease_under_study():
             for criterion in trial.eligibility.criteria] == [
         [("c1", "condition", "exclude", "interstitial lung disease")],
         [("c1", "condition", "require", "Nasopharyngeal Carcinoma")]]
+
+
+def _check(start, value, kind="measurement", concept="creatinine"):
+    return Constraint(key="", kind=kind, effect="require", text=f"at {start}", start=start,
+                      concept=concept, comparator="<=", value=value, limit="ULN")
+
+
+def test_a_check_written_twice_is_kept_once_the_earliest_and_the_rest_kept_in_order():
+    from kg.extract.constraints import _dedupe
+
+    structured, first, again, other, later = (_check(None, 1.5), _check(0, 1.5),
+                                              _check(12, 1.5), _check(30, 2.0),
+                                              _check(40, 3.0, concept="alt"))
+    # start None (a structured field) sorts before a span at 0; a repeat after it is dropped
+    assert [c.text for c in _dedupe([later, again, other, first, structured])] == \
+        ["at None", "at 30", "at 40"]
+    assert [c.text for c in _dedupe([later, again, other, first])] == ["at 0", "at 30", "at 40"]
+
+
+def test_a_criterions_checks_are_keyed_in_the_order_of_their_text_whatever_their_kind():
+    found = criterion_constraints("ECOG 0-1 and hemoglobin ≥ 90 g/L", "inclusion")
+    assert [(c.key, c.kind, c.start) for c in found] == \
+        [("c1", "performance-status", 0), ("c2", "measurement", 13)]
