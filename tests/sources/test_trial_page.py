@@ -513,3 +513,18 @@ def test_a_partial_record_says_so_in_the_graph_and_on_stderr(tmp_path):
                                         "--output", str(tmp_path / "no"), "-q"])
     assert refused.exit_code == 2
     assert "truncated page" in refused.stderr and not (tmp_path / "no").exists()
+
+
+def test_an_arms_listing_takes_as_many_paragraphs_as_its_interventions_description():
+    """How much of the text after an arm's listing is that intervention's description
+    (``_known_length``), on a SYNTHETIC trial: the Interventions section settles it."""
+    from kg.model import Intervention, Trial
+    from kg.sources.trial_page import _known_length
+
+    trial = Trial(nct_id="NCT00000000", interventions=[
+        Intervention(name="Drug A", description="Dose.\n\nSchedule."),
+        Intervention(name="Drug B", description=None)])
+    assert _known_length(trial, "Drug A", ["Dose.", "Schedule.", "Arm two"]) == 2
+    assert _known_length(trial, "Drug A", ["Other text.", "Schedule."]) is None  # no match
+    assert _known_length(trial, "Drug B", ["Arm two"]) == 0  # listed, no description
+    assert _known_length(trial, "Drug C", ["Arm two"]) is None  # not listed at all
