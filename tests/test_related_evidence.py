@@ -15,12 +15,18 @@ import os
 from pathlib import Path
 
 import pytest
+from rdflib import Literal
 
 from kg import resources
 from kg.pipeline.build import BuildOptions, build
 from kg.rdf import iris
+from kg.rdf.namespaces import BIBO, RDF, TKG
+from kg.store import open_store
 from kg.views.related import find_related
-from kg.views.related_evidence import _condition_label
+from kg.views.related_evidence import _condition_label, _labels, _reasons
+from kg.views.related_reasons import Profile
+from kg.views.related_scoring import Evidence
+from kg.views.related_seed import SeedTables
 from kg.vocab import default_vocabulary
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -71,8 +77,6 @@ def test_labels_one_by_one_for_the_best_a_limit_keeps(store):
     id and label, candidates without a label skipped, at most twice the limit looked at.
     (find_related falls back to labelling everything when any is missing, so only a direct
     check sees this path go wrong.)"""
-    from kg.views.related_evidence import _labels
-
     seed = iris.trial("NCT05807880")
     trial, article = str(iris.trial("NCT05981157")), str(iris.article("34341578"))
     unknown = str(iris.trial("NCT00000000"))  # SYNTHETIC: in no graph
@@ -147,11 +151,6 @@ def test_mesh_overlap_and_the_databank_link_are_evidence_with_their_points(store
 
 
 def test_a_related_disease_outside_the_seeds_own_is_said_with_its_relation():
-    from kg.views.related_evidence import _reasons
-    from kg.views.related_reasons import Profile
-    from kg.views.related_scoring import Evidence
-    from kg.views.related_seed import SeedTables
-
     sibling = Evidence("disease", "sibling", "disease", 2.5, "sibling of the seed's condition",
                        detail=f"registered {iris.mesh('D009303')}")
     tables = SeedTables(drugs=[], conditions={}, seed_conditions=[])
@@ -162,13 +161,7 @@ def test_a_related_disease_outside_the_seeds_own_is_said_with_its_relation():
 def test_a_candidate_without_a_title_or_doi_is_labelled_empty():
     """SYNTHETIC nodes with only an identifier: a trial, a PubMed article and a citation
     (a registry reference without PMID or DOI). Looked up one by one, each is kept with an
-    empty label (or id); in the every-candidate listing a missing label is the IRI."""
-    from rdflib import Literal
-
-    from kg.rdf.namespaces import BIBO, RDF, TKG
-    from kg.store import open_store
-    from kg.views.related_evidence import _labels
-
+    empty label (or id)."""
     store = open_store("memory")
     trial, article = iris.trial("NCT00000001"), iris.article("90000001")
     citation = iris.citation(None, "SYNTHETIC: a reference without identifiers")

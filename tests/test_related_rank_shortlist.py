@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from kg.rdf import iris
 from kg.store import QueryResult
 from kg.views import related_scoring
-from kg.views.related_rank import shortlist
+from kg.views.related_rank import _design_aspect, rank_tables, shortlist
 from kg.views.related_seed import SeedTables
 
 SEED = iris.trial("NCT00000000")
@@ -158,8 +158,6 @@ def _as_text(tables: dict) -> dict:
 
 
 def test_rank_tables_carry_the_seed_side_of_every_piece_of_evidence_with_its_points():
-    from kg.views.related_rank import rank_tables
-
     got = _as_text(rank_tables(SEED, SETTING_SEED))
     vocab = "https://w3id.org/trialkg/vocab#"
     assert got.pop(("seed",)) == [(str(SEED),)]
@@ -205,8 +203,6 @@ def test_rank_tables_carry_the_seed_side_of_every_piece_of_evidence_with_its_poi
 
 
 def test_a_seed_without_a_setting_or_line_scores_neither():
-    from kg.views.related_rank import rank_tables
-
     bare = SeedTables(drugs=[], conditions={NPC: "same"}, seed_conditions=[NPC])
     got = _as_text(rank_tables(SEED, bare))
     assert got[("settingValue", "points")] == [] and got[("lineValue", "points")] == []
@@ -219,6 +215,4 @@ def test_a_seed_without_a_setting_or_line_scores_neither():
     ("phase-2", "phase"), ("randomised", "allocation"), ("single-arm", "allocation"),
     ("placebo", "comparator"), ("double-blind", "blinding")])
 def test_a_design_value_is_read_under_its_own_aspect(value, aspect):
-    from kg.views.related_rank import _design_aspect
-
     assert _design_aspect(value) == aspect

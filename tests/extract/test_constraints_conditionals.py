@@ -15,9 +15,12 @@ from kg.model import Constraint, EligibilityCriterion
 from kg.vocab import default_vocabulary
 
 
-def _bound(text: str, kind: str = "exclusion") -> list[Constraint]:
+def _bound(text: str, kind: str = "exclusion", conditions_first: bool = False
+           ) -> list[Constraint]:
     ctx = Context(kind, default_concepts(), default_vocabulary())
-    found = [*labs.find(text, ctx), *conditions.find(text, ctx)]
+    lab_checks, condition_checks = labs.find(text, ctx), conditions.find(text, ctx)
+    found = ([*condition_checks, *lab_checks] if conditions_first
+             else [*lab_checks, *condition_checks])
     return conditionals.apply(text, found, ctx)
 
 
@@ -118,8 +121,7 @@ def test_each_measurement_is_tried_for_an_alternative_past_those_without_one():
             "> 1.5 × ULN; serum creatinine "
             "> 1.5 × ULN (> 2 × ULN); ALT > 2.5 × ULN (> 5 × ULN for patients with brain "
             "metastases)")
-    ctx = Context("exclusion", default_concepts(), default_vocabulary())
-    found = conditionals.apply(text, [*conditions.find(text, ctx), *labs.find(text, ctx)], ctx)
+    found = _bound(text, conditions_first=True)
     unless = {c.concept: [u.text for u in c.unless] for c in found}
     assert (unless["hiv-infection"], unless["bilirubin-total"], unless["creatinine"],
             unless["alt"]) == ([], [], [], ["> 5 × ULN", "brain metastases"])
@@ -218,7 +220,6 @@ def test_the_alternative_after_if_not_is_each_analyte_named_once(text):
 
 def test_if_not_binds_to_the_last_measurement_before_it_not_a_condition():
     text = "TSH > ULN or hypothyroidism; if not, FT3 and FT4 are normal"
-    ctx = Context("exclusion", default_concepts(), default_vocabulary())
-    found = conditionals.apply(text, [*labs.find(text, ctx), *conditions.find(text, ctx)], ctx)
+    found = _bound(text)
     assert [(c.concept, [u.concept for u in c.unless]) for c in found] == \
         [("tsh", ["free-t3", "free-t4"]), ("hypothyroidism", [])]
