@@ -272,12 +272,12 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
         if kind is None and lowered.startswith("clinical trial"):  # "Clinical Trial, Phase II"
             kind = "clinical-trial"
         r.add(REGISTERED, "evidence", kind, "publicationType", name)
-        if name.lower().startswith("clinical trial, phase"):
+        if lowered.startswith("clinical trial, phase"):
             m = terms.PHASE_RE.search(name)
             if m:
                 r.add(REGISTERED, "phase", terms.phase_value(m.group(1), m.group(2)),
                       "publicationType", name)
-        if name.lower() == "randomized controlled trial":
+        if lowered == "randomized controlled trial":
             r.add(REGISTERED, "allocation", "randomised", "publicationType", name)
     r.scan(STATED, "title", article.title)
     r.evidence(STATED, "title", article.title)

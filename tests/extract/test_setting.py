@@ -19,6 +19,8 @@ from kg.model import (
     Eligibility,
     EligibilityCriterion,
     Intervention,
+    Keyword,
+    MeshHeading,
     Trial,
 )
 from kg.sources import load_trial_file, pubmed
@@ -260,3 +262,134 @@ def test_the_abstract_adds_only_settings_of_the_titles_family():
     assert s.values("disease-setting") == ["neoadjuvant-induction", "locoregionally-advanced",
                                            "adjuvant"]  # not recurrent-metastatic
     assert ("adjuvant", "abstract: METHODS") in facts(s, "disease-setting")
+
+
+# ----------------------------------------------------------------- articles, field by field
+# SYNTHETIC articles: each states one thing in one field, so every fact's field is pinned.
+
+CLINICAL_TRIAL = [("D016430", "Clinical Trial")]
+
+
+def all_facts(setting):
+    return [(f.aspect, f.value, f.field, f.text, f.drug) for f in setting.facts]
+
+
+def test_publication_types_give_evidence_phase_and_allocation_as_registered():
+    a = Article("99000096", title="Anlotinib plus penpulimab in nasopharyngeal carcinoma",
+                publication_types=[("D017427", "Clinical Trial, Phase II"),
+                                   ("D016449", " Randomized Controlled Trial "),
+                                   ("D016428", "Journal Article")],
+                abstract=[AbstractSection("A single-arm, open-label phase 3 study.",
+                                          "METHODS", "METHODS")])
+    s = article_setting(a, VOCAB)
+    phase = ("phase", "phase-2", "publicationType", "Clinical Trial, Phase II", None)
+    allocation = ("allocation", "randomised", "publicationType",
+                  " Randomized Controlled Trial ", None)
+    evidence = ("evidence", "clinical-trial", "publicationType", "Clinical Trial, Phase II",
+                None)
+    assert [f for f in all_facts(s) if f[0] in ("phase", "allocation", "evidence")] == [
+        phase, allocation, evidence]  # the abstract's phase 3 and single arm lose to them
+    assert s.values("blinding") == ["open-label"]  # no publication type says it
+    # "Clinical Trial, Phase III" alone: the phase, and a clinical trial though not a key
+    alone = article_setting(Article("99000095", publication_types=[
+        ("D017428", "Clinical Trial, Phase III")]), VOCAB)
+    assert all_facts(alone) == [
+        ("phase", "phase-3", "publicationType", "Clinical Trial, Phase III", None),
+        ("evidence", "clinical-trial", "publicationType", "Clinical Trial, Phase III", None)]
+    # a review's type; a "Clinical Trial Protocol" is read as a trial, no phase in its name
+    review = article_setting(Article("99000094", publication_types=[
+        ("D016454", "Review"), ("D000078325", "Clinical Trial Protocol")]), VOCAB)
+    assert all_facts(review) == [("evidence", "review", "publicationType", "Review", None)]
+    protocol = article_setting(Article("99000093", publication_types=[
+        ("D000078325", "Clinical Trial Protocol")]), VOCAB)
+    assert all_facts(protocol) == [
+        ("evidence", "clinical-trial", "publicationType", "Clinical Trial Protocol", None)]
+    # a type merely containing the words is not one
+    other = article_setting(Article("99000092", publication_types=[
+        ("D000000", "Comment on Clinical Trial")]), VOCAB)
+    assert all_facts(other) == []
+
+
+def test_abstract_sections_are_named_by_label_then_category_and_background_read_last():
+    a = Article("99000091", title="Outcomes in nasopharyngeal carcinoma",
+                abstract=[AbstractSection("A randomized trial was reported before.",
+                                          "Introduction", None),
+                          AbstractSection("Retrospective analysis of patients.", None,
+                                          "METHODS"),
+                          AbstractSection("This systematic review pooled them.")])
+    s = article_setting(a, VOCAB)
+    # the introduction (a background section by its label) is not read for the evidence;
+    # every other section is, and the review wins by precedence
+    assert all_facts(s) == [
+        ("allocation", "randomised", "abstract: Introduction",
+         "A randomized trial was reported before.", None),
+        ("evidence", "review", "abstract: text", "This systematic review pooled them.", None)]
+    # a background section by its category; its setting loses to a later section's
+    b = Article("99000090", abstract=[
+        AbstractSection("Patients with metastatic disease.", "Purpose", "BACKGROUND"),
+        AbstractSection("Locoregionally advanced disease was treated.", "Patients",
+                        "METHODS")])
+    assert facts(article_setting(b, VOCAB), "disease-setting") == {
+        ("locoregionally-advanced", "abstract: Patients")}
+    # with no other section, the background's setting is the article's
+    c = Article("99000089", abstract=[
+        AbstractSection("Patients with metastatic disease.", "Purpose", "BACKGROUND")])
+    assert facts(article_setting(c, VOCAB), "disease-setting") == {
+        ("recurrent-metastatic", "abstract: Purpose")}
+
+
+def test_the_title_and_keywords_outrank_the_abstract():
+    a = Article("99000088", title="Locoregionally advanced nasopharyngeal carcinoma: a phase 2 "
+                                  "trial",
+                keywords=[Keyword("first-line")],
+                abstract=[AbstractSection("Retrospective analysis; second-line therapy for "
+                                          "metastatic disease.", "METHODS", "METHODS")])
+    s = article_setting(a, VOCAB)
+    assert facts(s, "evidence") == {("clinical-trial", "title")}
+    assert facts(s, "phase") == {("phase-2", "title")}
+    assert facts(s, "line") == {("first-line", "keyword")}
+    assert facts(s, "disease-setting") == {("locoregionally-advanced", "title")}
+
+
+def test_animal_studies_are_preclinical_only_without_humans_and_below_the_title():
+    animals = [MeshHeading("D000818", "Animals")]
+    only = article_setting(Article("99000087", mesh_headings=animals), VOCAB)
+    assert all_facts(only) == [("evidence", "preclinical", "meshHeadings", "Animals", None)]
+    both = Article("99000086", mesh_headings=[*animals, MeshHeading("D006801", "Humans")])
+    assert all_facts(article_setting(both, VOCAB)) == []
+    trial = Article("99000085", title="Anlotinib: a phase 2 trial", mesh_headings=animals)
+    assert article_setting(trial, VOCAB).values("evidence") == ["clinical-trial"]
+
+
+def test_article_drug_roles_from_history_reviews_and_abstract_sentences():
+    pretreated = article_setting(Article(
+        "99000084", title="Capecitabine in nasopharyngeal carcinoma progressing after "
+                          "gemcitabine", publication_types=CLINICAL_TRIAL), VOCAB)
+    assert pretreated.drug_roles() == {"capecitabine": "experimental", "gemcitabine": "other"}
+    assert pretreated.values("line") == ["pretreated"]
+    # the same title in a review: nothing named is tested
+    review = article_setting(Article(
+        "99000083", title="Capecitabine in nasopharyngeal carcinoma progressing after "
+                          "gemcitabine", publication_types=[("D016454", "Review")]), VOCAB)
+    assert review.drug_roles() == {"capecitabine": "other", "gemcitabine": "other"}
+    # no sides in the title: the abstract's, sentence by sentence; the first place a drug is
+    # named is its fact's field
+    split = article_setting(Article(
+        "99000082", title="Toripalimab for nasopharyngeal carcinoma",
+        publication_types=CLINICAL_TRIAL, keywords=[Keyword("docetaxel")],
+        abstract=[AbstractSection("Cisplatin was given first. Toripalimab versus placebo "
+                                  "was then compared.", "Methods", "METHODS")]), VOCAB)
+    roles = [(f.drug, f.value, f.field, f.text) for f in split.facts if f.aspect == "drug-role"]
+    assert roles == [
+        ("toripalimab", "experimental", "abstract: Methods",
+         "Toripalimab versus placebo was then compared."),
+        ("cisplatin", "other", "abstract: Methods",
+         "Cisplatin was given first. Toripalimab versus placebo was then compared."),
+        ("docetaxel", "other", "keyword", "docetaxel")]
+    # sides in the title: the abstract's comparison is not read
+    titled = article_setting(Article(
+        "99000081", title="Toripalimab versus placebo", publication_types=CLINICAL_TRIAL,
+        abstract=[AbstractSection("Capecitabine versus gemcitabine.", "METHODS", "METHODS")]),
+        VOCAB)
+    assert titled.drug_roles() == {"toripalimab": "experimental", "capecitabine": "other",
+                                   "gemcitabine": "other"}
