@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP) vocab
 	$(BIN)/kg run
 
+# Whole test files per worker (--dist loadfile): a module's servers and stores are started
+# once, in one process. TEST_WORKERS=0 runs them in this process, one after another.
+TEST_WORKERS ?= auto
 test: $(STAMP) browser virtuoso vocab
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Debian's chromium and chromedriver for the browser tests; installed when missing and root,
 # otherwise those tests skip with the reason.

@@ -71,8 +71,9 @@ def test_bulk_load_gives_the_quads_of_the_normal_build(small_field, bulk_store):
     normal = OxigraphStore()
     load_into_store(normal, trials, articles, default_vocabulary())
     expected, got = _quads(normal.native), _quads(store.native)
+    # every graph's quads, the staging and registry graphs included: the union (the same
+    # OxigraphStore code on both) follows
     assert got == expected, (sorted(expected - got)[:5], sorted(got - expected)[:5])
-    assert set(store.union()) == set(normal.union())
     assert (result.trials, result.articles) == (len(trials), len(articles))
     assert result.quads >= len(got)  # a record stating a triple twice writes it twice
 
@@ -104,11 +105,12 @@ def test_the_stores_ranking_head_on_a_field_with_mesh(bulk_store, monkeypatch):
     _, store = bulk_store
     seeds = [str(r["id"]) for r in store.query(_MOST_CITED_MESH).rows]
     assert len(seeds) == 3
-    for first_fetch in (500, 3):
-        monkeypatch.setattr(kg.views.related_scoring, "SHORTLIST_MIN_FETCH", first_fetch)
-        for seed in seeds:
-            full = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed)]
-            assert any(e.kind == "mesh" for r in find_related(store, seed) for e in r.evidence)
+    for seed in seeds:
+        ranking = find_related(store, seed)  # the full ranking does not use the shortlist
+        assert any(e.kind == "mesh" for r in ranking for e in r.evidence)
+        full = [(r.identifier, r.score, r.reasons) for r in ranking]
+        for first_fetch in (500, 3):
+            monkeypatch.setattr(kg.views.related_scoring, "SHORTLIST_MIN_FETCH", first_fetch)
             for limit in (1, 3, 10):
                 head = [(r.identifier, r.score, r.reasons)
                         for r in find_related(store, seed, limit=limit)]

@@ -173,14 +173,16 @@ def test_store_ranked_shortlist_gives_the_full_ranking_head(store_spec, seed, fi
     assert len(full) > 10
     scores = [score for _, score, _ in full]
     assert any(scores.count(s) > 1 for s in scores)  # ties exist, so their order is tested
-    for limit in (1, 2, 3, 5, 8, 13, 21, len(full) + 5):
+    # a limited ranking takes about nine times as long on rdflib as on Oxigraph: fewer cuts
+    memory = store_spec == "memory"
+    for limit in (1, 3, 8, len(full) + 5) if memory else (1, 2, 3, 5, 8, 13, 21, len(full) + 5):
         head = [(r.identifier, r.score, r.reasons) for r in find_related(store, seed,
                                                                          limit=limit)]
         assert head == full[:limit], limit
     for kind in ("trial", "article"):
         every = [(r.identifier, r.score) for r in find_related(store, seed, kind=kind)]
         assert every and all(i.startswith("NCT") == (kind == "trial") for i, _ in every)
-        for limit in (1, 4, 9):
+        for limit in (1, 4) if memory else (1, 4, 9):
             head = [(r.identifier, r.score) for r in find_related(store, seed, kind=kind,
                                                                   limit=limit)]
             assert head == every[:limit], (kind, limit)

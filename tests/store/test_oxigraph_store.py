@@ -111,7 +111,7 @@ def test_a_stale_staging_graph_is_dropped_on_open(tmp_path):
     store.close()
 
 
-GRAPHS, TRIPLES = 60, 200  # a replace takes ~40 ms on disk, mostly the MOVE
+GRAPHS, TRIPLES = 24, 200  # a replace takes ~40 ms on disk, mostly the MOVE
 WRITER = f"""
 import sys
 from rdflib import Literal, URIRef
