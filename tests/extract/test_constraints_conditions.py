@@ -77,6 +77,32 @@ def test_the_disease_under_study_is_required():
     assert _find("Histologically confirmed nasopharyngeal carcinoma") == []  # exclusion
 
 
+NPC = ("nasopharyngeal-carcinoma", "Nasopharyngeal Carcinoma", ["D000077274"])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Patients with nasopharyngeal carcinoma", [("nasopharyngeal carcinoma", 14, *NPC)]),
+    ("Cytologically proven NPC", [("NPC", 21, *NPC)]),
+    # only the first disease named: the one under study
+    ("Histologically confirmed head and neck squamous cell carcinoma or nasopharyngeal "
+     "carcinoma", [("head and neck squamous cell carcinoma", 25, "D000077195",
+                    "Squamous Cell Carcinoma of Head and Neck", ["D000077195"])]),
+    # a lab threshold in an earlier clause is not this disease's proviso
+    ("ALT < 3 x ULN; histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 40, *NPC)]),
+    ("Nasopharyngeal carcinoma", []),  # no diagnosis cue
+    ("Patients without nasopharyngeal carcinoma", []),  # negated
+    ("Histologically confirmed carcinoma", []),  # a generic heading, not a disease to match
+    ("Histologically confirmed; in case of nasopharyngeal carcinoma, stage IV", []),
+    ("Documented disease, if nasopharyngeal carcinoma", []),
+    ("ALT < 3 x ULN, histologically confirmed nasopharyngeal carcinoma", []),
+])
+def test_a_diagnosis_needs_its_cue_and_is_the_first_disease_named(text, expected):
+    assert _find(text, "inclusion") == [
+        _condition(quote, start, concept, label, codes, effect="require")
+        for quote, start, concept, label, codes in expected]
+
+
 def _test(text, start, applies_to, window=None) -> Constraint:
     return Constraint(key="", kind="measurement", effect="require", text=text, start=start,
                       end=start + len(text), status="assumed", assumptions=[NEGATIVE_TEST],

@@ -86,6 +86,15 @@ def test_only_pressures_carry_the_hypertension_assumption():
      [("creatinine-clearance", "creatinine clearance (CCr) ≥ 60 ml/min")]),
     ("CCr and creatinine clearance ≥ 60 ml/min",
      [("creatinine-clearance", "CCr and creatinine clearance ≥ 60 ml/min")]),
+    # a clause break between two names ends the list
+    ("ALT and AST; ALP ≤ 2.5 × ULN", [("alkaline-phosphatase", "ALP ≤ 2.5 × ULN")]),
+    ("ALT and AST. ALP ≤ 2.5 × ULN", [("alkaline-phosphatase", "ALP ≤ 2.5 × ULN")]),
+    ("ALT, if not AST ≤ 2.5 × ULN", [("ast", "AST ≤ 2.5 × ULN")]),
+    # each threshold takes the names since the one before
+    ("ALT and AST ≤ 2.5 × ULN; creatinine ≤ 1.5 × ULN",
+     [("alt", "ALT and AST ≤ 2.5 × ULN"), ("ast", "AST ≤ 2.5 × ULN"),
+      ("creatinine", "creatinine ≤ 1.5 × ULN")]),
+    ("ALT ≤ 2.5 × ULN, AST", [("alt", "ALT ≤ 2.5 × ULN")]),
     # an analyte not joined to the threshold's is left out
     ("Hemoglobin within normal range and creatinine ≤ 1.5 × ULN",
      [("creatinine", "creatinine ≤ 1.5 × ULN")]),

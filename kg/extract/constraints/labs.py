@@ -21,7 +21,6 @@ from kg.model import Constraint
 _GAP = re.compile(r"^(?:\s|\([^()]{0,40}\)|:|,|level[s]?|counts?|values?|concentration|"
                   r"result[s]?|of|is|are|was|should\s+be|must\s+be|be|to|serum|blood|"
                   r"absolute|total)*$", re.I)
-_CLAUSE_BREAK = re.compile(r"[;.](?:\s|$)|\bif\s+not\b", re.I)
 
 
 def find(text: str, ctx: Context) -> list[Constraint]:
@@ -35,7 +34,6 @@ def find(text: str, ctx: Context) -> list[Constraint]:
     index = 0
     while index < len(mentions):
         key, start, end = mentions[index]
-        pending = [m for m in pending if not _CLAUSE_BREAK.search(text, m[2], start)]
         pending.append((key, start, end))
         nxt = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
         reading = _threshold_after(text, end, nxt, key, concepts)
@@ -55,7 +53,8 @@ def find(text: str, ctx: Context) -> list[Constraint]:
 
 def _joined(text: str, pending: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """The analytes a threshold applies to: the last one named, and those joined to it by
-    'and', '/', ',' or 'or' (one key once: "creatinine clearance (CCr)" names it twice)."""
+    'and', '/', ',' or 'or' (one key once: "creatinine clearance (CCr)" names it twice).
+    Anything else between two names ("; ", ". ", ", if not ") ends the list."""
     chosen = [pending[-1]]
     for m in reversed(pending[:-1]):
         between = text[m[2]:chosen[-1][1]]
