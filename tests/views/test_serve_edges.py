@@ -419,3 +419,33 @@ def test_the_query_child_sends_the_result_or_the_error_text(store):
     assert _child_payload(store, "SELECT ?s WHERE {") == ("query-error", str(caught.value))
     assert _child_payload(_FailingStore(), "ASK {}") == (
         "query-error", "RuntimeError: disk gone while reading 'ASK {}'")
+
+
+class _DyingStore:
+    """Synthetic stand-in for a store whose query takes its process down (as the OOM killer
+    or a crashing native library would)."""
+
+    def query(self, text):
+        os._exit(3)
+
+
+class _StuckStore:
+    """Synthetic stand-in for a query that never ends."""
+
+    def query(self, text):
+        threading.Event().wait()
+
+
+def test_the_query_child_answers_raises_or_is_killed_at_the_time_out(store):
+    result = serve._query_in_child(store, "SELECT ?o WHERE { ?s ?p ?o }", 10)
+    assert [str(row["o"]) for row in result.rows] == ["one"]
+    with pytest.raises(QueryError) as caught:
+        serve._query_in_child(_FailingStore(), "ASK {}", 10)
+    assert str(caught.value) == "RuntimeError: disk gone while reading 'ASK {}'"
+    with pytest.raises(QueryError) as caught:
+        serve._query_in_child(_DyingStore(), "ASK {}", 10)
+    assert str(caught.value) == "the query process ended without an answer"
+    with pytest.raises(TimeoutError) as caught:
+        serve._query_in_child(_StuckStore(), "ASK {}", 0.3)
+    assert str(caught.value) == "query exceeded the 0.3 s time-out"
+    assert multiprocessing.active_children() == []  # every child reaped, the stuck one killed
