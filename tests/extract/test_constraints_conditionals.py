@@ -223,3 +223,60 @@ def test_if_not_binds_to_the_last_measurement_before_it_not_a_condition():
     found = _bound(text)
     assert [(c.concept, [u.concept for u in c.unless]) for c in found] == \
         [("tsh", ["free-t3", "free-t4"]), ("hypothyroidism", [])]
+
+
+def _shape(c: Constraint):
+    return (c.kind, c.concept, c.text, c.start, c.end,
+            [(p.concept, p.text, p.start, p.end, p.status) for p in c.parts])
+
+
+HBV = ("all-of", None, "HBsAg positive and HBV DNA ≥ 10^4 copies/ml", 0, 43,
+       [("hepatitis-b", "HBsAg positive", 0, 14, "computable"),
+        ("hbv-dna", "HBV DNA ≥ 10^4 copies/ml", 19, 43, "computable")])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "or" after the second part: the first two are joined, the alternative stands alone
+    ("HBsAg positive and HBV DNA ≥ 10^4 copies/ml or HCV RNA positive",
+     [HBV, ("condition", "hepatitis-c", "HCV RNA positive", 47, 63, [])]),
+    # an unread part ends at the "or"; what follows it is read on its own
+    ("HCV RNA positive and active liver disease or cirrhosis",
+     [("all-of", None, "HCV RNA positive and active liver disease", 0, 41,
+       [("hepatitis-c", "HCV RNA positive", 0, 16, "computable"),
+        (None, "active liver disease", 21, 41, "not-computable")]),
+      ("condition", "liver-cirrhosis", "cirrhosis", 45, 54, [])]),
+    # a bracket or full stop around the unread part is not part of it
+    ("HCV RNA positive and (abnormal hepatic function).",
+     [("all-of", None, "HCV RNA positive and (abnormal hepatic function", 0, 47,
+       [("hepatitis-c", "HCV RNA positive", 0, 16, "computable"),
+        (None, "abnormal hepatic function", 22, 47, "not-computable")])]),
+    # a comma before "and" still joins; a semicolon ends the clause
+    ("HBsAg positive, and HBV DNA ≥ 10^4 copies/ml",
+     [("all-of", None, "HBsAg positive, and HBV DNA ≥ 10^4 copies/ml", 0, 44,
+       [("hepatitis-b", "HBsAg positive", 0, 14, "computable"),
+        ("hbv-dna", "HBV DNA ≥ 10^4 copies/ml", 20, 44, "computable")])]),
+    ("HCV RNA positive; and abnormal hepatic function",
+     [("condition", "hepatitis-c", "HCV RNA positive", 0, 16, [])]),
+    # "and" inside brackets is an aside, not a conjunction
+    ("HBsAg positive (and HBV DNA ≥ 10^4 copies/ml)",
+     [("condition", "hepatitis-b", "HBsAg positive", 0, 14, []),
+      ("measurement", "hbv-dna", "HBV DNA ≥ 10^4 copies/ml", 20, 44, [])]),
+    # one clause after another, each joined on its own
+    ("HBsAg positive and HBV DNA ≥ 10^4 copies/ml; HCV RNA positive and abnormal hepatic "
+     "function",
+     [HBV, ("all-of", None, "HCV RNA positive and abnormal hepatic function", 45, 91,
+            [("hepatitis-c", "HCV RNA positive", 45, 61, "computable"),
+             (None, "abnormal hepatic function", 66, 91, "not-computable")])]),
+    # a one-word remainder is no part to keep
+    ("HCV RNA positive and smokers",
+     [("condition", "hepatitis-c", "HCV RNA positive", 0, 16, [])]),
+])
+def test_conjunctions_in_exclusions(text, expected):
+    assert [_shape(c) for c in _bound(text, conditions_first=True)] == expected
+
+
+def test_an_inclusion_requires_each_part_of_a_conjunction_on_its_own():
+    text = "Serum creatinine > 1.5 mg/dL and creatinine clearance < 60 ml/min"
+    assert [(c.kind, c.concept, c.effect) for c in _bound(text, "inclusion")] == [
+        ("measurement", "creatinine", "require"),
+        ("measurement", "creatinine-clearance", "require")]

@@ -114,13 +114,14 @@ def _conjunctions(text: str, found: list[Constraint]) -> list[Constraint]:
         if c.kind in ("condition", "measurement") and join:
             rest_text, either = join.group("rest"), re.search(r"\bor\b", join.group("rest"))
             rest_text = rest_text[:either.start()] if either else rest_text
+            lead = len(rest_text) - len(rest_text.lstrip(" .,)("))  # "and (abnormal ...)"
             rest_text = rest_text.strip(" .,)(")
             if nxt and nxt.start < clause_end and not either:
                 out.append(_all_of(text, [c, nxt]))
                 i += 2
                 continue
             if len(rest_text.split()) >= 2:
-                start = c.end + join.start("rest")
+                start = c.end + join.start("rest") + lead
                 out.append(_all_of(text, [c, _unread(rest_text, start, "no rule reads this "
                                                      "part of the conjunction")]))
                 i += 1
