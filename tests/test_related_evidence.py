@@ -180,3 +180,16 @@ def test_a_candidate_without_a_title_or_doi_is_labelled_empty():
     said = _labels(store, trial, [str(citation), str(trial)], 1)
     assert {f: str(v) for f, v in said[str(citation)].items()} == \
         {"kind": "article", "id": "", "label": "Cited."}
+
+
+def test_a_trial_without_a_title_is_labelled_empty_with_or_without_a_limit():
+    """The whole answer and a limited one label an untitled candidate alike (its id says
+    which it is); the title is taken out of a fresh build of the bundled corpus."""
+    store = build(BuildOptions(corpus=True)).store
+    graph, trial = iris.record_graph("trial", "NCT02611960"), iris.trial("NCT02611960")
+    store.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ <{trial}> "
+                 "<http://purl.org/dc/terms/title> ?t } }")
+    whole = {r.identifier: r.label for r in find_related(store)}
+    assert whole["NCT02611960"] == "" and whole["NCT03581786"]
+    head = find_related(store, limit=len(whole))
+    assert {r.identifier: r.label for r in head} == whole

@@ -152,7 +152,7 @@ def explain(store: Store, seed: URIRef, vocab: Vocabulary, tables: SeedTables,
         setting_, line_ = rr.setting_text(profile.settings)
         result = RelatedResult(
             candidate, str(info["kind"]), str(info.get("id", "")),
-            " ".join(str(info.get("label", candidate)).split()), score_,
+            " ".join(str(info.get("label", "")).split()), score_,
             _reasons(evidence, profile, tables, vocab, candidate in collected.gated), evidence,
             setting_, line_, rr.design_text(profile),
             any(e.kind == "link" and e.key == "cited" for e in evidence))
