@@ -39,6 +39,7 @@ def test_points_are_part_of_the_score_whatever_their_case():
     ("ECOG performance status ≤ 5",
      ("<=", 5.0, None, "ECOG performance status ≤ 5", "computable", [])),
     ("KPS ≥ 100", (">=", 100.0, None, "KPS ≥ 100", "computable", [])),
+    ("KPS > 0", (">", 0.0, None, "KPS > 0", "computable", [])),  # Karnofsky runs from 0
     ("ECOG 0-5", ("in-range", 0.0, 5.0, "ECOG 0-5", "computable", [])),
     ("KPS 60-100%", ("in-range", 60.0, 100.0, "KPS 60-100%", "computable", [])),
     ("ECOG 0, 1 or 2", ("in-range", 0.0, 2.0, "ECOG 0, 1 or 2", "computable", [])),
