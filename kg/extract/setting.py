@@ -23,7 +23,7 @@ import re
 
 from kg.extract import setting_terms as terms
 from kg.extract.roles import assign_roles, text_sides, trial_roles
-from kg.model import Article, ClinicalSetting, SettingFact, Trial
+from kg.model import AbstractSection, Article, ClinicalSetting, SettingFact, Trial
 from kg.vocab import Vocabulary
 
 # Levels of authority, most first: registered codes; titles, conditions and keywords; the
@@ -285,7 +285,7 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
         r.scan(STATED, "keyword", kw.text)
     for section in article.abstract:
         background = (section.category or section.label or "").upper() in _BACKGROUND_SECTIONS
-        where = f"abstract: {section.label or section.category or 'text'}"
+        where = _section_field(section)
         r.scan(DESCRIBED if background else SUMMARY, where, section.text)
         # The title names the kind of study better than an abstract: the abstract is read
         # for it only when nothing above did.
@@ -298,10 +298,15 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
     return r.result(_article_roles(article, vocab, r))
 
 
+def _section_field(section: AbstractSection) -> str:
+    """How a fact names the abstract section it was read in: its label, else its NLM
+    category ("abstract: METHODS"), else "abstract: text" for an unstructured abstract."""
+    return f"abstract: {section.label or section.category or 'text'}"
+
+
 def _article_roles(article: Article, vocab: Vocabulary, r: _Reader) -> list[SettingFact]:
     title = article.title or ""
-    texts = [("title", title), *((f"abstract: {s.label or s.category or 'text'}", s.text)
-                                 for s in article.abstract),
+    texts = [("title", title), *((_section_field(s), s.text) for s in article.abstract),
              *(("keyword", k.text) for k in article.keywords)]
     found_in: dict[str, tuple[str, str]] = {}
     in_title_now: set[str] = set()
@@ -317,8 +322,7 @@ def _article_roles(article: Article, vocab: Vocabulary, r: _Reader) -> list[Sett
     if not sides:
         for section in article.abstract:
             for sentence in re.split(r"(?<=[.;])\s+", section.text):
-                sides += text_sides(f"abstract: {section.label or section.category or 'text'}",
-                                    sentence, vocab)
+                sides += text_sides(_section_field(section), sentence, vocab)
     clinical = {f.value for _, f in r.found if f.aspect == "evidence"} & {
         "clinical-trial", "clinical-study", "observational", "case-report"}
     # Unplaced drugs are the tested ones only in a clinical study that names them in its

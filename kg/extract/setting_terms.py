@@ -173,6 +173,7 @@ PUBLICATION_TYPES = {
     "controlled clinical trial": "clinical-trial", "pragmatic clinical trial": "clinical-trial",
     "equivalence trial": "clinical-trial", "adaptive clinical trial": "clinical-trial",
     "observational study": "observational", "case reports": "case-report",
+    "clinical study": "clinical-study",
     "review": "review", "systematic review": "review", "meta-analysis": "review",
     "scoping review": "review", "practice guideline": "review", "guideline": "review",
 }

@@ -393,3 +393,45 @@ def test_article_drug_roles_from_history_reviews_and_abstract_sentences():
         VOCAB)
     assert titled.drug_roles() == {"toripalimab": "experimental", "capecitabine": "other",
                                    "gemcitabine": "other"}
+
+
+def _roles(setting):
+    return [(f.drug, f.value, f.field, f.text) for f in setting.facts if f.aspect == "drug-role"]
+
+
+def test_article_roles_cite_the_side_that_places_them():
+    title = "Toripalimab versus placebo"
+    titled = article_setting(Article("99000080", title=title, publication_types=CLINICAL_TRIAL),
+                             VOCAB)
+    assert _roles(titled) == [("toripalimab", "experimental", "title", title)]
+    # sides from every sentence of an unlabelled abstract, a later one included
+    sentence = "Toripalimab versus placebo was compared."
+    later = article_setting(Article(
+        "99000079", title="Toripalimab in nasopharyngeal carcinoma",
+        publication_types=CLINICAL_TRIAL,
+        abstract=[AbstractSection(f"{sentence} Cisplatin was given.")]), VOCAB)
+    assert _roles(later) == [
+        ("toripalimab", "experimental", "abstract: text", sentence),
+        ("cisplatin", "other", "abstract: text", f"{sentence} Cisplatin was given.")]
+
+
+@pytest.mark.parametrize(("kind", "role"), [
+    ("Observational Study", "experimental"), ("Case Reports", "experimental"),
+    ("Clinical Study", "experimental"), ("Review", "other"), ("Journal Article", "other")])
+def test_a_drug_named_in_the_title_is_tested_in_clinical_studies_only(kind, role):
+    a = Article("99000078", title="Anlotinib in nasopharyngeal carcinoma",
+                publication_types=[("D000000", kind)])
+    assert article_setting(a, VOCAB).drug_roles() == {"anlotinib": role}
+
+
+@pytest.mark.parametrize(("title", "roles"), [
+    # the history cue opens the title
+    ("After gemcitabine failure: capecitabine in nasopharyngeal carcinoma",
+     {"gemcitabine": "other", "capecitabine": "experimental"}),
+    # a cue 60 characters before the drug is read, 61 is too far
+    ("Study after " + "a" * 53 + " gemcitabine", {"gemcitabine": "other"}),
+    ("Study after " + "a" * 54 + " gemcitabine", {"gemcitabine": "experimental"}),
+])
+def test_a_title_drug_after_a_history_cue_is_not_tested(title, roles):
+    a = Article("99000077", title=title, publication_types=CLINICAL_TRIAL)
+    assert article_setting(a, VOCAB).drug_roles() == roles
