@@ -287,10 +287,9 @@ def article_setting(article: Article, vocab: Vocabulary) -> ClinicalSetting:
         background = (section.category or section.label or "").upper() in _BACKGROUND_SECTIONS
         where = _section_field(section)
         r.scan(DESCRIBED if background else SUMMARY, where, section.text)
-        # The title names the kind of study better than an abstract: the abstract is read
-        # for it only when nothing above did.
-        if not background and not any(f.aspect == "evidence" and level < DESCRIBED
-                                      for level, f in r.found):
+        # The kind of study an abstract names counts only when nothing above names one:
+        # publication types and the title outrank it (result keeps the best level).
+        if not background:
             r.evidence(DESCRIBED, where, section.text)
     headings = {h.descriptor_name for h in article.mesh_headings}
     if "Animals" in headings and "Humans" not in headings:

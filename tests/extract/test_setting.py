@@ -435,3 +435,38 @@ def test_a_drug_named_in_the_title_is_tested_in_clinical_studies_only(kind, role
 def test_a_title_drug_after_a_history_cue_is_not_tested(title, roles):
     a = Article("99000077", title=title, publication_types=CLINICAL_TRIAL)
     assert article_setting(a, VOCAB).drug_roles() == roles
+
+
+def test_snippet_cuts_only_where_the_sentence_is_longer_than_the_room():
+    # SYNTHETIC words; SNIPPET 200 leaves 95 characters either side of a 10-character phrase
+    ys = "y " * 100
+    # the phrase opens its sentence: nothing before it is taken, not even a space's search
+    text = "Prior words here. first-line " + ys + ". Next."
+    quote = snippet(text, 18, 28)
+    assert quote.startswith("first-line y") and len(quote) <= SNIPPET
+    # the sentence starts exactly the room before the phrase: no cut on that side
+    text = "Intro.\na " + "x" * 93 + "first-line " + ys + ". Next."
+    assert snippet(text, 102, 112).startswith("a " + "x" * 93 + "first-line")
+    # the sentence ends within the room after the phrase: no cut on that side
+    text = "Intro. " + "w " * 100 + "first-line. Next words here."
+    start = text.index("first-line")
+    assert snippet(text, start, start + 10).endswith("w first-line.")
+    # ... or exactly the room after it
+    text = "Intro. " + "w " * 100 + "first-line " + "y" * 93 + ". Next."
+    start = text.index("first-line")
+    assert snippet(text, start, start + 10).endswith("first-line " + "y" * 93 + ".")
+    # a phrase longer than SNIPPET is quoted alone, without a character either side
+    text = "Intro. a bq" + "z" * 250 + "rc d. Next."
+    assert snippet(text, 11, 261) == "z" * 250
+
+
+def test_abstract_evidence_is_read_outside_its_background_whatever_the_title_says():
+    background = Article("99000076", abstract=[
+        AbstractSection("A randomized trial was reported before.", "Background", "BACKGROUND")])
+    assert article_setting(background, VOCAB).values("evidence") == []
+    # a title stating a setting but no kind of study leaves the abstract to say it
+    stated = Article("99000075", title="Recurrent or metastatic nasopharyngeal carcinoma",
+                     abstract=[AbstractSection("A retrospective cohort.", "METHODS",
+                                               "METHODS")])
+    assert facts(article_setting(stated, VOCAB), "evidence") == {
+        ("observational", "abstract: METHODS")}
