@@ -470,3 +470,49 @@ def test_abstract_evidence_is_read_outside_its_background_whatever_the_title_say
                                                "METHODS")])
     assert facts(article_setting(stated, VOCAB), "evidence") == {
         ("observational", "abstract: METHODS")}
+
+
+def _trial_facts(**fields):
+    return all_facts(trial_setting(_trial(**fields), VOCAB))
+
+
+def test_registered_codes_and_stated_fields_each_cite_their_field_and_words():
+    official = "Toripalimab Versus Observation in Nasopharyngeal Carcinoma"
+    assert _trial_facts(
+        brief_title="Toripalimab in nasopharyngeal carcinoma", official_title=official,
+        phases=["PHASE2", "PHASE3"], study_type="INTERVENTIONAL",
+        design=Design(allocation="RANDOMIZED", masking="DOUBLE", intervention_model="PARALLEL",
+                      intervention_model_description="Patients with metastatic disease are "
+                                                     "randomised."),
+        conditions=["Nasopharyngeal Carcinoma"], keywords=["first-line"]) == [
+        ("disease-setting", "recurrent-metastatic", "designDescription",
+         "Patients with metastatic disease are randomised.", None),
+        ("line", "first-line", "keyword", "first-line", None),
+        ("phase", "phase-2-3", "phases", "PHASE2, PHASE3", None),
+        ("allocation", "randomised", "allocation", "RANDOMIZED", None),
+        ("comparator", "active", "officialTitle", official, None),
+        ("blinding", "double-blind", "masking", "DOUBLE", None),
+        ("evidence", "clinical-trial", "studyType", "INTERVENTIONAL", None),
+        ("drug-role", "experimental", "officialTitle", official, "toripalimab")]
+
+
+def test_a_trial_without_its_study_type_is_one_by_its_arms_or_phases():
+    assert _trial_facts(design=Design(intervention_model="SINGLE_GROUP"), arms=[
+        Arm("Cohort A", description="Patients with locoregionally advanced disease"),
+        Arm("Cohort B")]) == [
+        ("disease-setting", "locoregionally-advanced", "arm: Cohort A",
+         "Cohort A Patients with locoregionally advanced disease", None),
+        ("allocation", "single-arm", "interventionModel", "SINGLE_GROUP", None),
+        ("evidence", "clinical-trial", "arms", "Cohort A, Cohort B", None)]
+    assert _trial_facts(phases=["PHASE1"]) == [
+        ("phase", "phase-1", "phases", "PHASE1", None),
+        ("evidence", "clinical-trial", "phases", "PHASE1", None)]
+    # conditions and keywords are stated fields; an unknown allocation code says nothing
+    assert _trial_facts(conditions=["Recurrent Nasopharyngeal Carcinoma"],
+                        keywords=["Second-line"], study_type="OBSERVATIONAL",
+                        design=Design(masking="NONE", allocation="NA")) == [
+        ("disease-setting", "recurrent-metastatic", "condition",
+         "Recurrent Nasopharyngeal Carcinoma", None),
+        ("line", "pretreated", "keyword", "Second-line", None),
+        ("blinding", "open-label", "masking", "NONE", None),
+        ("evidence", "observational", "studyType", "OBSERVATIONAL", None)]
