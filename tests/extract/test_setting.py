@@ -516,3 +516,30 @@ def test_a_trial_without_its_study_type_is_one_by_its_arms_or_phases():
         ("line", "pretreated", "keyword", "Second-line", None),
         ("blinding", "open-label", "masking", "NONE", None),
         ("evidence", "observational", "studyType", "OBSERVATIONAL", None)]
+
+
+def _criterion(number, text, kind, children=()):
+    return EligibilityCriterion(number, text, kind, kind, "listed", children=list(children))
+
+
+def test_eligibility_facts_cite_their_criterion_or_the_text():
+    prior = "Prior systemic therapy for recurrent or metastatic disease"
+    assert _trial_facts(eligibility=Eligibility(criteria=[
+        _criterion("1", "Recurrent or metastatic nasopharyngeal carcinoma", "inclusion"),
+        _criterion("2", prior, "exclusion"),
+        _criterion("3", "Locoregionally advanced disease", "exclusion")])) == [
+        ("disease-setting", "recurrent-metastatic", "eligibility: inclusion 1",
+         "Recurrent or metastatic nasopharyngeal carcinoma", None),
+        ("disease-setting", "recurrent-metastatic", "eligibility: exclusion 2", prior, None),
+        ("line", "first-line", "eligibility: exclusion 2", prior, None)]
+    # an exclusion is read only for prior treatment of R/M disease; its sub-items by kind
+    assert _trial_facts(eligibility=Eligibility(criteria=[
+        _criterion("1", "First-line", "exclusion", [
+            _criterion("1.1", "Patients with metastatic disease", "inclusion")])])) == [
+        ("disease-setting", "recurrent-metastatic", "eligibility: inclusion 1.1",
+         "Patients with metastatic disease", None)]
+    never = "Patients who never received systemic chemotherapy for metastatic disease."
+    assert _trial_facts(eligibility=Eligibility(
+        text=f"{never} Locoregionally advanced disease.")) == [
+        ("disease-setting", "recurrent-metastatic", "eligibility", never, None),
+        ("line", "first-line", "eligibility", never, None)]
