@@ -235,6 +235,13 @@ _HISTORY_AFTER = re.compile(r"[\s-]*(?:based\s+)?(?:chemotherapy[\s-]+)?(?:pre-?
                             r"refractory|resistant|failed|failure|exposed)\b", re.I)
 
 
+def _as_history(text: str, m) -> bool:
+    """Whether the drug named at ``m`` is what came before the study: "after failure of
+    gemcitabine" (a cue in the 60 characters before it), "platinum-pretreated" (after it)."""
+    return bool(terms.HISTORY_RE.search(text[max(0, m.start - 60):m.start])
+                or _HISTORY_AFTER.match(text, m.end))
+
+
 def _trial_drugs(trial: Trial, vocab: Vocabulary
                  ) -> tuple[list[str], dict[str, tuple[str, str]], set[str]]:
     """The drugs a trial registers or names in its titles, where each is first named, and
@@ -252,10 +259,8 @@ def _trial_drugs(trial: Trial, vocab: Vocabulary
     # Titles, not keywords: a keyword names a topic, not the study's treatment.
     for where, text in (("briefTitle", trial.brief_title), ("officialTitle", trial.official_title)):
         for m in vocab.find_drugs(text or ""):
-            found_in.setdefault(m.key, (where, text or ""))
-            before = (text or "")[max(0, m.start - 60):m.start]
-            history = terms.HISTORY_RE.search(before) or _HISTORY_AFTER.match(text or "", m.end)
-            (named_as_history if history else named_now).add(m.key)
+            found_in.setdefault(m.key, (where, text))
+            (named_as_history if _as_history(text, m) else named_now).add(m.key)
     untested = named_as_history - named_now - registered
     # A drug named only as what came before ("platinum-pretreated") plays no role here.
     return [k for k in found_in if k not in untested], found_in, untested
@@ -312,7 +317,7 @@ def _article_roles(article: Article, vocab: Vocabulary, r: _Reader) -> list[Sett
     for where, text in texts:
         for m in vocab.find_drugs(text):
             found_in.setdefault(m.key, (where, text))
-            if where == "title" and not terms.HISTORY_RE.search(text[max(0, m.start - 60):m.start]):
+            if where == "title" and not _as_history(text, m):
                 in_title_now.add(m.key)
     # The mapping names drugs from the title, abstract and keywords (kg.rdf.article), in
     # that order: the same drugs in the same order as found here.

@@ -428,6 +428,11 @@ def test_a_drug_named_in_the_title_is_tested_in_clinical_studies_only(kind, role
     # the history cue opens the title
     ("After gemcitabine failure: capecitabine in nasopharyngeal carcinoma",
      {"gemcitabine": "other", "capecitabine": "experimental"}),
+    # a drug with the words of what came before it: "gemcitabine-refractory"
+    ("Capecitabine in gemcitabine-refractory nasopharyngeal carcinoma",
+     {"capecitabine": "experimental", "gemcitabine": "other"}),
+    ("Capecitabine in platinum-pretreated nasopharyngeal carcinoma",
+     {"capecitabine": "experimental", "D010984": "other"}),
     # a cue 60 characters before the drug is read, 61 is too far
     ("Study after " + "a" * 53 + " gemcitabine", {"gemcitabine": "other"}),
     ("Study after " + "a" * 54 + " gemcitabine", {"gemcitabine": "experimental"}),
@@ -543,3 +548,21 @@ def test_eligibility_facts_cite_their_criterion_or_the_text():
         text=f"{never} Locoregionally advanced disease.")) == [
         ("disease-setting", "recurrent-metastatic", "eligibility", never, None),
         ("line", "first-line", "eligibility", never, None)]
+
+
+@pytest.mark.parametrize(("title", "roles"), [
+    ("Capecitabine in gemcitabine-refractory nasopharyngeal carcinoma",
+     {"capecitabine": "experimental"}),
+    ("After gemcitabine failure: capecitabine in nasopharyngeal carcinoma",
+     {"capecitabine": "experimental"}),
+    ("Study after " + "a" * 53 + " gemcitabine", {}),
+    ("Study after " + "a" * 54 + " gemcitabine", {"gemcitabine": "experimental"}),
+])
+def test_a_trial_title_drug_named_as_history_plays_no_role(title, roles):
+    s = trial_setting(_trial(brief_title=title), VOCAB)
+    assert s.drug_roles() == roles
+    # the drugs it tests are cited where the title names them
+    assert {f.field for f in s.facts if f.aspect == "drug-role"} <= {"briefTitle"}
+    official = trial_setting(_trial(official_title=title), VOCAB)
+    assert [(f.drug, f.field, f.text) for f in official.facts if f.aspect == "drug-role"] == [
+        (drug, "officialTitle", title) for drug in roles]
