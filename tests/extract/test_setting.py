@@ -566,3 +566,14 @@ def test_a_trial_title_drug_named_as_history_plays_no_role(title, roles):
     official = trial_setting(_trial(official_title=title), VOCAB)
     assert [(f.drug, f.field, f.text) for f in official.facts if f.aspect == "drug-role"] == [
         (drug, "officialTitle", title) for drug in roles]
+
+
+@pytest.mark.parametrize(("title", "fact"), [
+    ("A Phase 2 Study of Drug X", ("phase", "phase-2")),
+    ("A Phase I/II Study of Drug X", ("phase", "phase-1-2")),
+    # first-line treatment told as history is a later line, the cue opening the title too
+    ("Drug X Following First-line Chemotherapy", ("line", "pretreated")),
+    ("After first-line chemotherapy, drug X", ("line", "pretreated")),
+])
+def test_a_title_read_word_by_word_cites_itself(title, fact):
+    assert _trial_facts(brief_title=title) == [(*fact, "briefTitle", title, None)]
