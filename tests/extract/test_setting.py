@@ -577,3 +577,26 @@ def test_a_trial_title_drug_named_as_history_plays_no_role(title, roles):
 ])
 def test_a_title_read_word_by_word_cites_itself(title, fact):
     assert _trial_facts(brief_title=title) == [(*fact, "briefTitle", title, None)]
+
+
+def test_each_aspect_keeps_its_most_authoritative_facts_only():
+    # the summary's platinum-pretreated is of the title's family, but only disease settings
+    # take the summary's facts beside the title's
+    s = trial_setting(_trial(brief_title="Drug X in Previously Treated NPC",
+                             brief_summary="Patients progressed after platinum-based "
+                                           "chemotherapy."), VOCAB)
+    assert s.values("line") == ["pretreated"]
+    # a title naming both families keeps both
+    s = trial_setting(_trial(brief_title="Drug X in Recurrent or Locoregionally Advanced NPC"),
+                      VOCAB)
+    assert s.values("disease-setting") == ["recurrent-metastatic", "locoregionally-advanced"]
+    # eligibility naming only curative-family settings keeps them
+    s = trial_setting(_trial(eligibility=Eligibility(criteria=[
+        _criterion("1", "Locoregionally advanced disease", "inclusion")])), VOCAB)
+    assert s.values("disease-setting") == ["locoregionally-advanced"]
+    # one kind of study, cited once, though two sections say it
+    a = Article("99000074", abstract=[AbstractSection("A randomized study.", "METHODS"),
+                                      AbstractSection("The randomized arms.", "RESULTS")])
+    assert facts(article_setting(a, VOCAB), "evidence") == {("clinical-trial",
+                                                              "abstract: METHODS")}
+    assert len([f for f in article_setting(a, VOCAB).facts if f.aspect == "evidence"]) == 1
