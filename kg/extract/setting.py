@@ -42,6 +42,12 @@ _PRIOR_RM_RE = re.compile(
     r"palliative|chemotherapy|therapy|treatment|immunotherapy)\b[^.;]{0,40}?\bfor\s+(?:the\s+)?"
     r"(?:recurren\w*|relapsed|metastatic|advanced|R/M)\b", re.IGNORECASE)
 _PLACEBO_RE = re.compile(r"\bplacebos?\b", re.IGNORECASE)
+# "X versus Y" in a title is an active comparator unless Y is a placebo or no treatment at
+# all ("versus observation", "vs best supportive care"): neither is stated then.
+_VERSUS_RE = re.compile(r"\s(?:versus|vs\.?)\s", re.IGNORECASE)
+_NO_TREATMENT_RE = re.compile(r"\s*(?:observation|surveillance|watchful\s+waiting|"
+                              r"(?:best\s+)?supportive\s+care|no\s+(?:further\s+)?treatment|"
+                              r"standard\s+follow[\s-]*up)(?![\w-])", re.IGNORECASE)
 
 
 def snippet(text: str, start: int, end: int) -> str:
@@ -187,8 +193,9 @@ def trial_setting(trial: Trial, vocab: Vocabulary) -> ClinicalSetting:
                         *(("keyword", k) for k in trial.keywords)):
         r.scan(STATED, where, text)
     for where, text in titles:
-        if text and re.search(r"\s(?:versus|vs\.?)\s", text, re.IGNORECASE) \
-                and not _PLACEBO_RE.search(text):
+        versus = _VERSUS_RE.search(text or "")
+        if versus and not _PLACEBO_RE.search(text) \
+                and not _NO_TREATMENT_RE.match(text, versus.end()):
             r.add(STATED, "comparator", "active", where, text)
     r.scan(SUMMARY, "briefSummary", trial.brief_summary)
     r.scan(DESCRIBED, "detailedDescription", trial.detailed_description)

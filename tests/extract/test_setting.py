@@ -495,7 +495,6 @@ def test_registered_codes_and_stated_fields_each_cite_their_field_and_words():
         ("line", "first-line", "keyword", "first-line", None),
         ("phase", "phase-2-3", "phases", "PHASE2, PHASE3", None),
         ("allocation", "randomised", "allocation", "RANDOMIZED", None),
-        ("comparator", "active", "officialTitle", official, None),
         ("blinding", "double-blind", "masking", "DOUBLE", None),
         ("evidence", "clinical-trial", "studyType", "INTERVENTIONAL", None),
         ("drug-role", "experimental", "officialTitle", official, "toripalimab")]
@@ -600,3 +599,18 @@ def test_each_aspect_keeps_its_most_authoritative_facts_only():
     assert facts(article_setting(a, VOCAB), "evidence") == {("clinical-trial",
                                                               "abstract: METHODS")}
     assert len([f for f in article_setting(a, VOCAB).facts if f.aspect == "evidence"]) == 1
+
+
+@pytest.mark.parametrize(("title", "comparator"), [
+    ("Toripalimab Versus Gemcitabine in NPC", ["active"]),
+    ("Toripalimab vs. Cisplatin", ["active"]),
+    ("Toripalimab Versus Placebo", ["placebo"]),
+    # no treatment at all is no active comparator
+    ("Toripalimab Versus Observation in NPC", []),
+    ("Toripalimab vs Best Supportive Care", []),
+    ("Adjuvant Capecitabine Versus Standard Follow-up", []),
+    ("Toripalimab Versus Observation-Guided Chemotherapy", ["active"]),  # a word goes on
+])
+def test_a_title_comparing_with_a_treatment_has_an_active_comparator(title, comparator):
+    s = trial_setting(_trial(official_title=title), VOCAB)
+    assert s.values("comparator") == comparator
