@@ -186,6 +186,17 @@ def tests_to_check(mutants: list[tuple[str, int | None]], named: tuple[str, ...]
     return list(out)
 
 
+def stale_tests(old_hashes: dict[str, str], new_hashes: dict[str, str],
+                tests_by_function: dict[str, set[str]]) -> list[str]:
+    """The tests linked to a function whose source changed or went since the statistics
+    were taken (none when there is no earlier record)."""
+    if not old_hashes:
+        return []
+    changed = {f for f in old_hashes.keys() | new_hashes.keys()
+               if old_hashes.get(f) != new_hashes.get(f)}
+    return sorted({t for f in changed for t in tests_by_function.get(f, ())})
+
+
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
@@ -197,6 +208,7 @@ def main() -> None:
 
     def collect_then_cut(*args, **kwargs):
         collect(*args, **kwargs)
+        relink(args[0] if args else kwargs["runner"])
         tests_by_function = state().tests_by_mangled_function_name
         recorded = costs.load()
         if recorded is None:
@@ -208,6 +220,20 @@ def main() -> None:
                                                     function, recorded, siblings)
             cost_of[function] = selection_cost(tests_by_function[function],
                                                state().duration_by_test, recorded)
+
+    def relink(runner) -> None:
+        """mutmut's incremental statistics run only the new tests, so a function that
+        changed keeps the links of its old version and a helper it now calls gets none from
+        the old tests (their mutants "survive" untested). Tests that called a changed or
+        removed function are run again for their links."""
+        if any(full_stats_ran):
+            return
+        tests = stale_tests(state().old_function_hashes, state().current_function_hashes,
+                            state().tests_by_mangled_function_name)
+        if tests:
+            print(f"mutation/budget.py: {len(tests)} tests called functions that changed; "
+                  "their statistics are taken again", flush=True)
+            mutmut_main.run_stats_collection(runner, tests=tests)
 
     gather = mutmut_main.collect_source_file_mutation_data
     to_check: list[str] = []

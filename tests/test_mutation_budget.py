@@ -263,6 +263,17 @@ def test_the_clean_run_checks_only_the_tests_of_mutants_left_to_try():
     assert budget.tests_to_check(mutants[:1], (), tests) == []  # nothing left: no clean run
 
 
+def test_tests_of_changed_or_removed_functions_are_linked_again():
+    old = {"m.x_same": "1", "m.x_changed": "2", "m.x_gone": "3"}
+    new = {"m.x_same": "1", "m.x_changed": "9", "m.x_helper": "4"}
+    linked = {"m.x_same": {"t::a"}, "m.x_changed": {"t::c", "t::b"}, "m.x_gone": {"t::d"},
+              "m.x_helper": {"t::new"}}
+    # a changed caller's old tests are run again, so they link the helper it now calls
+    assert budget.stale_tests(old, new, linked) == ["t::b", "t::c", "t::d", "t::new"]
+    assert budget.stale_tests(old, dict(old), linked) == []
+    assert budget.stale_tests({}, new, linked) == []  # a first, full statistics run
+
+
 def test_a_selections_cost_counts_each_shared_fixture_once():
     graph = "tests/test_rel.py::graph[0]"
     own = {"tests/test_rel.py::a": 0.25, "tests/test_rel.py::b": 0.5}
