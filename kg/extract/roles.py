@@ -62,13 +62,13 @@ def _named(text: str, vocab: Vocabulary) -> list[str]:
     return list(dict.fromkeys(m.key for m in _mentions(text, vocab)))
 
 
-def _arm_type(arm: Arm) -> str:
+def arm_type(arm: Arm) -> str:
     """The registered arm type as CT.gov's enum: "Placebo Comparator" -> PLACEBO_COMPARATOR."""
     return (arm.type or "").strip().upper().replace(" ", "_")
 
 
 def _arm_kind(arm: Arm, arms: int) -> str | None:
-    kind = _arm_type(arm)
+    kind = arm_type(arm)
     if kind in _EXPERIMENTAL_TYPES:
         return "experimental"
     if kind in _COMPARATOR_TYPES:
@@ -92,7 +92,7 @@ def _arm_sides(trial: Trial, vocab: Vocabulary) -> list[_Side]:
         text = f"{arm.label} ({arm.type})" if arm.type else arm.label
         sides.append(_Side(kind, f"arm: {arm.label}", text, list(dict.fromkeys(drugs)),
                            bool(GENERIC_CHEMO_RE.search(words)),
-                           _arm_type(arm) in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
+                           arm_type(arm) in ("PLACEBO_COMPARATOR", "SHAM_COMPARATOR")
                            or bool(_PLACEBO_RE.search(words))))
     return sides
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import setting_terms as terms
-from kg.extract.roles import assign_roles, text_sides, trial_roles
+from kg.extract.roles import arm_type, assign_roles, text_sides, trial_roles
 from kg.model import AbstractSection, Article, ClinicalSetting, SettingFact, Trial
 from kg.vocab import Vocabulary
 
@@ -217,23 +217,22 @@ def _registered_design(r: _Reader, trial: Trial) -> None:
               ", ".join(trial.phases))
     allocation = terms.REGISTERED_ALLOCATION.get((d.allocation or "").upper())
     if allocation:
-        r.add(REGISTERED, "allocation", allocation, "allocation", d.allocation or "")
+        r.add(REGISTERED, "allocation", allocation, "allocation", d.allocation)
     elif (d.intervention_model or "").upper() == "SINGLE_GROUP":
-        r.add(REGISTERED, "allocation", "single-arm", "interventionModel",
-              d.intervention_model or "")
+        r.add(REGISTERED, "allocation", "single-arm", "interventionModel", d.intervention_model)
+    # (a code's text is quoted only when the code was recognised, so it is never None)
     r.add(REGISTERED, "blinding", terms.REGISTERED_MASKING.get((d.masking or "").upper()),
-          "masking", d.masking or "")
+          "masking", d.masking)
     kind = terms.REGISTERED_STUDY_TYPE.get((trial.study_type or "").upper())
     if kind:
-        r.add(REGISTERED, "evidence", kind, "studyType", trial.study_type or "")
+        r.add(REGISTERED, "evidence", kind, "studyType", trial.study_type)
     elif numbers or trial.arms:
         # Transcribed records may lack the study type; phases and arms are a trial's.
         r.add(REGISTERED, "evidence", "clinical-trial", "phases" if numbers else "arms",
               ", ".join(trial.phases) or ", ".join(a.label for a in trial.arms))
     for arm in trial.arms:
-        kind = (arm.type or "").upper()
         value = {"PLACEBO_COMPARATOR": "placebo", "SHAM_COMPARATOR": "placebo",
-                 "ACTIVE_COMPARATOR": "active"}.get(kind)
+                 "ACTIVE_COMPARATOR": "active"}.get(arm_type(arm))  # "Placebo Comparator" too
         r.add(REGISTERED, "comparator", value, f"arm: {arm.label}", f"{arm.label} ({arm.type})")
 
 

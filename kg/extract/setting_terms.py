@@ -27,7 +27,7 @@ HISTORY_RE = re.compile(
 # A pretreated phrase is not a later line when what failed was the curative treatment of
 # the primary tumour ("recurrence after definitive chemoradiotherapy" is first-line R/M).
 CURATIVE_AFTER_RE = re.compile(
-    r"^[^.;]{0,70}\b(?:curative|radical|definitive|primary\s+(?:lesion|tumou?r|treatment)|"
+    r"[^.;]{0,70}\b(?:curative|radical|definitive|primary\s+(?:lesion|tumou?r|treatment)|"
     r"(?:chemo)?radio(?:therapy|thereapy)|radiation|induction|adjuvant|neoadjuvant|"
     r"concurrent)\b", re.IGNORECASE)
 
@@ -69,7 +69,8 @@ CUES: tuple[Cue, ...] = (
     Cue((("line", "platinum-refractory"),),
         r"\bplatinum[\s-]*(?:-based\s+)?(?:pre-?treated|refractory|resistant|failure|failed|"
         r"exposed|experienced)\b|"
-        r"\b(?:after|following|failure\s+of|failed|progressed\s+(?:on|after|following|during)|"
+        r"\b(?:after|following|failure\s+of|failed|progress(?:ed|ing)\s+(?:on|after|following|"
+        r"during)|"
         r"refractory\s+to|resistant\s+to|progression\s+(?:on|after|following))\b"
         r"[^.;]{0,50}?\bplatinum\b|\bpost-?platinum\b", history=False, curative_check=True),
     Cue((("line", "pretreated"),),

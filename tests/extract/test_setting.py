@@ -614,3 +614,37 @@ def test_each_aspect_keeps_its_most_authoritative_facts_only():
 def test_a_title_comparing_with_a_treatment_has_an_active_comparator(title, comparator):
     s = trial_setting(_trial(official_title=title), VOCAB)
     assert s.values("comparator") == comparator
+
+
+def test_registered_arm_types_give_the_comparator_in_either_spelling():
+    # CT.gov's enum and the trial page's words ("Placebo Comparator")
+    assert _trial_facts(arms=[Arm("A", type="Experimental"),
+                              Arm("B", type="Placebo Comparator"),
+                              Arm("C", type="SHAM_COMPARATOR"),
+                              Arm("D", type="active comparator")],
+                        study_type="INTERVENTIONAL") == [
+        ("comparator", "placebo", "arm: B", "B (Placebo Comparator)", None),
+        ("comparator", "placebo", "arm: C", "C (SHAM_COMPARATOR)", None),
+        ("comparator", "active", "arm: D", "D (active comparator)", None),
+        ("evidence", "clinical-trial", "studyType", "INTERVENTIONAL", None)]
+
+
+@pytest.mark.parametrize(("title", "line"), [
+    # failure of the curative treatment of the primary tumour is no later line
+    ("Drug X for NPC Progressing After Definitive Chemoradiotherapy", []),
+    ("Drug X in NPC That Failed Radical Radiotherapy", []),
+    ("Drug X in Platinum-refractory NPC after induction chemotherapy", []),
+    # ... and a later phrase is still read
+    ("Drug X for NPC progressing after definitive chemoradiotherapy; second-line therapy",
+     ["pretreated"]),
+    ("Drug X for NPC progressing after first-line platinum", ["platinum-refractory"]),
+])
+def test_a_failed_curative_treatment_is_not_a_later_line(title, line):
+    assert trial_setting(_trial(brief_title=title), VOCAB).values("line") == line
+
+
+def test_the_titles_line_outranks_the_eligibility_criteria():
+    s = trial_setting(_trial(brief_title="Drug X as Second-line Therapy", eligibility=Eligibility(
+        criteria=[_criterion("1", "Prior systemic therapy for recurrent or metastatic disease",
+                             "exclusion")])), VOCAB)
+    assert facts(s, "line") == {("pretreated", "briefTitle")}
