@@ -91,7 +91,18 @@ NPC = ("nasopharyngeal-carcinoma", "Nasopharyngeal Carcinoma", ["D000077274"])
     ("ALT < 3 x ULN; histologically confirmed nasopharyngeal carcinoma",
      [("nasopharyngeal carcinoma", 40, *NPC)]),
     ("Nasopharyngeal carcinoma", []),  # no diagnosis cue
-    ("Patients without nasopharyngeal carcinoma", []),  # negated
+    ("Patients with no nasopharyngeal carcinoma", []),  # negated
+    # a negated, a conditional or a proviso disease is passed over for the next one
+    ("Patients with no melanoma; histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 52, *NPC)]),
+    ("In case of melanoma; histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 46, *NPC)]),
+    ("If histologically confirmed nasopharyngeal carcinoma", []),
+    # what follows the disease is no proviso of it
+    ("Histologically confirmed nasopharyngeal carcinoma, in case of recurrence",
+     [("nasopharyngeal carcinoma", 25, *NPC)]),
+    ("Histologically confirmed nasopharyngeal carcinoma, ALT ≤ 3 × ULN",
+     [("nasopharyngeal carcinoma", 25, *NPC)]),
     ("Histologically confirmed carcinoma", []),  # a generic heading, not a disease to match
     ("Histologically confirmed; in case of nasopharyngeal carcinoma, stage IV", []),
     ("Documented disease, if nasopharyngeal carcinoma", []),

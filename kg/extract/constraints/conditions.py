@@ -82,20 +82,19 @@ def _diagnoses(text: str, ctx: Context) -> list[Constraint]:
     """An inclusion that names a disease of the vocabulary with a diagnosis cue."""
     if ctx.kind != "inclusion" or not _DIAGNOSIS.search(text):
         return []
-    out = []
     for mention in ctx.vocab.find_conditions(text):
         cond = ctx.vocab.conditions[mention.key]
         if not cond.match_in_text or _NEGATION.search(_sentence_before(text, mention.start)):
             continue
         if _QUALIFIER.search(text, 0, mention.start) or _LAB_BEFORE.search(text, 0, mention.start):
             continue  # "≤ 5 × ULN for patients with liver metastases": a proviso, no diagnosis
-        if any(c.concept == mention.key for c in out):
-            continue
-        out.append(Constraint(key="", kind="condition", effect="require",
-                              text=text[mention.start:mention.end], start=mention.start,
-                              end=mention.end, concept=mention.key, label=cond.label,
-                              codes=[cond.mesh] if cond.mesh else []))
-    return out[:1]  # the disease under study; broader names in the same text add nothing
+        # The first disease named is the one under study; broader names after it add nothing.
+        # (Every curated disease matched in text has a MeSH descriptor.)
+        return [Constraint(key="", kind="condition", effect="require",
+                           text=text[mention.start:mention.end], start=mention.start,
+                           end=mention.end, concept=mention.key, label=cond.label,
+                           codes=[cond.mesh])]
+    return []
 
 
 def _pregnancy_test(text: str, ctx: Context) -> list[Constraint]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.constraints.concepts import FLOOR_ANALYTES, Concepts
+from kg.extract.constraints.concepts import FLOOR_ANALYTES
 from kg.extract.constraints.context import Context
 from kg.extract.constraints.numbers import COMPARATOR, comparator_at, ordinal_at, quantity_at
 from kg.model import Constraint
@@ -29,14 +29,12 @@ def find(text: str, ctx: Context) -> list[Constraint]:
     if not mentions:
         return []
     out: list[Constraint] = []
-    used_until = 0
     pending: list[tuple[str, int, int]] = []
     index = 0
     while index < len(mentions):
         key, start, end = mentions[index]
         pending.append((key, start, end))
-        nxt = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
-        reading = _threshold_after(text, end, nxt, key, concepts)
+        reading = _threshold_after(text, end, key)
         if reading is None:
             index += 1
             continue
@@ -44,9 +42,9 @@ def find(text: str, ctx: Context) -> list[Constraint]:
         for m_key, m_start, _m_end in _joined(text, pending):
             out.append(_measurement(text, m_key, m_start, t_end, cmp_, quantity, assumptions,
                                     ordinal, ctx))
-        pending, used_until = [], t_end
+        pending = []
         index += 1
-        while index < len(mentions) and mentions[index][1] < used_until:
+        while index < len(mentions) and mentions[index][1] < t_end:  # inside the threshold
             index += 1
     return out
 
@@ -69,7 +67,7 @@ def _joined(text: str, pending: list[tuple[str, int, int]]) -> list[tuple[str, i
     return out
 
 
-def _threshold_after(text: str, pos: int, limit: int, key: str, concepts: Concepts):
+def _threshold_after(text: str, pos: int, key: str):
     """(comparator, quantity, end, assumptions, ordinal) of the threshold after an analyte."""
     window_end = min(len(text), pos + 60)
     for m in COMPARATOR.finditer(text, pos, window_end):
