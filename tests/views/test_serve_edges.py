@@ -449,3 +449,16 @@ def test_the_query_child_answers_raises_or_is_killed_at_the_time_out(store):
         serve._query_in_child(_StuckStore(), "ASK {}", 0.3)
     assert str(caught.value) == "query exceeded the 0.3 s time-out"
     assert multiprocessing.active_children() == []  # every child reaped, the stuck one killed
+
+
+def test_a_query_waits_for_a_slot_no_longer_than_the_time_out(store):
+    server = SparqlServer(store, config=ServeConfig(timeout=0.3, max_concurrent=1))
+    try:
+        assert server._slots.acquire(timeout=1)  # the one slot, taken by a running query
+        with pytest.raises(TimeoutError) as caught:
+            server.run_query("ASK {}")
+        assert str(caught.value) == "too many queries running; try again later"
+        server._slots.release()
+        assert server.run_query("ASK { <urn:a> <urn:p> 'one' }").kind == "ask"
+    finally:
+        server.shutdown()
