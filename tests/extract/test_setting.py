@@ -648,3 +648,16 @@ def test_the_titles_line_outranks_the_eligibility_criteria():
         criteria=[_criterion("1", "Prior systemic therapy for recurrent or metastatic disease",
                              "exclusion")])), VOCAB)
     assert facts(s, "line") == {("pretreated", "briefTitle")}
+
+
+def test_phases_without_a_study_type_are_quoted_as_registered():
+    assert _trial_facts(phases=["PHASE2", "PHASE3"]) == [
+        ("phase", "phase-2-3", "phases", "PHASE2, PHASE3", None),
+        ("evidence", "clinical-trial", "phases", "PHASE2, PHASE3", None)]
+
+
+def test_a_sentence_within_the_snippet_is_quoted_whole_wherever_it_starts():
+    sentence = "w " * 70 + "first-line therapy."  # 159 characters
+    text = "An earlier sentence of some fifty characters, say. " + sentence
+    start = text.index("first-line")
+    assert snippet(text, start, start + 10) == " ".join(sentence.split())
