@@ -88,7 +88,8 @@ def negotiate(accept: str | None, table: dict[str, str], default: str) -> tuple[
                     q = float(f[2:])
                 except ValueError:
                     q = 0.0
-        choices.append((-q, position, media))
+        if q > 0:  # q=0 (or an unreadable q) says "not this one" (RFC 9110, 12.4.2)
+            choices.append((-q, position, media))
     for _, _, media in sorted(choices):
         if media in table:
             return media, table[media]

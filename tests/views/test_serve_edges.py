@@ -462,3 +462,56 @@ def test_a_query_waits_for_a_slot_no_longer_than_the_time_out(store):
         assert server.run_query("ASK { <urn:a> <urn:p> 'one' }").kind == "ask"
     finally:
         server.shutdown()
+
+
+JSON_RESULTS, XML_RESULTS = "application/sparql-results+json", "application/sparql-results+xml"
+RESULT_TABLE = {JSON_RESULTS: "json", XML_RESULTS: "xml"}
+
+
+@pytest.mark.parametrize(("accept", "chosen"), [
+    (None, (JSON_RESULTS, "json")), ("", (JSON_RESULTS, "json")),
+    # the highest q wins, "0.10" read as a tenth
+    (f"{XML_RESULTS};q=0.9, {JSON_RESULTS};q=0.10", (XML_RESULTS, "xml")),
+    # no q is q=1; at equal q the first listed wins
+    (f"{XML_RESULTS};q=1, {JSON_RESULTS}", (XML_RESULTS, "xml")),
+    (f"{JSON_RESULTS};q=1.0, {XML_RESULTS}", (JSON_RESULTS, "json")),
+    (f"{XML_RESULTS} ; q=0.5 , {JSON_RESULTS};q=0.4", (XML_RESULTS, "xml")),
+    # q=0 or an unreadable q: not that one
+    (f"{XML_RESULTS};q=0", None), (f"{XML_RESULTS};q=oops", None),
+    (f"{XML_RESULTS};q=0, */*;q=0.1", (JSON_RESULTS, "json")),
+    # wildcards give the default; other types nothing
+    ("application/*", (JSON_RESULTS, "json")), ("text/*", (JSON_RESULTS, "json")),
+    ("image/png;q=0.9", None),
+])
+def test_negotiate_by_q_value_position_and_wildcard(accept, chosen):
+    assert serve.negotiate(accept, RESULT_TABLE, JSON_RESULTS) == chosen
+
+
+@pytest.mark.parametrize(("port", "ok"), [(0, True), (65535, True), (65536, False), (-1, False)])
+def test_a_port_is_0_to_65535(port, ok):
+    if ok:
+        assert serve.check_port(port) == port
+    else:
+        with pytest.raises(ServeError) as caught:
+            serve.check_port(port)
+        assert str(caught.value) == (f"--port: not a port number: {port} (0 to 65535; 0 picks "
+                                     "a free one)")
+
+
+def test_what_a_request_leaves_out(server):
+    # no query at all
+    status, _, body = exchange(server, get("/sparql"))
+    assert (status, body) == (400, b"give exactly one 'query' parameter\n")
+    # a POST without a Content-Type is a form; the URL's parameters count, blank ones too
+    form = b"query=" + urllib.parse.quote_plus(ASK).encode()
+    raw = (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n"
+           b"Connection: close\r\n\r\n" % len(form)) + form
+    status, _, body = exchange(server, raw)
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, _, body = exchange(server, post(b"query=ASK+%7B%7D", "application/x-www-form-"
+                                            "urlencoded", path="/sparql?named-graph-uri="))
+    assert status == 400 and body.startswith(b"default-graph-uri and named-graph-uri are not")
+    # a graph asked for without an Accept header comes as Turtle
+    status, head, body = exchange(server, get(query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")))
+    assert status == 200 and "Content-Type: text/turtle; charset=utf-8" in head
+    assert b"ns1:a ns1:p \"one\" ." in body
