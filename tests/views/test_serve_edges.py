@@ -222,6 +222,11 @@ def test_answers_by_accept_header(server):
     assert (status, body) == (200, b"o\r\none\r\n")
     assert "Content-Type: text/csv; charset=utf-8" in head
     # The endpoint's CSV is for programs: a value is written exactly, formula-like or not.
+    status, head, body = exchange(server, accepting(select, "text/tab-separated-values"))
+    assert (status, body) == (200, b'?o\n"one"\n')
+    status, head, body = exchange(server, accepting(select, "application/xml"))
+    assert status == 200 and "Content-Type: application/xml; charset=utf-8" in head
+    assert b'<binding name="o"><literal>one</literal></binding>' in body
     formula = get(query("SELECT ?v WHERE { VALUES ?v { '=1+2' } }"))
     assert exchange(server, accepting(formula, "text/csv"))[2] == b"v\r\n=1+2\r\n"
     status, head, body = exchange(server, accepting(select, "image/png"))
