@@ -661,3 +661,10 @@ def test_a_sentence_within_the_snippet_is_quoted_whole_wherever_it_starts():
     text = "An earlier sentence of some fifty characters, say. " + sentence
     start = text.index("first-line")
     assert snippet(text, start, start + 10) == " ".join(sentence.split())
+
+
+def test_a_title_drug_on_no_side_of_a_comparison_has_no_stated_role():
+    a = Article("99000073", title="Toripalimab versus placebo in NPC with concurrent cisplatin",
+                publication_types=CLINICAL_TRIAL)
+    assert article_setting(a, VOCAB).drug_roles() == {"toripalimab": "experimental",
+                                                       "cisplatin": "other"}
