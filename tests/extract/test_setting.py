@@ -21,6 +21,7 @@ from kg.model import (
     Intervention,
     Keyword,
     MeshHeading,
+    Regimen,
     Trial,
 )
 from kg.sources import load_trial_file, pubmed
@@ -668,3 +669,13 @@ def test_a_title_drug_on_no_side_of_a_comparison_has_no_stated_role():
                 publication_types=CLINICAL_TRIAL)
     assert article_setting(a, VOCAB).drug_roles() == {"toripalimab": "experimental",
                                                        "cisplatin": "other"}
+
+
+def test_a_drug_only_in_an_arms_regimen_cites_its_sentence_or_the_arm():
+    t = _trial(arms=[Arm("Cohort A", regimens=[Regimen("capecitabine")]),
+                     Arm("Cohort B", regimens=[Regimen("gemcitabine", source_text=(
+                         "Gemcitabine 1000 mg/m2 d1,8"))])])
+    assert [(f.drug, f.value, f.field, f.text) for f in trial_setting(t, VOCAB).facts
+            if f.aspect == "drug-role"] == [
+        ("capecitabine", "experimental", "arm: Cohort A", "Cohort A"),
+        ("gemcitabine", "experimental", "arm: Cohort B", "Gemcitabine 1000 mg/m2 d1,8")]
