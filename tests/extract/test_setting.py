@@ -615,6 +615,9 @@ def test_each_aspect_keeps_its_most_authoritative_facts_only():
 def test_a_title_comparing_with_a_treatment_has_an_active_comparator(title, comparator):
     s = trial_setting(_trial(official_title=title), VOCAB)
     assert s.values("comparator") == comparator
+    if comparator == ["active"]:
+        assert facts(s, "comparator") == {("active", "officialTitle")}
+        assert [f.text for f in s.facts if f.aspect == "comparator"] == [title]
 
 
 def test_registered_arm_types_give_the_comparator_in_either_spelling():
