@@ -429,6 +429,8 @@ def test_a_drug_named_in_the_title_is_tested_in_clinical_studies_only(kind, role
     # the history cue opens the title
     ("After gemcitabine failure: capecitabine in nasopharyngeal carcinoma",
      {"gemcitabine": "other", "capecitabine": "experimental"}),
+    ("After gemcitabine: capecitabine in nasopharyngeal carcinoma",  # the cue alone
+     {"gemcitabine": "other", "capecitabine": "experimental"}),
     # a drug with the words of what came before it: "gemcitabine-refractory"
     ("Capecitabine in gemcitabine-refractory nasopharyngeal carcinoma",
      {"capecitabine": "experimental", "gemcitabine": "other"}),
@@ -554,6 +556,8 @@ def test_eligibility_facts_cite_their_criterion_or_the_text():
     ("Capecitabine in gemcitabine-refractory nasopharyngeal carcinoma",
      {"capecitabine": "experimental"}),
     ("After gemcitabine failure: capecitabine in nasopharyngeal carcinoma",
+     {"capecitabine": "experimental"}),
+    ("After gemcitabine: capecitabine in nasopharyngeal carcinoma",
      {"capecitabine": "experimental"}),
     ("Study after " + "a" * 53 + " gemcitabine", {}),
     ("Study after " + "a" * 54 + " gemcitabine", {"gemcitabine": "experimental"}),
