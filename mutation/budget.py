@@ -206,6 +206,15 @@ def main() -> None:
     collect = mutmut_main.collect_or_load_stats
     cost_of: dict[str, float] = {}  # function -> recorded seconds of its selection
 
+    # The full statistics run has just passed every selected test on the unmutated code (it
+    # stops mutmut when one fails), so the clean run would only repeat it.
+    full_stats_ran = []
+    run_stats = mutmut_main.run_stats_collection
+
+    def run_stats_noted(runner, tests=None):
+        run_stats(runner, tests)
+        full_stats_ran.append(tests is None)
+
     def collect_then_cut(*args, **kwargs):
         collect(*args, **kwargs)
         relink(args[0] if args else kwargs["runner"])
@@ -249,15 +258,6 @@ def main() -> None:
         to_check[:] = tests_to_check([(name, result) for _, name, result in mutants],
                                      tuple(mutant_names), state().tests_by_mangled_function_name)
         return mutants, by_path
-
-    # The full statistics run has just passed every selected test on the unmutated code (it
-    # stops mutmut when one fails), so the clean run would only repeat it.
-    full_stats_ran = []
-    run_stats = mutmut_main.run_stats_collection
-
-    def run_stats_noted(runner, tests=None):
-        run_stats(runner, tests)
-        full_stats_ran.append(tests is None)
 
     make_runner = mutmut_main.get_mutant_runner
 

@@ -25,6 +25,7 @@ from kg.extract import setting_terms as terms
 from kg.extract.roles import arm_type, assign_roles, text_sides, trial_roles
 from kg.model import AbstractSection, Article, ClinicalSetting, SettingFact, Trial
 from kg.vocab import Vocabulary
+from kg.vocab.concepts import Mention
 
 # Levels of authority, most first: registered codes; titles, conditions and keywords; the
 # summary (an article's abstract); descriptions and arms (an abstract's background);
@@ -241,7 +242,7 @@ _HISTORY_AFTER = re.compile(r"[\s-]*(?:based\s+)?(?:chemotherapy[\s-]+)?(?:pre-?
                             r"refractory|resistant|failed|failure|exposed)\b", re.I)
 
 
-def _as_history(text: str, m) -> bool:
+def _as_history(text: str, m: Mention) -> bool:
     """Whether the drug named at ``m`` is what came before the study: "after failure of
     gemcitabine" (a cue in the 60 characters before it), "platinum-pretreated" (after it)."""
     return bool(terms.HISTORY_RE.search(text[max(0, m.start - 60):m.start])
