@@ -107,6 +107,15 @@ NPC = ("nasopharyngeal-carcinoma", "Nasopharyngeal Carcinoma", ["D000077274"])
     ("Histologically confirmed; in case of nasopharyngeal carcinoma, stage IV", []),
     ("Documented disease, if nasopharyngeal carcinoma", []),
     ("ALT < 3 x ULN, histologically confirmed nasopharyngeal carcinoma", []),
+    ("Hb >= 9 g/dL, patients with nasopharyngeal carcinoma", []),
+    # an age or a time is no lab threshold: the disease after it is the diagnosis
+    ("Age ≥ 18 years, histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 41, *NPC)]),
+    ("Aged >= 18 yrs, histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 41, *NPC)]),
+    ("Radiotherapy ended > 6 months ago, histologically confirmed nasopharyngeal carcinoma",
+     [("nasopharyngeal carcinoma", 60, *NPC)]),
+    ("Platelets ≥ 100 ×10^9/L, histologically confirmed nasopharyngeal carcinoma", []),
 ])
 def test_a_diagnosis_needs_its_cue_and_is_the_first_disease_named(text, expected):
     assert _find(text, "inclusion") == [

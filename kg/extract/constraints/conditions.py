@@ -28,7 +28,10 @@ _DIAGNOSIS = re.compile(r"\b(?:confirm\w*|diagnos\w*|histolog\w*|cytolog\w*|pati
 # the proviso of another criterion, not the disease the trial requires.
 _QUALIFIER = re.compile(r"\b(?:for|in)\s+(?:patients|subjects|participants|those|cases)\s+"
                         r"with\s+[^.;]*$|\b(?:in\s+case\s+of|if)\s+[^.;]*$", re.I)
-_LAB_BEFORE = re.compile(r"(?:[≤≥<>]|\bx\s*ULN|×\s*ULN)[^.;]*$", re.I)
+# A threshold before the disease in its clause makes the disease its proviso; an age or a time
+# ("Age ≥ 18 years, histologically confirmed NPC") is no threshold with provisos.
+_LAB_BEFORE = re.compile(r"(?:[≤≥<>](?!=?\s*\d+(?:[.,]\d+)?\s*(?:years?|yrs?|months?|weeks?|"
+                         r"days?)\b)|\bx\s*ULN|×\s*ULN)[^.;]*$", re.I)
 _FEMALE = re.compile(r"\b(?:women|woman|female|fertile|childbearing|child-bearing)\b", re.I)
 _CHILDBEARING = re.compile(r"\b(?:fertile|child[- ]?bearing|reproductive\s+potential|"
                            r"premenopausal)\b", re.I)
