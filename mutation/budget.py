@@ -197,11 +197,35 @@ def stale_tests(old_hashes: dict[str, str], new_hashes: dict[str, str],
     return sorted({t for f in changed for t in tests_by_function.get(f, ())})
 
 
+def timing_the_whole_run(run_stats, root):
+    """mutmut's PytestRunner.run_stats, loading mutation/costs.py into a run of the whole
+    selection (``tests`` empty) so that one run gives both mutmut's links and each test's
+    cost, recorded for the project at ``root``; a run of some tests records nothing (their
+    costs are not the suite's)."""
+
+    def run(self, *, tests):
+        if tests:
+            return run_stats(self, tests=tests)
+        added = self._pytest_add_cli_args
+        self._pytest_add_cli_args = [*added, "-p", "mutation.costs"]
+        os.environ["MUTATION_COSTS_ROOT"] = str(root)
+        try:
+            return run_stats(self, tests=tests)
+        finally:
+            self._pytest_add_cli_args = added
+            del os.environ["MUTATION_COSTS_ROOT"]
+
+    return run
+
+
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
     import run  # mutation/run.py: the record of equivalent mutants
+    from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
+
+    PytestRunner.run_stats = timing_the_whole_run(PytestRunner.run_stats, costs.ROOT)
 
     collect = mutmut_main.collect_or_load_stats
     cost_of: dict[str, float] = {}  # function -> recorded seconds of its selection
@@ -222,7 +246,8 @@ def main() -> None:
         recorded = costs.load()
         if recorded is None:
             print("mutation/budget.py: no test costs recorded for these tests; mutmut's call "
-                  "times stand in (mutation/run.py records them first)", flush=True)
+                  "times stand in (a full statistics run or mutation/run.py records them)",
+                  flush=True)
         siblings = fixture_users(recorded) if recorded else {}
         for function, tests in list(tests_by_function.items()):
             tests_by_function[function] = budgeted(set(tests), state().duration_by_test,

@@ -43,23 +43,31 @@ def tests_fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
+def selection(root: Path = ROOT) -> list[str] | None:
+    """mutmut's selection of tests and its added pytest arguments, as ``root``'s
+    pyproject.toml [tool.mutmut] gives them (None without one): what the costs belong to."""
+    try:
+        config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"]
+    except (OSError, KeyError):
+        return None
+    return [*config["pytest_add_cli_args_test_selection"], *config["pytest_add_cli_args"]]
+
+
 def command_args(root: Path = ROOT) -> list[str]:
-    """pytest's arguments for timing mutmut's selection of tests, as pyproject.toml's
-    [tool.mutmut] gives it (a run of a few files is no record of the suite)."""
-    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mutmut"]
-    return ["-q", "-p", "no:randomly", "-p", "mutation.costs",
-            *config["pytest_add_cli_args_test_selection"], *config["pytest_add_cli_args"]]
+    """pytest's arguments for timing mutmut's selection of tests in a run of their own (a run
+    of a few files is no record of the suite)."""
+    return ["-q", "-p", "no:randomly", "-p", "mutation.costs", *selection(root)]
 
 
-def load(root: Path = ROOT, args: list[str] | None = None) -> dict | None:
-    """The recorded costs when they were measured on the current tests with ``args``
-    (default: command_args), else None."""
+def load(root: Path = ROOT) -> dict | None:
+    """The recorded costs when they were measured on the current tests and selection, else
+    None."""
     path = root / "mutants" / "test-costs.json"
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("args") != (command_args(root) if args is None else args):
+    if data.get("selection") != selection(root):
         return None
     return data if data.get("fingerprint") == tests_fingerprint(root) else None
 
@@ -107,16 +115,17 @@ class CostRecorder:
     def pytest_sessionfinish(self, session, exitstatus):
         if exitstatus != 0:
             return  # the costs of a failing suite are not the costs of the suite
-        data = {"fingerprint": tests_fingerprint(),
-                "args": list(session.config.invocation_params.args),
+        root = Path(os.environ.get("MUTATION_COSTS_ROOT") or session.config.rootpath)
+        data = {"fingerprint": tests_fingerprint(root), "selection": selection(root),
                 "tests": {t: {"own": round(self.own.get(t, 0.0), 4), "shared": shared}
                           for t, shared in sorted(self.shared_of.items())},
                 "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())},
                 "built_by": dict(sorted(self.built_by.items()))}
-        COSTS.parent.mkdir(exist_ok=True)
-        partial = COSTS.with_name(COSTS.name + ".part")
+        target = root / "mutants" / COSTS.name
+        target.parent.mkdir(exist_ok=True)
+        partial = target.with_name(target.name + ".part")
         partial.write_text(json.dumps(data, indent=0))
-        os.replace(partial, COSTS)
+        os.replace(partial, target)
 
 
 def _shared_fixtures(item) -> set[str]:

@@ -188,11 +188,13 @@ def _count(m: Module) -> int:
 
 def record_test_costs() -> None:
     """Time every selected test's own seconds and shared fixtures (mutation/costs.py) when
-    the tests changed since they were last timed: one run of the selection, a few minutes."""
+    the tests changed since they were last timed: one run of the selection, a few minutes.
+    Before mutmut's first statistics run there is nothing to do: that run times them
+    (mutation/budget.py)."""
     sys.path.insert(0, str(Path(__file__).parent))
     import costs
 
-    if costs.load(ROOT) is not None:
+    if costs.load(ROOT) is not None or not (ROOT / "mutants" / "mutmut-stats.json").exists():
         return
     command = [sys.executable, "-m", "pytest", *costs.command_args(ROOT)]
     print("+", " ".join(command), flush=True)

@@ -6,6 +6,8 @@ rules are pinned here with recorded costs written out by hand (synthetic, not me
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -149,30 +151,39 @@ def test_the_default_budgets():
     assert (budget.HOME_BUDGET_SECONDS, budget.BUDGET_SECONDS, budget.MAX_TESTS) == (5.0, 3.0, 30)
 
 
-def test_recorded_costs_belong_to_the_tests_they_were_measured_on(tmp_path):
+_PYPROJECT = ('[tool.mutmut]\npytest_add_cli_args_test_selection = ["tests"]\n'
+              'pytest_add_cli_args = ["-p", "no:cacheprovider"]\n')
+
+
+def test_recorded_costs_belong_to_the_tests_and_selection_they_were_measured_on(tmp_path):
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_a.py").write_text("def test_a(): pass\n")
+    (tmp_path / "pyproject.toml").write_text(_PYPROJECT)
     (tmp_path / "mutants").mkdir()
-    args = ["-q", "tests"]
-    record = {"fingerprint": costs.tests_fingerprint(tmp_path), "args": args, "tests": {},
-              "shared": {}}
+    record = {"fingerprint": costs.tests_fingerprint(tmp_path),
+              "selection": ["tests", "-p", "no:cacheprovider"], "tests": {}, "shared": {}}
     (tmp_path / "mutants" / "test-costs.json").write_text(json.dumps(record))
-    assert costs.load(tmp_path, args) == record
-    assert costs.load(tmp_path, ["-q", "tests/test_a.py"]) is None  # a part is not the suite
+    assert costs.load(tmp_path) == record
+    (tmp_path / "pyproject.toml").write_text(_PYPROJECT.replace('["tests"]', '["tests/a"]'))
+    assert costs.load(tmp_path) is None  # a part is not the suite
+    (tmp_path / "pyproject.toml").write_text(_PYPROJECT)
     (tmp_path / "tests" / "test_a.py").write_text("def test_a(): assert 1\n")
-    assert costs.load(tmp_path, args) is None  # a changed test is timed again
+    assert costs.load(tmp_path) is None  # a changed test is timed again
     (tmp_path / "mutants" / "test-costs.json").write_text("{not json")
-    assert costs.load(tmp_path, args) is None
+    assert costs.load(tmp_path) is None
+    (tmp_path / "pyproject.toml").unlink()
+    assert costs.selection(tmp_path) is None
 
 
 def test_the_costs_are_timed_on_mutmuts_own_selection():
     args = costs.command_args(ROOT)
     assert args[:5] == ["-q", "-p", "no:randomly", "-p", "mutation.costs"]
+    assert args[5:] == costs.selection(ROOT)
     assert "--ignore=tests/test_bulk.py" in args and "mutation.fresh_caches" in args
 
 
-def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
-    (tmp_path / "tests").mkdir()
+def _timed_project(tmp_path: Path) -> Path:
+    (tmp_path / "tests").mkdir(parents=True)
     (tmp_path / "tests" / "test_t.py").write_text(
         "import time, pytest\n"
         "@pytest.fixture(scope='module')\n"
@@ -182,12 +193,18 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
         "def test_one(built, each):\n    pass\n"
         "def test_two(built):\n    time.sleep(0.05)\n"
         "def test_alone():\n    pass\n")
+    (tmp_path / "pyproject.toml").write_text(_PYPROJECT)
     (tmp_path / "mutation").mkdir()
     (tmp_path / "mutation" / "costs.py").write_text((ROOT / "mutation" / "costs.py").read_text())
+    return tmp_path
+
+
+def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
+    project = _timed_project(tmp_path)
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
-                    "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=tmp_path,
+                    "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=project,
                    check=True, capture_output=True)
-    record = json.loads((tmp_path / "mutants" / "test-costs.json").read_text())
+    record = json.loads((project / "mutants" / "test-costs.json").read_text())
     tests = record["tests"]
     key = "tests/test_t.py::built[0]"
     assert tests["tests/test_t.py::test_one"]["shared"] == [key]
@@ -197,9 +214,47 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     assert 0.1 <= tests["tests/test_t.py::test_one"]["own"] < 0.45  # the function fixture
     assert 0.05 <= tests["tests/test_t.py::test_two"]["own"] < 0.45  # not the module fixture
     assert record["built_by"] == {key: "tests/test_t.py::test_one"}  # set up in its set-up
-    assert record["fingerprint"] == costs.tests_fingerprint(tmp_path)
-    assert record["args"] == ["-q", "-p", "no:randomly", "-p", "mutation.costs", "-p",
-                              "no:cacheprovider", "tests"]
+    assert record["fingerprint"] == costs.tests_fingerprint(project)
+    assert record["selection"] == ["tests", "-p", "no:cacheprovider"]
+    assert costs.load(project) == record
+
+
+def test_the_plugin_in_mutmuts_copy_records_for_the_project_it_names(tmp_path):
+    """mutmut's statistics run works in mutants/, a copy: the costs go to the project named
+    in MUTATION_COSTS_ROOT, fingerprinted on its tests, where budget.py loads them."""
+    project = _timed_project(tmp_path / "project")
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)
+    (copy / "tests" / "test_t.py").write_text("def test_one():\n    pass\n")  # not the project's
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
+                    "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=copy, check=True,
+                   capture_output=True, env={**os.environ, "MUTATION_COSTS_ROOT": str(project)})
+    assert not (copy / "mutants").exists()
+    record = json.loads((project / "mutants" / "test-costs.json").read_text())
+    assert list(record["tests"]) == ["tests/test_t.py::test_one"]
+    assert record["fingerprint"] == costs.tests_fingerprint(project)
+
+
+def test_a_run_of_the_whole_selection_times_its_tests_and_a_partial_one_does_not(monkeypatch):
+    monkeypatch.delenv("MUTATION_COSTS_ROOT", raising=False)
+    seen = []
+
+    def run_stats(runner, *, tests):
+        seen.append((list(runner._pytest_add_cli_args), os.environ.get("MUTATION_COSTS_ROOT"),
+                     tests))
+        return 7
+
+    class Runner:
+        _pytest_add_cli_args = ["-p", "mutation.fresh_caches"]
+
+    run = budget.timing_the_whole_run(run_stats, Path("/project"))
+    runner = Runner()
+    assert run(runner, tests=[]) == 7
+    assert run(runner, tests=["tests/test_a.py::test_a"]) == 7
+    assert seen == [(["-p", "mutation.fresh_caches", "-p", "mutation.costs"], "/project", []),
+                    (["-p", "mutation.fresh_caches"], None, ["tests/test_a.py::test_a"])]
+    assert runner._pytest_add_cli_args == ["-p", "mutation.fresh_caches"]
+    assert "MUTATION_COSTS_ROOT" not in os.environ
 
 
 def test_recorded_equivalents_and_import_time_mutants_are_not_run():
