@@ -153,7 +153,7 @@ def test_mesh_overlap_and_the_databank_link_are_evidence_with_their_points(store
 def test_a_related_disease_outside_the_seeds_own_is_said_with_its_relation():
     sibling = Evidence("disease", "sibling", "disease", 2.5, "sibling of the seed's condition",
                        detail=f"registered {iris.mesh('D009303')}")
-    tables = SeedTables(drugs=[], conditions={}, seed_conditions=[])
+    tables = SeedTables(drugs=[], conditions={})
     assert _reasons([sibling], Profile(), tables, default_vocabulary(), gated=False) == [
         "related disease (sibling of the seed's condition): nasopharyngeal neoplasms"]
 

@@ -18,7 +18,7 @@ from kg.views.related_rank import _design_aspect, rank_tables, shortlist
 from kg.views.related_seed import SeedTables
 
 SEED = iris.trial("NCT00000000")
-TABLES = SeedTables(drugs=[], conditions={}, seed_conditions=[])
+TABLES = SeedTables(drugs=[], conditions={})
 
 
 def trial(n: int) -> str:
@@ -149,7 +149,6 @@ PEN, TORI = iris.drug("penpulimab"), iris.drug("toripalimab")
 SETTING_SEED = SeedTables(
     drugs=[(PEN, PEN, "drug"), (TORI, PEN, "class")],
     conditions={NPC: "same", NPN: "parent", OTHER: "sibling", HNN: "cousin"},
-    seed_conditions=[NPC],
     settings={"disease-setting": ["recurrent-metastatic"], "line": ["first-line"]})
 
 
@@ -203,12 +202,23 @@ def test_rank_tables_carry_the_seed_side_of_every_piece_of_evidence_with_its_poi
 
 
 def test_a_seed_without_a_setting_or_line_scores_neither():
-    bare = SeedTables(drugs=[], conditions={NPC: "same"}, seed_conditions=[NPC])
+    bare = SeedTables(drugs=[], conditions={NPC: "same"})
     got = _as_text(rank_tables(SEED, bare))
     assert got[("settingValue", "points")] == [] and got[("lineValue", "points")] == []
     assert got[("gateCondition",)] == [(str(NPC),)]
     assert got[("designValue", "points")] == [(
         "https://w3id.org/trialkg/vocab#Randomised", "0.5")]
+
+
+def test_a_value_worth_nothing_is_no_row_and_one_worth_a_point_is(monkeypatch):
+    from kg.views.related_scoring import WEIGHTS
+
+    monkeypatch.setitem(WEIGHTS, ("line", "other"), 0.0)
+    monkeypatch.setitem(WEIGHTS, ("line", "same"), 1.0)
+    seed = SeedTables(drugs=[], conditions={NPC: "same"}, settings={"line": ["first-line"]})
+    vocab = "https://w3id.org/trialkg/vocab#"
+    assert _as_text(rank_tables(SEED, seed))[("lineValue", "points")] == [
+        (vocab + "FirstLine", "1.0")]
 
 
 @pytest.mark.parametrize(("value", "aspect"), [

@@ -31,7 +31,7 @@ def test_a_setting_or_line_is_the_same_of_the_family_or_other(aspect, seed, valu
 
 
 def _tables(settings: dict[str, list[str]]) -> SeedTables:
-    return SeedTables(drugs=[], conditions={}, seed_conditions=[], settings=settings)
+    return SeedTables(drugs=[], conditions={}, settings=settings)
 
 
 def test_the_context_table_scores_every_value_against_the_seeds_setting_and_line():

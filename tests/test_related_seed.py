@@ -11,7 +11,7 @@ from kg.rdf import iris
 from kg.rdf.namespaces import SCHEMA, SKOS, TKG
 from kg.store import open_store
 from kg.views.related import WEIGHTS, disease_points
-from kg.views.related_seed import SeedTables
+from kg.views.related_seed import SeedTables, _true
 
 NPC, NASO, PHARYNX, ORL, HEAD_NECK, BY_SITE, NEOPLASMS = (
     "D000077274", "D009303", "D010610", "D010039", "D006258", "D009371", "D009369")
@@ -23,18 +23,19 @@ BROADER = [(NPC, NASO), (NPC, CARCINOMA), (NASO, PHARYNX), (PHARYNX, ORL), (ORL,
            (LARYNX, ORL), (MOUTH, HEAD_NECK), (LUNG, NEOPLASMS), (MELANOMA, NEOPLASMS)]
 
 
-def store_with(seed_condition: str):
+def store_with(*seed_conditions: str):
     store = open_store("memory")
     m = iris.mesh
     triples = [(m(a), SKOS.broader, m(b)) for a, b in BROADER]
     triples.append((m(CARCINOMA), TKG.meshTreeNumber, Literal("C04.557.470.200")))
-    triples.append((iris.trial("NCT09999990"), SCHEMA.healthCondition, m(seed_condition)))
+    triples += [(iris.trial("NCT09999990"), SCHEMA.healthCondition, m(seed_condition))
+                for seed_condition in seed_conditions]
     store.replace_graph(iris.record_graph("test", "hierarchy"), triples)
     return store
 
 
-def relations(seed_condition: str) -> dict[str, str]:
-    tables = SeedTables.of(store_with(seed_condition), iris.trial("NCT09999990"))
+def relations(*seed_conditions: str) -> dict[str, str]:
+    tables = SeedTables.of(store_with(*seed_conditions), iris.trial("NCT09999990"))
     prefix = str(iris.mesh(""))
     return {str(c)[len(prefix):]: rel for c, rel in tables.conditions.items()}
 
@@ -50,6 +51,13 @@ def test_distance_from_nasopharyngeal_neoplasms():
     assert got == {NASO: "same", NPC: "same", PHARYNX: "parent", ORO: "sibling",
                    ORL: "grandparent", LARYNX: "cousin"}
     # Head and Neck Neoplasms and Mouth Neoplasms are three steps away: not kin
+
+
+def test_a_heading_two_steps_above_one_condition_and_one_above_another_is_a_parent():
+    # Pharyngeal Neoplasms: grandparent of NPC, parent of Oropharyngeal Neoplasms
+    got = relations(NPC, ORO)
+    assert got == {NPC: "same", ORO: "same", NASO: "parent", PHARYNX: "parent",
+                   ORL: "grandparent", LARYNX: "cousin"}
 
 
 def test_no_kinship_through_a_heading_near_the_top():
@@ -76,3 +84,12 @@ def test_seed_drugs_leave_out_its_comparator(seed_build):
         (t, TKG.studiesDrug, iris.drug("capecitabine")),
         (t, TKG.comparatorDrug, iris.drug("capecitabine"))])
     assert SeedTables.of(keynote, t).seed_drugs() == [iris.drug("pembrolizumab")]
+
+
+def test_a_stores_boolean_is_read_as_true_or_1():
+    """Oxigraph and rdflib answer a boolean as "true", Virtuoso as 1."""
+    from rdflib.namespace import XSD
+
+    assert [_true(t) for t in (Literal(True), Literal(1), Literal("1", datatype=XSD.boolean),
+                               Literal("TRUE"))] == [True] * 4
+    assert [_true(t) for t in (Literal(False), Literal(0), Literal(2), None)] == [False] * 4

@@ -60,13 +60,11 @@ class SeedTables:
 
     drugs: list[tuple[URIRef, URIRef, str]]  # (drug, seed drug, relation), closest kept
     conditions: dict[URIRef, str]  # condition -> relation ("same", "parent", "sibling", ...)
-    seed_conditions: list[URIRef]
     settings: dict[str, list[str]] = field(default_factory=dict)  # aspect -> value keys
 
     @classmethod
     def of(cls, store: Store, seed: URIRef) -> SeedTables:
-        return cls(_drug_rows(store, seed), *_condition_rows(store, seed),
-                   _settings(store, seed))
+        return cls(_drug_rows(store, seed), _condition_rows(store, seed), _settings(store, seed))
 
     def seed_drugs(self) -> list[URIRef]:
         return sorted({seed_drug for _, seed_drug, rel in self.drugs if rel == "drug"})
@@ -88,35 +86,32 @@ def _drug_rows(store: Store, seed: URIRef) -> list[tuple[URIRef, URIRef, str]]:
     return sorted((d, s, rel) for (d, s), rel in best.items())
 
 
-def _condition_rows(store: Store, seed: URIRef) -> tuple[dict[URIRef, str], list[URIRef]]:
-    """Every condition related to the seed's, with its closest relation."""
-    same = run(store, "seed-conditions", seed)
-    seed_conditions = sorted({r["seedCondition"] for r in same})
-    out: dict[URIRef, str] = {r["condition"]: "same" for r in same}
+def _condition_rows(store: Store, seed: URIRef) -> dict[URIRef, str]:
+    """Every condition related to the seed's, with its closest relation (callers sort)."""
+    out: dict[URIRef, str] = {r["condition"]: "same" for r in run(store, "seed-conditions", seed)}
     rows = run(store, "seed-condition-ancestors", seed)
     heads = sorted({r["parent"] for r in rows} | {r["grandparent"] for r in rows
                                                    if "grandparent" in r})
     specific = _specific_headings(store, heads)
-    up: dict[URIRef, int] = {}
+    up: dict[URIRef, int] = {}  # heading -> steps above the nearest seed condition
     for r in rows:
         parent = r["parent"]
         if parent not in specific:
             continue  # the path stops at a generic heading
-        up[parent] = min(up.get(parent, 9), 1)
-        grand = r.get("grandparent")
-        if grand is not None and grand in specific:
-            up[grand] = min(up.get(grand, 9), 2)
+        up[parent] = 1
+        if r.get("grandparent") in specific:  # (None, when there is none, is not)
+            up.setdefault(r["grandparent"], 2)
     steps: list[tuple[URIRef, tuple[int, int]]] = [(h, (n, 0)) for h, n in up.items()]
     if up:
         table = {("heading",): [(h,) for h in sorted(up)]}
         steps += [(r["condition"], (up[r["heading"]], 1))
                   for r in run(store, "condition-children", None, table)]
     order = ["same", *KIN.values()]
-    for condition, distance in sorted(steps, key=lambda s: (s[1], str(s[0]))):
+    for condition, distance in steps:  # the closest relation wins, in any order
         relation = KIN[distance]
         if condition not in out or order.index(relation) < order.index(out[condition]):
             out[condition] = relation
-    return out, seed_conditions
+    return out
 
 
 def _specific_headings(store: Store, heads: list[URIRef]) -> set[URIRef]:

@@ -160,6 +160,16 @@ def test_trial_arms_and_titles_together():
                      "gemcitabine": ("background", "briefTitle")}
 
 
+def test_the_official_title_states_sides_and_is_cited_by_its_field_name():
+    trial = Trial("NCT09999995", brief_title="Synthetic study of toripalimab",
+                  official_title="Toripalimab versus capecitabine in synthetic patients")
+    roles = {f.drug: (f.value, f.field, f.text) for f in
+             trial_roles(trial, VOCAB, ["toripalimab", "capecitabine"], {}, set())}
+    assert roles == {
+        "toripalimab": ("experimental", "officialTitle", trial.official_title),
+        "capecitabine": ("comparator", "officialTitle", trial.official_title)}
+
+
 @pytest.mark.parametrize("comparator_type", ["PLACEBO_COMPARATOR", "Placebo Comparator",
                                              "SHAM_COMPARATOR", "sham comparator"])
 def test_a_placebo_arm_gives_its_backbone_to_both_sides_however_its_type_is_spelled(
