@@ -55,9 +55,22 @@ def test_distance_from_nasopharyngeal_neoplasms():
 
 def test_a_heading_two_steps_above_one_condition_and_one_above_another_is_a_parent():
     # Pharyngeal Neoplasms: grandparent of NPC, parent of Oropharyngeal Neoplasms
-    got = relations(NPC, ORO)
-    assert got == {NPC: "same", ORO: "same", NASO: "parent", PHARYNX: "parent",
-                   ORL: "grandparent", LARYNX: "cousin"}
+    for seed_conditions in ((NPC, ORO), (ORO, NPC)):  # whichever row the store gives first
+        assert relations(*seed_conditions) == {
+            NPC: "same", ORO: "same", NASO: "parent", PHARYNX: "parent", ORL: "grandparent",
+            LARYNX: "cousin"}
+
+
+def test_a_heading_one_step_below_the_top_passes_no_kinship():
+    # Head and Neck Neoplasms is specific (Neoplasms two steps up); Neoplasms by Site, right
+    # under Neoplasms, is not: no grandparent, no cousins through it
+    assert relations(MOUTH) == {MOUTH: "same", HEAD_NECK: "parent", ORL: "sibling"}
+
+
+def test_a_condition_under_a_generic_heading_does_not_stop_the_others():
+    assert relations(MELANOMA, LUNG, NPC) == {
+        MELANOMA: "same", LUNG: "same", NPC: "same", NASO: "parent", PHARYNX: "grandparent",
+        ORO: "cousin"}
 
 
 def test_no_kinship_through_a_heading_near_the_top():

@@ -51,6 +51,8 @@ def test_allowed_hosts():
     assert allowed_hosts("0.0.0.0") == allowed_hosts("::") == allowed_hosts("") == {
         "localhost", "127.0.0.1", "::1"}
     assert allowed_hosts("MyHost") >= {"myhost"}
+    # only the brackets of an IPv6 address are taken off a bound name
+    assert allowed_hosts("XENON.LAB") == {"localhost", "127.0.0.1", "::1", "xenon.lab"}
 
 
 @pytest.mark.parametrize(("header", "name"), [
