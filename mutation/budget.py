@@ -197,23 +197,25 @@ def stale_tests(old_hashes: dict[str, str], new_hashes: dict[str, str],
     return sorted({t for f in changed for t in tests_by_function.get(f, ())})
 
 
-def timing_the_whole_run(run_stats, root):
-    """mutmut's PytestRunner.run_stats, loading mutation/costs.py into a run of the whole
-    selection (``tests`` empty) so that one run gives both mutmut's links and each test's
-    cost, recorded for the project at ``root``; a run of some tests records nothing (their
-    costs are not the suite's)."""
+def timing_the_whole_run(run_stats, recorder):
+    """mutmut's PytestRunner.run_stats, adding the plugin ``recorder()`` makes
+    (mutation/costs.py) to a run of the whole selection (``tests`` empty), so that one run
+    gives both mutmut's links and each test's cost; a run of some tests records nothing
+    (their costs are not the suite's)."""
 
     def run(self, *, tests):
-        if tests:
-            return run_stats(self, tests=tests)
-        added = self._pytest_add_cli_args
-        self._pytest_add_cli_args = [*added, "-p", "mutation.costs"]
-        os.environ["MUTATION_COSTS_ROOT"] = str(root)
+        if not tests:
+            execute = self.execute_pytest
+
+            def execute_timing(params, **kwargs):
+                return execute(params, **{**kwargs, "plugins": [*kwargs.get("plugins", ()),
+                                                                 recorder()]})
+
+            self.execute_pytest = execute_timing
         try:
             return run_stats(self, tests=tests)
         finally:
-            self._pytest_add_cli_args = added
-            del os.environ["MUTATION_COSTS_ROOT"]
+            vars(self).pop("execute_pytest", None)
 
     return run
 
@@ -225,7 +227,8 @@ def main() -> None:
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
-    PytestRunner.run_stats = timing_the_whole_run(PytestRunner.run_stats, costs.ROOT)
+    PytestRunner.run_stats = timing_the_whole_run(PytestRunner.run_stats,
+                                                  lambda: costs.CostRecorder(costs.ROOT))
 
     collect = mutmut_main.collect_or_load_stats
     cost_of: dict[str, float] = {}  # function -> recorded seconds of its selection

@@ -77,7 +77,11 @@ def _shared_key(node_id: str, argname: str, param_index: int) -> str:
 
 
 class CostRecorder:
-    def __init__(self) -> None:
+    """The plugin: ``root`` is the project the record is for (default: pytest's rootdir);
+    mutmut's statistics run works in a copy of it, mutants/."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
         self.own: dict[str, float] = {}
         self.shared_cost: dict[str, float] = {}
         self.shared_of: dict[str, list[str]] = {}
@@ -115,7 +119,7 @@ class CostRecorder:
     def pytest_sessionfinish(self, session, exitstatus):
         if exitstatus != 0:
             return  # the costs of a failing suite are not the costs of the suite
-        root = Path(os.environ.get("MUTATION_COSTS_ROOT") or session.config.rootpath)
+        root = self.root or session.config.rootpath
         data = {"fingerprint": tests_fingerprint(root), "selection": selection(root),
                 "tests": {t: {"own": round(self.own.get(t, 0.0), 4), "shared": shared}
                           for t, shared in sorted(self.shared_of.items())},

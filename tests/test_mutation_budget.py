@@ -6,7 +6,6 @@ rules are pinned here with recorded costs written out by hand (synthetic, not me
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -219,42 +218,44 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     assert costs.load(project) == record
 
 
-def test_the_plugin_in_mutmuts_copy_records_for_the_project_it_names(tmp_path):
-    """mutmut's statistics run works in mutants/, a copy: the costs go to the project named
-    in MUTATION_COSTS_ROOT, fingerprinted on its tests, where budget.py loads them."""
+def test_a_recorder_for_a_project_writes_its_record_there(tmp_path):
+    """mutmut's statistics run works in mutants/, a copy: the costs go to the project the
+    recorder names, fingerprinted on its tests, where budget.py loads them."""
     project = _timed_project(tmp_path / "project")
     copy = tmp_path / "copy"
     shutil.copytree(project, copy)
     (copy / "tests" / "test_t.py").write_text("def test_one():\n    pass\n")  # not the project's
+    (copy / "conftest.py").write_text(
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, 'mutation')\nimport costs\n"
+        "def pytest_configure(config):\n"
+        f"    config.pluginmanager.register(costs.CostRecorder(Path({str(project)!r})))\n")
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
-                    "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=copy, check=True,
-                   capture_output=True, env={**os.environ, "MUTATION_COSTS_ROOT": str(project)})
+                    "no:cacheprovider", "tests"], cwd=copy, check=True, capture_output=True)
     assert not (copy / "mutants").exists()
     record = json.loads((project / "mutants" / "test-costs.json").read_text())
     assert list(record["tests"]) == ["tests/test_t.py::test_one"]
     assert record["fingerprint"] == costs.tests_fingerprint(project)
+    assert record["selection"] == costs.selection(project)
 
 
-def test_a_run_of_the_whole_selection_times_its_tests_and_a_partial_one_does_not(monkeypatch):
-    monkeypatch.delenv("MUTATION_COSTS_ROOT", raising=False)
+def test_a_run_of_the_whole_selection_times_its_tests_and_a_partial_one_does_not():
     seen = []
 
-    def run_stats(runner, *, tests):
-        seen.append((list(runner._pytest_add_cli_args), os.environ.get("MUTATION_COSTS_ROOT"),
-                     tests))
-        return 7
-
     class Runner:
-        _pytest_add_cli_args = ["-p", "mutation.fresh_caches"]
+        def execute_pytest(self, params, **kwargs):
+            seen.append((params, kwargs))
+            return 7
 
-    run = budget.timing_the_whole_run(run_stats, Path("/project"))
+    def run_stats(runner, *, tests):  # mutmut's: its own plugin, the selection or the tests
+        return runner.execute_pytest(tests or ["tests"], plugins=["links"])
+
+    run = budget.timing_the_whole_run(run_stats, lambda: "recorder")
     runner = Runner()
     assert run(runner, tests=[]) == 7
     assert run(runner, tests=["tests/test_a.py::test_a"]) == 7
-    assert seen == [(["-p", "mutation.fresh_caches", "-p", "mutation.costs"], "/project", []),
-                    (["-p", "mutation.fresh_caches"], None, ["tests/test_a.py::test_a"])]
-    assert runner._pytest_add_cli_args == ["-p", "mutation.fresh_caches"]
-    assert "MUTATION_COSTS_ROOT" not in os.environ
+    assert seen == [(["tests"], {"plugins": ["links", "recorder"]}),
+                    (["tests/test_a.py::test_a"], {"plugins": ["links"]})]
+    assert "execute_pytest" not in vars(runner)  # the runner is as it was
 
 
 def test_recorded_equivalents_and_import_time_mutants_are_not_run():
