@@ -14,7 +14,8 @@ mutmut swaps a function at call time, so their mutants never run; they are liste
     python mutation/run.py --report        # only report the last results
     python mutation/run.py 'kg.io.*'       # only these mutants (mutmut's name globs)
 
-Exit status 1 when a module is below the target (80% killed), so it can gate a closing note.
+Exit status 1 when a module is below the target (80% killed), so it can gate a closing note;
+2 when mutmut itself stopped (a selected test failing on the unmutated code, say).
 Not part of `make test` or CI: a first run of every module takes hours on two cores; later
 runs try only the mutants of changed functions.
 """
@@ -27,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -202,11 +204,16 @@ def record_test_costs() -> None:
         sys.exit("mutation/run.py: the selected tests fail before any mutation; fix them first")
 
 
-def mutmut(*args: str) -> None:
+def mutmut(*args: str) -> int:
+    """mutmut run (through budget.py) on the named mutants or all; its exit status."""
     command = [sys.executable, str(Path(__file__).with_name("budget.py")), "run", "--max-children",
                os.environ.get("MUTATION_WORKERS", str(os.cpu_count() or 2)), *args]
     print("+", " ".join(command), flush=True)
-    subprocess.run(command, cwd=ROOT, check=False)
+    started = time.monotonic()
+    status = subprocess.run(command, cwd=ROOT, check=False).returncode
+    print(f"mutation/run.py: mutmut ran for {(time.monotonic() - started) / 60:.1f} min",
+          flush=True)
+    return status
 
 
 def main() -> int:
@@ -218,17 +225,24 @@ def main() -> int:
     parser.add_argument("--diff", action="store_true", help="print each survivor's diff")
     args = parser.parse_args()
     os.chdir(ROOT)
+    status = 0
     if not args.report:
         record_test_costs()
-        mutmut(*args.names)
-        if args.recheck:
+        status = mutmut(*args.names)
+        if args.recheck and not status:
             modules, _ = collect(equivalents())
             again = [name for m in modules for name in m.survived + m.no_tests + m.other
                      if not args.names or any(fnmatch.fnmatch(name, g) for g in args.names)]
             if again:
-                mutmut(*again)
+                status = mutmut(*again)
     modules, stale = collect(equivalents())
-    return 0 if report(modules, stale, args.diff) else 1
+    passed = report(modules, stale, args.diff)
+    if status:
+        print(f"mutation/run.py: mutmut stopped with status {status} before judging every "
+              "mutant (its output above says why); the figures are those of earlier runs",
+              file=sys.stderr)
+        return 2
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -363,3 +363,25 @@ def test_the_report_gives_each_modules_rate_and_its_timed_out_kills(capsys):
     assert "  g  [survived]" in out
     assert run.report([passing], [], show_diffs=False) is True
     assert run.report([passing], ["x: no such mutant"], show_diffs=False) is False
+
+
+@pytest.mark.parametrize(("statuses", "passed", "exit_status", "runs"), [
+    ([0, 0], True, 0, 2),   # a run, then the recheck of its survivors
+    ([0, 0], False, 1, 2),  # a module below the target
+    ([1], True, 2, 1),      # mutmut stopped (a test failing before any mutation): no recheck
+])
+def test_the_exit_status_says_whether_mutmut_ran_and_the_rates_pass(
+        monkeypatch, capsys, statuses, passed, exit_status, runs):
+    calls = []
+    left = run.Module("kg/io.py", survived=["kg.io.x_write__mutmut_1"])
+    monkeypatch.setattr(run, "record_test_costs", lambda: None)
+    monkeypatch.setattr(run, "mutmut", lambda *names: calls.append(names) or statuses.pop(0))
+    monkeypatch.setattr(run, "collect", lambda known: ([left], []))
+    monkeypatch.setattr(run, "equivalents", dict)
+    monkeypatch.setattr(run, "report", lambda modules, stale, diffs: passed)
+    monkeypatch.setattr(sys, "argv", ["run.py", "--recheck"])
+    monkeypatch.chdir(Path.cwd())  # main() works from the project's folder; back after
+    assert run.main() == exit_status
+    assert calls == [(), ("kg.io.x_write__mutmut_1",)][:runs]
+    stopped = "mutmut stopped with status 1 before judging every mutant" in capsys.readouterr().err
+    assert stopped == (exit_status == 2)
