@@ -233,6 +233,12 @@ def _value(section: _Section, trial: Trial) -> str | None:
 
 def _keep_extra(trial: Trial, heading: str, text: str) -> None:
     log.warning("trial page: unexpected text under %r kept in extra_sections", heading)
+    _add_extra(trial, heading, text)
+
+
+def _add_extra(trial: Trial, heading: str, text: str) -> None:
+    """Keep ``text`` under ``heading``, or "heading (2)", "(3)"... when that is taken: a
+    repeated section loses nothing."""
     key, n = heading, 2
     while key in trial.extra_sections:
         key, n = f"{heading} ({n})", n + 1
@@ -725,7 +731,7 @@ def _index(sections: list[_Section], trial: Trial) -> dict[str, _Section]:
         if section.heading == _HEADER:
             _header(section, trial)
         elif not section.known:
-            trial.extra_sections[section.heading] = "\n\n".join(_texts(section))
+            _add_extra(trial, section.heading, "\n\n".join(_texts(section)))
         elif section.heading in page:
             _keep_extra(trial, section.heading, "\n\n".join(_texts(section)))
         else:

@@ -303,6 +303,38 @@ def test_unknown_section_is_kept(trial):
     assert facts(other) == facts(trial) | {"extra_sections": other.extra_sections}
 
 
+def test_unknown_sections_with_one_heading_are_each_kept_under_a_numbered_key():
+    header, blocks = split_blocks(SEED_TEXT)
+    at = [name for name, _ in blocks].index("Sponsors")
+    extras = [("Keywords", "Keywords\n\nBrowse the search terms the sponsor attached to this "
+                           f"study.\n\nterm {n}") for n in (1, 2, 3)]
+    other = parse(join_blocks(header, [*blocks[:at], *extras, *blocks[at:]]))
+    assert other.extra_sections == {"Keywords": "term 1", "Keywords (2)": "term 2",
+                                    "Keywords (3)": "term 3"}
+
+
+SPONSORS = ("Sponsors\n\nMeet the organizations funding or collaborating on the study and learn "
+            "about their roles.\n\n")
+
+
+@pytest.mark.parametrize(("records", "expected"), [
+    # a name alone (no class line); a second line that is no class is not taken for one
+    ("Synthetic Foundation\n\nSponsor Role lead",
+     [("Synthetic Foundation", None, "lead")]),
+    ("Synthetic Foundation\n\nDepartment of Oncology\n\nSponsor Role lead",
+     [("Synthetic Foundation", None, "lead")]),
+    # a role without a name is passed over, and the sponsors after it are still read
+    ("Sponsor Role collaborator\n\nSynthetic Pharma\n\nINDUSTRY\n\nSponsor Role lead",
+     [("Synthetic Pharma", "INDUSTRY", "lead")]),
+])
+def test_sponsor_records_synthetic(records, expected):
+    header, blocks = split_blocks(SEED_TEXT)
+    blocks = [(name, SPONSORS + records if name == "Sponsors" else text)
+              for name, text in blocks]
+    trial = parse(join_blocks(header, blocks))
+    assert [(o.name, o.org_class, o.role) for o in trial.organizations] == expected
+
+
 def test_more_related_trials_with_content_is_kept():
     other = parse(SEED_TEXT.rstrip("\n") + "\n\nNCT00000000 Another trial\n")
     assert other.extra_sections == {"More Related Trials": "NCT00000000 Another trial"}
@@ -344,6 +376,7 @@ def error_of(path: Path) -> str:
     ("study.json", JSON_TWIN.read_text(encoding="utf-8"), "not a trial page: looks like JSON"),
     ("study.xml", "<?xml version='1.0'?><PubmedArticleSet/>", "looks like XML or HTML"),
     ("page.html", "<!DOCTYPE html><html><body>NCT05807880</body></html>", "XML or HTML"),
+    ("studies.json", '\n\n  [{"protocolSection": {}}]\n', "not a trial page: looks like JSON"),
     ("notes.txt", "Shopping list\n\nmilk\neggs\n", "not a trial page: has no 'NCT ID:' line"),
     ("bad-id.txt", SEED_TEXT.replace("NCT ID: NCT05807880", "NCT ID: NCT123"),
      "invalid NCT id 'NCT123'"),
@@ -351,6 +384,17 @@ def error_of(path: Path) -> str:
 ])
 def test_bad_inputs(tmp_path, name, content, expected):
     assert expected in error_of(write(tmp_path, name, content))
+
+
+@pytest.mark.parametrize(("content", "what"), [
+    ('{"protocolSection": {}}', "looks like JSON (use the CT.gov JSON parser for study objects)"),
+    ("\n \n[]", "looks like JSON (use the CT.gov JSON parser for study objects)"),
+    ("\n<html></html>", "looks like XML or HTML markup"),
+    ("Shopping list", "has no 'NCT ID:' line"),
+])
+def test_what_a_file_that_is_no_trial_page_looks_like(tmp_path, content, what):
+    path = write(tmp_path, "other.txt", content)
+    assert error_of(path).endswith(f": not a trial page: {what}")
 
 
 def test_a_path_that_is_no_readable_file_is_named_with_its_reason(tmp_path):
