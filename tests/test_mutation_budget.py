@@ -6,6 +6,7 @@ rules are pinned here with recorded costs written out by hand (synthetic, not me
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -385,3 +386,45 @@ def test_the_exit_status_says_whether_mutmut_ran_and_the_rates_pass(
     assert calls == [(), ("kg.io.x_write__mutmut_1",)][:runs]
     stopped = "mutmut stopped with status 1 before judging every mutant" in capsys.readouterr().err
     assert stopped == (exit_status == 2)
+
+
+def _limited_project(tmp_path: Path, own: float) -> Path:
+    """A project whose one test burns CPU for 0.4 s, recorded as costing ``own`` seconds."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_spin.py").write_text(
+        "import time\n"
+        "def test_spin():\n"
+        "    end = time.process_time() + 0.4\n"
+        "    while time.process_time() < end:\n"
+        "        pass\n")
+    (tmp_path / "mutation").mkdir()
+    (tmp_path / "mutation" / "time_limits.py").write_text(
+        (ROOT / "mutation" / "time_limits.py").read_text())
+    (tmp_path / "test-costs.json").write_text(json.dumps(
+        {"tests": {"tests/test_spin.py::test_spin": {"own": own, "shared": []}}}))
+    return tmp_path
+
+
+@pytest.mark.parametrize(("own", "mutant", "status"), [
+    (0.001, "kg.io.x_write__mutmut_1", 36),  # the floor (0.2 s here): a spinning test stops
+    (0.1, "kg.io.x_write__mutmut_1", 0),     # 10 x 0.1 s: within its limit
+    (0.001, "stats", 0),                     # mutmut's statistics run has no limits
+    (0.001, "", 0),                          # nor a clean run
+])
+def test_each_test_of_a_mutants_run_has_its_own_cpu_time_limit(tmp_path, own, mutant, status):
+    project = _limited_project(tmp_path, own)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("MUTATION_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+         "-p", "mutation.time_limits", "--rootdir", str(project), "tests"],
+        cwd=project, capture_output=True, text=True,
+        env={**environment, "MUTANT_UNDER_TEST": mutant, "MUTATION_TEST_TIMEOUT_FLOOR": "0.2"})
+    assert done.returncode == status, done.stdout + done.stderr
+    assert ("1 passed" in done.stdout) == (status == 0)
+
+
+def test_a_tests_limit_is_ten_times_its_cost_at_least_a_second():
+    import time_limits
+
+    costs = {"a": 0.01, "b": 0.5}
+    assert [time_limits.limit_of(t, costs) for t in ("a", "b", "c")] == [1.0, 5.0, None]
