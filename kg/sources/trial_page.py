@@ -116,8 +116,8 @@ def _marker_name(text: str) -> str | None:
 
 
 def _marker_value(text: str) -> str | None:
-    found = _marker(text)
-    return (found[1] or None) if found else None
+    """The value of a marker line (every caller has checked that ``text`` is one)."""
+    return _marker(text)[1] or None
 
 
 # --------------------------------------------------------------------------- tokenizer

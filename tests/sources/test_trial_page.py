@@ -572,3 +572,108 @@ def test_an_arms_listing_takes_as_many_paragraphs_as_its_interventions_descripti
     assert _known_length(trial, "Drug A", ["Other text.", "Schedule."]) is None  # no match
     assert _known_length(trial, "Drug B", ["Arm two"]) == 0  # listed, no description
     assert _known_length(trial, "Drug C", ["Arm two"]) is None  # not listed at all
+
+
+# --------------------------------------------------------------------------- record edges
+# Each replaces one block of the real page with SYNTHETIC records after its heading and
+# description line, and checks what the parser makes of them.
+
+
+def _with_block(name: str, records: str) -> Trial:
+    header, blocks = split_blocks(SEED_TEXT)
+    out = []
+    for heading, text in blocks:
+        if heading == name:
+            lines = text.split("\n")
+            text = "\n".join(lines[:3]) + "\n\n" + records + "\n"
+        out.append((heading, text))
+    return parse(join_blocks(header, out))
+
+
+@pytest.mark.parametrize(("records", "party", "extra"), [
+    ("Ada Example\n\nProfessor\n\nExample University\n\nResponsibility Role SPONSOR",
+     ("SPONSOR", "Ada Example", "Professor", "Example University"), {}),
+    ("Ada Example\n\nResponsibility Role SPONSOR", ("SPONSOR", "Ada Example", None, None), {}),
+    # a fourth paragraph is no field of the party: kept, not lost
+    ("Ada Example\n\nProfessor\n\nExample University\n\nRoom 101\n\nResponsibility Role "
+     "SPONSOR", ("SPONSOR", "Ada Example", "Professor", "Example University"),
+     {"Responsible Party": "Room 101"}),
+])
+def test_responsible_party_records_synthetic(records, party, extra):
+    trial = _with_block("Responsible Party", records)
+    rp = trial.responsible_party
+    assert (rp.type, rp.name, rp.title, rp.affiliation) == party
+    assert trial.extra_sections == extra
+
+
+@pytest.mark.parametrize(("records", "officials"), [
+    # a role line without a name is passed over; the people after it are read
+    ("Role: STUDY_CHAIR\n\nAda Example\n\nRole: PRINCIPAL_INVESTIGATOR\n\nExample University",
+     [("Ada Example", "PRINCIPAL_INVESTIGATOR", "Example University")]),
+    # the affiliation follows its person's role line; the next name follows it
+    ("Ada Example\n\nRole: PRINCIPAL_INVESTIGATOR\n\nExample University\n\nBob Sample\n\n"
+     "Role: STUDY_CHAIR\n\nSample Institute",
+     [("Ada Example", "PRINCIPAL_INVESTIGATOR", "Example University"),
+      ("Bob Sample", "STUDY_CHAIR", "Sample Institute")]),
+    ("Ada Example\n\nRole: PRINCIPAL_INVESTIGATOR",
+     [("Ada Example", "PRINCIPAL_INVESTIGATOR", None)]),
+])
+def test_official_records_synthetic(records, officials):
+    trial = _with_block("Principal Investigators", records)
+    assert [(p.name, p.role, p.affiliation) for p in trial.officials] == officials
+
+
+@pytest.mark.parametrize(("value", "healthy"), [
+    ("Yes", True), ("TRUE", True), ("no", False), ("False", False), ("Sometimes", None)])
+def test_accepts_healthy_volunteers_synthetic(value, healthy):
+    page = SEED_TEXT.replace("Accepts Healthy Volunteers\n\nNo\n",
+                             f"Accepts Healthy Volunteers\n\n{value}\n")
+    assert parse(page).eligibility.healthy_volunteers is healthy
+
+
+@pytest.mark.parametrize(("lines", "place"), [
+    (["Example Clinic"], (None, None, None, None)),
+    (["Example Clinic", "France"], (None, None, None, "France")),
+    (["Example Clinic", "Lyon, France"], ("Lyon", None, None, "France")),
+    (["Example Clinic", "Springfield, Example State, 12345, United States"],
+     ("Springfield", "Example State", "12345", "United States")),
+])
+def test_a_sites_address_line_by_its_parts(lines, place):
+    site = trial_page._site(lines, "RECRUITING")
+    assert (site.facility, site.status) == ("Example Clinic", "RECRUITING")
+    assert (site.city, site.state, site.zip, site.country) == place
+
+
+@pytest.mark.parametrize(("code", "label"), [
+    ("DRUG", "Drug"), ("DIETARY_SUPPLEMENT", "Dietary Supplement")])
+def test_intervention_type_labels_as_ctgov_writes_them(code, label):
+    assert trial_page._type_label(code) == label
+
+
+STUDY_GROUPS_SYNTHETIC = (
+    "Arm A\n\nDrug A alone.\n\nGroup Type ACTIVE_COMPARATOR\n\n"
+    "Drug A\n\nIntervention Type DRUG\n\nDrug A 10 mg daily.\n\n"
+    "Arm B\n\nDrug A and radiotherapy.\n\nGroup Type EXPERIMENTAL\n\n"
+    "Drug A\n\nIntervention Type DRUG\n\nDrug A 10 mg daily.\n\n"
+    "Radiotherapy\n\nIntervention Type RADIATION\n\n70 Gy in 35 fractions.")
+
+
+def test_arms_with_several_listings_synthetic():
+    trial = _with_block("Study Groups", STUDY_GROUPS_SYNTHETIC)
+    assert [(a.label, a.type, a.description, a.intervention_names) for a in trial.arms] == [
+        ("Arm A", "ACTIVE_COMPARATOR", "Drug A alone.", ["Drug: Drug A"]),
+        ("Arm B", "EXPERIMENTAL", "Drug A and radiotherapy.",
+         ["Drug: Drug A", "Radiation: Radiotherapy"])]
+    listed = {i.name: (i.type, i.description, i.arm_labels) for i in trial.interventions}
+    assert listed["Drug A"] == ("DRUG", "Drug A 10 mg daily.", ["Arm A", "Arm B"])
+    assert listed["Radiotherapy"] == ("RADIATION", "70 Gy in 35 fractions.", ["Arm B"])
+
+
+def test_a_listing_without_a_type_or_a_name_synthetic(caplog):
+    # an 'Intervention Type' line straight after 'Group Type' names nothing: skipped, and the
+    # listing after it is still read; a listing whose type is blank is named without a label
+    trial = _with_block("Study Groups", (
+        "Arm A\n\nGroup Type EXPERIMENTAL\n\nIntervention Type DRUG\n\n"
+        "Drug A\n\nIntervention Type\n\nDrug A 10 mg daily."))
+    assert [(a.label, a.intervention_names) for a in trial.arms] == [("Arm A", ["Drug A"])]
+    assert "without an intervention name; skipped" in caplog.text
