@@ -677,3 +677,36 @@ def test_a_listing_without_a_type_or_a_name_synthetic(caplog):
         "Drug A\n\nIntervention Type\n\nDrug A 10 mg daily."))
     assert [(a.label, a.intervention_names) for a in trial.arms] == [("Arm A", ["Drug A"])]
     assert "without an intervention name; skipped" in caplog.text
+
+
+def test_last_updated_on_its_own_line_and_text_after_it_synthetic():
+    below = parse(SEED_TEXT.replace("Last Updated: 2026-01-23", "Last Updated:\n\n2026-01-23"))
+    assert below.last_update == "2026-01-23" and below.extra_sections == {}
+    more = parse(SEED_TEXT.replace("Last Updated: 2026-01-23",
+                                   "Last Updated: 2026-01-23\n\nSynthetic note\n\nAnother"))
+    assert more.last_update == "2026-01-23"
+    assert more.extra_sections == {"Last Updated": "Synthetic note\n\nAnother"}
+
+
+@pytest.mark.parametrize(("after", "extra"), [
+    ("", {}),
+    ("\n\nSynthetic remark", {"Study Results": "Synthetic remark"}),
+    ("\n\nSynthetic remark\n\nAnd another", {"Study Results": "Synthetic remark\n\nAnd another"}),
+])
+def test_study_results_keeps_what_follows_its_boilerplate_synthetic(after, extra):
+    boilerplate = "Check back later for updates."
+    trial = parse(SEED_TEXT.replace(boilerplate, boilerplate + after, 1))
+    assert trial.results_status == "Results pending"
+    assert trial.extra_sections == extra
+
+
+@pytest.mark.parametrize(("value", "enrollment"), [
+    ("59 participants", (59, None)),
+    ("1,200 participants (Anticipated)", (1200, "ESTIMATED")),
+    ("40 (estimated)", (40, "ESTIMATED")),
+    ("12 Actual", (12, "ACTUAL")),
+])
+def test_total_enrollment_and_its_kind_synthetic(value, enrollment):
+    trial = parse(SEED_TEXT.replace("Total Enrollment\n\n59 participants",
+                                    f"Total Enrollment\n\n{value}"))
+    assert (trial.enrollment, trial.enrollment_type) == enrollment
