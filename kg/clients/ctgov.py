@@ -187,7 +187,7 @@ class CTGovClient:
             ids = [_study_id(s) for s in page.studies]
             stalled = bool(page.next_page_token) and not set(ids) - read
             read.update(ids)
-            fresh = [s for s, i in zip(page.studies, ids, strict=True) if i not in walk.seen]
+            fresh = [s for s in page.studies if _study_id(s) not in walk.seen]
             if limit is not None:
                 fresh = fresh[: limit - walk.yielded]
             walk.seen.update(_study_id(s) for s in fresh)

@@ -539,6 +539,22 @@ def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_pat
     assert [r.param("pageToken") for r in server.requests] == [None, "t2", None, "t2"]
 
 
+def test_a_restarted_walk_keeps_the_limit(server):
+    state = {"expired": False}
+
+    def handle(req: Request) -> Reply:
+        if req.param("pageToken") is None:
+            return _page(["NCT00000001", "NCT00000002"], "t2")
+        if not state["expired"]:
+            state["expired"] = True
+            return Reply(400, "Invalid pageToken", content_type="text/plain")
+        return _page(["NCT00000003", "NCT00000004"])
+
+    server.handler = handle
+    pages = list(_client(server).search(term="x", limit=3))
+    assert _ids(pages) == [["NCT00000001", "NCT00000002"], ["NCT00000003"]]
+
+
 def test_every_request_spends_from_the_commands_budget(server):
     from kg.clients.budget import RequestCapReached, request_budget
 
