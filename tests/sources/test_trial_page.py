@@ -762,3 +762,38 @@ def test_identifier_records_synthetic():
     assert trial.org_study_id == "SYN-001"
     assert [(s.id, s.type) for s in trial.secondary_ids] == [
         ("SYN-002", "org_study_id"), ("SYN-003", "REGISTRY")]
+
+
+def test_study_groups_without_group_type_lines_synthetic(caplog):
+    trial = _with_block("Study Groups", "Arm A\n\nDrug A alone.\n\nTwice a day.")
+    assert [(a.label, a.type, a.description) for a in trial.arms] == [
+        ("Arm A", None, "Drug A alone.\n\nTwice a day.")]
+    assert "'Study Groups' without 'Group Type' lines" in caplog.text
+    assert [(a.label, a.description) for a in _with_block("Study Groups", "Arm A").arms] == [
+        ("Arm A", None)]
+
+
+def test_arms_without_labels_and_text_after_the_last_listing_synthetic():
+    trial = _with_block("Study Groups", (
+        "Group Type EXPERIMENTAL\n\nDrug A\n\nIntervention Type DRUG\n\nDrug A 10 mg daily.\n\n"
+        "Group Type PLACEBO_COMPARATOR"))
+    assert [(a.label, a.type, a.intervention_names) for a in trial.arms] == [
+        ("(unnamed arm 1)", "EXPERIMENTAL", ["Drug: Drug A"]),
+        ("Drug A 10 mg daily.", "PLACEBO_COMPARATOR", [])]
+    trial = _with_block("Study Groups", (
+        "Arm A\n\nGroup Type EXPERIMENTAL\n\nGroup Type PLACEBO_COMPARATOR\n\nDrug A\n\n"
+        "Intervention Type DRUG"))
+    assert [a.label for a in trial.arms] == ["Arm A", "(unnamed arm 2)"]
+    # text after the last arm's 'Group Type' with no listing: kept, not lost
+    trial = _with_block("Study Groups", "Arm A\n\nGroup Type EXPERIMENTAL\n\nStray\n\nText")
+    assert [(a.label, a.intervention_names) for a in trial.arms] == [("Arm A", [])]
+    assert trial.extra_sections == {"Study Groups": "Stray\n\nText"}
+
+
+def test_a_one_value_field_keeps_the_paragraphs_after_its_value_synthetic():
+    trial = parse(SEED_TEXT.replace("Accepts Healthy Volunteers\n\nNo\n",
+                                    "Accepts Healthy Volunteers\n\nNo\n\nSynthetic aside\n\n"
+                                    "Second aside\n"))
+    assert trial.eligibility.healthy_volunteers is False
+    assert trial.extra_sections == {"Accepts Healthy Volunteers": "Synthetic aside\n\n"
+                                                                   "Second aside"}
