@@ -797,3 +797,17 @@ def test_a_one_value_field_keeps_the_paragraphs_after_its_value_synthetic():
     assert trial.eligibility.healthy_volunteers is False
     assert trial.extra_sections == {"Accepts Healthy Volunteers": "Synthetic aside\n\n"
                                                                    "Second aside"}
+
+
+def test_an_arms_listing_fills_what_the_interventions_section_left_out_synthetic():
+    header, blocks = split_blocks(SEED_TEXT)
+    replaced = {
+        "Study Groups": "Arm A\n\nGroup Type EXPERIMENTAL\n\nDrug B\n\nIntervention Type DRUG"
+                        "\n\nDrug B 5 mg weekly.",
+        "Interventions": "Drug B"}  # named only: no type, no description
+    out = [(h, "\n".join(t.split("\n")[:3]) + "\n\n" + replaced[h] + "\n" if h in replaced
+            else t) for h, t in blocks]
+    trial = parse(join_blocks(header, out))
+    assert [(i.name, i.type, i.description, i.arm_labels) for i in trial.interventions] == [
+        ("Drug B", "DRUG", "Drug B 5 mg weekly.", ["Arm A"])]
+    assert trial.arms[0].intervention_names == ["Drug: Drug B"]
