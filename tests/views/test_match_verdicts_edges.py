@@ -107,6 +107,14 @@ def test_a_trial_without_criteria_text_says_so():
                                                          "criteria text", "not computable")]
 
 
+def test_a_record_without_structured_limits_still_has_its_criteria_checked():
+    (v,) = match(store_of(index("NCT00000005", criterion(None, None),
+                                criterion("inclusion", "1", HB))),
+                 patient(observations=[hb(85)]), as_of=AS_OF)
+    assert (v.verdict, [f.criterion for f in v.reasons], v.undetermined) == (
+        "excluded", ["incl 1"], [])
+
+
 def test_trials_come_sorted_and_the_filter_is_case_blind():
     store = store_of(index("NCT00000009", criterion("inclusion", "1", HB)), TRIAL)
     assert [v.trial for v in match(store, patient(), as_of=AS_OF)] == ["NCT00000002",
