@@ -47,6 +47,20 @@ class RankedStore:
         return QueryResult("select", ["candidate", "score"], rows)
 
 
+class EmptyGroupStore(RankedStore):
+    """rdflib's answer to an aggregate over no candidates: one row with the sum alone."""
+
+    def query(self, text: str) -> QueryResult:
+        result = super().query(text)
+        return QueryResult("select", result.variables, [{"score": Literal(0)}, *result.rows])
+
+
+def test_a_row_without_a_candidate_is_skipped():
+    store = EmptyGroupStore([(trial(2), 7.5), (trial(1), 5.0)])
+    assert shortlist(store, SEED, TABLES, 2) == [trial(2), trial(1)]
+    assert shortlist(EmptyGroupStore([]), SEED, TABLES, 2) is None  # too few to tell
+
+
 @pytest.fixture
 def first_fetch(monkeypatch):
     def set_to(n: int) -> None:
