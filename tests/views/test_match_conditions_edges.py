@@ -210,6 +210,11 @@ def test_other_malignancy_keeps_its_exceptions_besides_the_trials_own_disease():
     t = truth(other, thyroid, trial_conditions=frozenset({"nasopharyngeal-carcinoma"}))
     assert (t.value, t.detail) == (False, "no other malignancy other than excepted or the "
                                           "trial's own (thyroid cancer)")
+    both = truth(other, thyroid, cond("nasopharyngeal carcinoma", "Condition/npc"),
+                 trial_conditions=frozenset({"nasopharyngeal-carcinoma"}))
+    assert (both.value, both.detail) == (False, "no other malignancy other than excepted or "
+                                                "the trial's own (thyroid cancer, "
+                                                "nasopharyngeal carcinoma)")
 
 
 def test_a_resolved_condition_skipped_for_active_only_does_not_hide_an_active_one():
