@@ -520,7 +520,8 @@ def test_a_server_error_on_a_later_page_is_not_a_token_problem(server):
     assert len(server.requests) == 2
 
 
-def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_path):
+def _expiring_once(second_page: list[str]):
+    """A search whose page token expires the first time page 2 is asked for."""
     state = {"expired": False}
 
     def handle(req: Request) -> Reply:
@@ -529,9 +530,12 @@ def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_pat
         if not state["expired"]:
             state["expired"] = True
             return Reply(400, "Invalid pageToken", content_type="text/plain")
-        return _page(["NCT00000003"])
+        return _page(second_page)
+    return handle
 
-    server.handler = handle
+
+def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_path):
+    server.handler = _expiring_once(["NCT00000003"])
     cache = RequestCache(tmp_path / "c")
     pages = list(_client(server, cache=cache).search(term="x"))
     assert _ids(pages) == [["NCT00000001", "NCT00000002"], ["NCT00000003"]]
@@ -540,17 +544,7 @@ def test_a_restart_reads_page_one_from_the_network_not_the_cache(server, tmp_pat
 
 
 def test_a_restarted_walk_keeps_the_limit(server):
-    state = {"expired": False}
-
-    def handle(req: Request) -> Reply:
-        if req.param("pageToken") is None:
-            return _page(["NCT00000001", "NCT00000002"], "t2")
-        if not state["expired"]:
-            state["expired"] = True
-            return Reply(400, "Invalid pageToken", content_type="text/plain")
-        return _page(["NCT00000003", "NCT00000004"])
-
-    server.handler = handle
+    server.handler = _expiring_once(["NCT00000003", "NCT00000004"])
     pages = list(_client(server).search(term="x", limit=3))
     assert _ids(pages) == [["NCT00000001", "NCT00000002"], ["NCT00000003"]]
 
