@@ -232,3 +232,14 @@ def test_a_drugs_cue_and_allowance_are_read_in_its_own_sentence(text, found):
 ])
 def test_each_wording_of_an_allowance_allows(text):
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(("text", "pos", "start"), [
+    ("No prior anti-PD-1. Prior chemotherapy allowed. Prior TKI", 50, 48),  # after the last
+    ("No prior anti-PD-1. Prior TKI", 5, 0),  # the first sentence starts the text
+    (". Prior TKI", 5, 2),  # a stop at the very start still ends a sentence
+])
+def test_a_sentence_starts_after_the_last_stop_before_the_position(text, pos, start):
+    from kg.extract.constraints.therapy import _sentence_start
+
+    assert _sentence_start(text, pos) == start
