@@ -240,6 +240,4 @@ def test_each_wording_of_an_allowance_allows(text):
     (". Prior TKI", 5, 2),  # a stop at the very start still ends a sentence
 ])
 def test_a_sentence_starts_after_the_last_stop_before_the_position(text, pos, start):
-    from kg.extract.constraints.therapy import _sentence_start
-
-    assert _sentence_start(text, pos) == start
+    assert therapy._sentence_start(text, pos) == start
