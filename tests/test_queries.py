@@ -226,11 +226,12 @@ def test_both_stores_give_the_same_answers(store, oxi_store):
         assert sorted(norm) == sorted(norm_b), name
 
 
-@pytest.mark.parametrize("path", sorted(p for folder in ("related", "viz")
+@pytest.mark.parametrize("path", sorted(p for folder in ("related", "viz", "match")
                                         for p in (resources.QUERIES / folder).glob("*.rq")),
                          ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_internal_queries_parse(path):
-    """The finder's and viz's own queries skip the grammar check at run time; here it runs."""
+    """The finder's, viz's and matcher's own queries skip the grammar check at run time; here
+    it runs."""
     lq = q.parse_query_file(path)
     assert lq.title, path
 
