@@ -622,3 +622,20 @@ def test_an_answer_about_another_study_is_refused_and_not_cached(server, tmp_pat
     assert str(caught.value) == (f"{server.url}/api/v2/studies/{NCT}: asked for {NCT} but "
                                  "ClinicalTrials.gov answered NCT00000001")
     assert cache.get(request_key(SERVICE, f"studies/{NCT}", {})) is None
+
+
+def test_the_retrieval_time_is_utc_whatever_the_local_zone(monkeypatch):
+    import time
+
+    from kg.clients import ctgov
+
+    monkeypatch.setenv("TZ", "XST-8")  # POSIX rule: UTC+8, no zone database needed
+    time.tzset()
+    try:
+        before = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        stamp = ctgov._now()
+        after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert before <= stamp <= after

@@ -267,6 +267,11 @@ HBV = ("all-of", None, "HBsAg positive and HBV DNA ≥ 10^4 copies/ml", 0, 43,
      [HBV, ("all-of", None, "HCV RNA positive and abnormal hepatic function", 45, 91,
             [("hepatitis-c", "HCV RNA positive", 45, 61, "computable"),
              (None, "abnormal hepatic function", 66, 91, "not-computable")])]),
+    # only brackets, stops, commas and spaces are taken off the unread part, not its letters
+    ("HCV RNA positive and X-ray signs of pneumonitis",
+     [("all-of", None, "HCV RNA positive and X-ray signs of pneumonitis", 0, 47,
+       [("hepatitis-c", "HCV RNA positive", 0, 16, "computable"),
+        (None, "X-ray signs of pneumonitis", 21, 47, "not-computable")])]),
     # two words are a part to keep, "AND" as well as "and"
     ("HCV RNA positive AND renal impairment",
      [("all-of", None, "HCV RNA positive AND renal impairment", 0, 37,
