@@ -30,7 +30,11 @@ import pytest
 import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-COSTS = ROOT / "mutants" / "test-costs.json"
+
+
+def record_path(root: Path = ROOT) -> Path:
+    """Where the costs of ``root``'s tests are recorded."""
+    return root / "mutants" / "test-costs.json"
 
 
 def tests_fingerprint(root: Path = ROOT) -> str:
@@ -62,7 +66,7 @@ def command_args(root: Path = ROOT) -> list[str]:
 def load(root: Path = ROOT) -> dict | None:
     """The recorded costs when they were measured on the current tests and selection, else
     None."""
-    path = root / "mutants" / "test-costs.json"
+    path = record_path(root)
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -125,7 +129,7 @@ class CostRecorder:
                           for t, shared in sorted(self.shared_of.items())},
                 "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())},
                 "built_by": dict(sorted(self.built_by.items()))}
-        target = root / "mutants" / COSTS.name
+        target = record_path(root)
         target.parent.mkdir(exist_ok=True)
         partial = target.with_name(target.name + ".part")
         partial.write_text(json.dumps(data, indent=0))
