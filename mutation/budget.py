@@ -46,6 +46,9 @@ FIXTURE_BUDGET_SECONDS = float(os.environ.get("MUTATION_FIXTURE_BUDGET_SECONDS",
 # half of that). mutmut's own bound, 30 x (the tests' call time + 1 s), let each mutant that
 # loops forever hold a core for about 20 s of wall time, and knew nothing of fixtures.
 TIMEOUT_FACTOR = float(os.environ.get("MUTATION_TIMEOUT_FACTOR", "6"))
+# Processes for the first, full statistics run (mutation/split_stats.py); 0: as many as
+# mutmut runs mutants in (run.py's --max-children), 1: mutmut's single one.
+STATS_WORKERS = int(os.environ.get("MUTATION_STATS_WORKERS", "0"))
 
 
 def is_home(test: str, function: str) -> bool:
@@ -197,11 +200,11 @@ def stale_tests(old_hashes: dict[str, str], new_hashes: dict[str, str],
     return sorted({t for f in changed for t in tests_by_function.get(f, ())})
 
 
-def timing_the_whole_run(run_stats, recorder):
-    """mutmut's PytestRunner.run_stats, adding the plugin ``recorder()`` makes
-    (mutation/costs.py) to a run of the whole selection (``tests`` empty), so that one run
-    gives both mutmut's links and each test's cost; a run of some tests records nothing
-    (their costs are not the suite's)."""
+def timing_the_whole_run(run_stats, plugins):
+    """mutmut's PytestRunner.run_stats, adding the plugins ``plugins()`` makes (the costs
+    recorder, mutation/costs.py; a worker's file claims, mutation/split_stats.py) to a run of
+    the whole selection (``tests`` empty), so that one run gives both mutmut's links and each
+    test's cost; a run of some tests records nothing (their costs are not the suite's)."""
 
     def run(self, *, tests):
         if not tests:
@@ -209,7 +212,7 @@ def timing_the_whole_run(run_stats, recorder):
 
             def execute_timing(params, **kwargs):
                 return execute(params, **{**kwargs, "plugins": [*kwargs.get("plugins", ()),
-                                                                 recorder()]})
+                                                                 *plugins()]})
 
             self.execute_pytest = execute_timing
         try:
@@ -220,15 +223,33 @@ def timing_the_whole_run(run_stats, recorder):
     return run
 
 
+def stats_collector(runner, split, record):
+    """The runner's collect_stats, with a full statistics run (no tests named) split over
+    STATS_WORKERS processes by ``split`` (mutation/split_stats.py), its costs recorded at
+    ``record``; an incremental run (some tests) stays mutmut's single child."""
+    collect_stats = runner.collect_stats
+
+    def collect(tests):
+        workers = min(STATS_WORKERS or runner.max_workers, runner.max_workers)
+        if tests or workers < 2:
+            return collect_stats(tests)
+        return split.collect(runner, workers, record)
+
+    return collect
+
+
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
     import mutmut.__main__ as mutmut_main
     import run  # mutation/run.py: the record of equivalent mutants
+    import split_stats  # mutation/split_stats.py: the statistics run on every core
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
-    PytestRunner.run_stats = timing_the_whole_run(PytestRunner.run_stats,
-                                                  lambda: costs.CostRecorder(costs.ROOT))
+    PytestRunner.run_stats = timing_the_whole_run(
+        PytestRunner.run_stats,
+        lambda: [costs.CostRecorder(costs.ROOT, target=split_stats.costs_target()),
+                 *split_stats.plugins()])
 
     collect = mutmut_main.collect_or_load_stats
     cost_of: dict[str, float] = {}  # function -> recorded seconds of its selection
@@ -311,6 +332,8 @@ def main() -> None:
 
         runner.run_clean_tests = run_clean_tests
         runner.submit = submit_with_own_limit
+        runner.collect_stats = stats_collector(runner, split_stats,
+                                               costs.record_path(costs.ROOT))
         return runner
 
     mutmut_main.collect_or_load_stats = collect_then_cut

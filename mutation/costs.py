@@ -66,14 +66,18 @@ def command_args(root: Path = ROOT) -> list[str]:
 def load(root: Path = ROOT) -> dict | None:
     """The recorded costs when they were measured on the current tests and selection, else
     None."""
-    path = record_path(root)
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if data.get("selection") != selection(root):
+    data = json_of(record_path(root))
+    if data is None or data.get("selection") != selection(root):
         return None
     return data if data.get("fingerprint") == tests_fingerprint(root) else None
+
+
+def json_of(path: Path) -> dict | None:
+    """A record as written, or None when there is none."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _shared_key(node_id: str, argname: str, param_index: int) -> str:
@@ -84,9 +88,11 @@ class CostRecorder:
     """The plugin: ``root`` is the project the record is for (default: pytest's rootdir);
     mutmut's statistics run works in a copy of it, mutants/."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, target: Path | None = None) -> None:
         self.root = root
+        self.target = target  # default: record_path(root); a worker's part of a split run
         self.own: dict[str, float] = {}
+        self._ran: set[str] = set()
         self.shared_cost: dict[str, float] = {}
         self.shared_of: dict[str, list[str]] = {}
         self.built_by: dict[str, str] = {}
@@ -115,8 +121,12 @@ class CostRecorder:
         self.shared_of[item.nodeid] = sorted(_shared_fixtures(item))
         yield
         self._item = None
+        if item.nodeid not in self._ran:  # passed by (another worker runs its file): no cost
+            self.own.pop(item.nodeid, None)
+            self.shared_of.pop(item.nodeid, None)
 
     def pytest_runtest_logreport(self, report):
+        self._ran.add(report.nodeid)
         if report.when in ("call", "teardown"):
             self.own[report.nodeid] = self.own.get(report.nodeid, 0.0) + report.duration
 
@@ -129,11 +139,33 @@ class CostRecorder:
                           for t, shared in sorted(self.shared_of.items())},
                 "shared": {k: round(v, 4) for k, v in sorted(self.shared_cost.items())},
                 "built_by": dict(sorted(self.built_by.items()))}
-        target = record_path(root)
-        target.parent.mkdir(exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        partial.write_text(json.dumps(data, indent=0))
-        os.replace(partial, target)
+        write(self.target or record_path(root), data)
+
+
+def write(target: Path, data: dict) -> None:
+    """Write a record whole or not at all."""
+    target.parent.mkdir(exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_text(json.dumps(data, indent=0))
+    os.replace(partial, target)
+
+
+def merged(parts: list[dict]) -> dict:
+    """One record from the records of workers that each ran some of the test files
+    (mutation/split_stats.py): a shared fixture both built keeps its dearer set-up and the
+    test of the first part that built it."""
+    tests: dict = {}
+    shared: dict[str, float] = {}
+    built_by: dict[str, str] = {}
+    for part in parts:
+        tests.update(part["tests"])
+        for key, cost in part["shared"].items():
+            shared[key] = max(shared.get(key, 0.0), cost)
+        for key, test in part["built_by"].items():
+            built_by.setdefault(key, test)
+    return {"fingerprint": parts[0]["fingerprint"], "selection": parts[0]["selection"],
+            "tests": dict(sorted(tests.items())), "shared": dict(sorted(shared.items())),
+            "built_by": dict(sorted(built_by.items()))}
 
 
 def _shared_fixtures(item) -> set[str]:

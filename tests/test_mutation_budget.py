@@ -250,11 +250,11 @@ def test_a_run_of_the_whole_selection_times_its_tests_and_a_partial_one_does_not
     def run_stats(runner, *, tests):  # mutmut's: its own plugin, the selection or the tests
         return runner.execute_pytest(tests or ["tests"], plugins=["links"])
 
-    run = budget.timing_the_whole_run(run_stats, lambda: "recorder")
+    run = budget.timing_the_whole_run(run_stats, lambda: ["recorder", "claims"])
     runner = Runner()
     assert run(runner, tests=[]) == 7
     assert run(runner, tests=["tests/test_a.py::test_a"]) == 7
-    assert seen == [(["tests"], {"plugins": ["links", "recorder"]}),
+    assert seen == [(["tests"], {"plugins": ["links", "recorder", "claims"]}),
                     (["tests/test_a.py::test_a"], {"plugins": ["links"]})]
     assert "execute_pytest" not in vars(runner)  # the runner is as it was
 
