@@ -598,6 +598,10 @@ def _with_block(name: str, records: str) -> Trial:
     ("Ada Example\n\nProfessor\n\nExample University\n\nRoom 101\n\nResponsibility Role "
      "SPONSOR", ("SPONSOR", "Ada Example", "Professor", "Example University"),
      {"Responsible Party": "Room 101"}),
+    ("Ada Example\n\nProfessor\n\nExample University\n\nRoom 101\n\nFloor 2\n\n"
+     "Responsibility Role SPONSOR", ("SPONSOR", "Ada Example", "Professor",
+                                     "Example University"),
+     {"Responsible Party": "Room 101\n\nFloor 2"}),
 ])
 def test_responsible_party_records_synthetic(records, party, extra):
     trial = _with_block("Responsible Party", records)
@@ -637,6 +641,9 @@ def test_accepts_healthy_volunteers_synthetic(value, healthy):
     (["Example Clinic", "Lyon, France"], ("Lyon", None, None, "France")),
     (["Example Clinic", "Springfield, Example State, 12345, United States"],
      ("Springfield", "Example State", "12345", "United States")),
+    # more parts than city, state, zip and country: the middle ones are the zip, as written
+    (["Example Clinic", "Springfield, Example State, 12345, Suite 9, United States"],
+     ("Springfield", "Example State", "12345, Suite 9", "United States")),
 ])
 def test_a_sites_address_line_by_its_parts(lines, place):
     site = trial_page._site(lines, "RECRUITING")
@@ -746,11 +753,11 @@ def test_interventions_records_synthetic():
     trial = _with_block("Interventions", (
         "Intervention Type DRUG\n\n"  # a type without a name: skipped
         "Drug A\n\nDrug A 10 mg daily.\n\nSecond paragraph.\n\nIntervention Type DRUG\n\n"
-        "Drug B\n\nIntervention Type BIOLOGICAL\n\nDrug C\n\nDrug C 1 mg."))
+        "Drug B\n\nIntervention Type BIOLOGICAL\n\nDrug C\n\nDrug C 1 mg.\n\nOnce a day."))
     # (the seed's arm then adds the intervention it lists, absent from these)
     assert [(i.name, i.type, i.description) for i in trial.interventions][:3] == [
         ("Drug A", "DRUG", "Drug A 10 mg daily.\n\nSecond paragraph."),
-        ("Drug B", "BIOLOGICAL", None), ("Drug C", None, "Drug C 1 mg.")]
+        ("Drug B", "BIOLOGICAL", None), ("Drug C", None, "Drug C 1 mg.\n\nOnce a day.")]
 
 
 def test_identifier_records_synthetic():
@@ -811,3 +818,67 @@ def test_an_arms_listing_fills_what_the_interventions_section_left_out_synthetic
     assert [(i.name, i.type, i.description, i.arm_labels) for i in trial.interventions] == [
         ("Drug B", "DRUG", "Drug B 5 mg weekly.", ["Arm A"])]
     assert trial.arms[0].intervention_names == ["Drug: Drug B"]
+
+
+# --------------------------------------------------------------------------- text kept whole
+# SYNTHETIC additions to the real page: text the parser has no field for is kept, paragraph
+# breaks included, under the heading it came under.
+
+
+def test_text_in_the_header_after_the_title_is_kept_synthetic():
+    header, blocks = split_blocks(SEED_TEXT)
+    title = header.split("\n")[0]
+    rest = header[header.index("NCT ID:"):]
+    trial = parse(join_blocks(f"{title}\nA subtitle line\n\nA note.\n\nAnother note.\n\n{rest}",
+                              blocks))
+    assert trial.brief_title == title
+    assert trial.extra_sections == {"Header": "A subtitle line\n\nA note.\n\nAnother note."}
+
+
+def test_a_header_of_one_paragraph_after_the_title_is_kept_synthetic():
+    header, blocks = split_blocks(SEED_TEXT)
+    title = header.split("\n")[0]
+    rest = header[header.index("NCT ID:"):]
+    trial = parse(join_blocks(f"{title}\n\nA note.\n\n{rest}", blocks))
+    assert (trial.brief_title, trial.extra_sections) == (title, {"Header": "A note."})
+
+
+def test_repeated_and_unknown_sections_keep_their_paragraphs_synthetic():
+    header, blocks = split_blocks(SEED_TEXT)
+    names = [name for name, _ in blocks]
+    conditions = dict(blocks)["Conditions"].split("\n")[:3]  # heading, blank line, blurb
+    again = "\n".join(conditions) + "\n\nFirst added line\n\nSecond added line"
+    keywords = ("Keywords\n\nBrowse the search terms the sponsor attached to this study.\n\n"
+                "term 1\n\nterm 2")
+    at = names.index("Sponsors")
+    trial = parse(join_blocks(header, [*blocks[:at], ("Conditions", again),
+                                       ("Keywords", keywords), *blocks[at:]]))
+    assert trial.extra_sections == {"Conditions": "First added line\n\nSecond added line",
+                                    "Keywords": "term 1\n\nterm 2"}
+    assert trial.conditions == parse(SEED_TEXT).conditions  # the first one is the data
+
+
+def test_a_group_headings_text_after_its_blurb_is_kept_synthetic():
+    trial = _with_block("Basic Information", "Note one.\n\nNote two.")
+    assert trial.extra_sections == {"Basic Information": "Note one.\n\nNote two."}
+
+
+def test_the_nct_id_on_the_line_after_its_label_synthetic():
+    trial = parse(SEED_TEXT.replace("NCT ID: NCT05807880", "NCT ID:\n\nNCT05807880"))
+    assert trial.nct_id == "NCT05807880"
+
+
+def test_an_nct_id_label_without_an_identifier_is_refused_exactly(tmp_path):
+    path = write(tmp_path, "no-id.txt", SEED_TEXT.replace("NCT ID: NCT05807880", "NCT ID:"))
+    assert error_of(path) == f"{path}: the 'NCT ID:' line has no identifier"
+
+
+def test_parse_of_a_string_names_it_and_refuses_a_partial_page_by_default():
+    header = SEED_TEXT[:SEED_TEXT.index("Study Results")]
+    with pytest.raises(TrialParseError) as caught:
+        parse(header)
+    assert str(caught.value) == ("<string>: truncated page: nothing after the header (title, "
+                                 "NCT ID); no recognised section")
+    with pytest.raises(TrialParseError, match="import what it has with --allow-partial"):
+        parse(CUT.read_text(encoding="utf-8"))
+    assert parse(CUT.read_text(encoding="utf-8"), allow_partial=True).nct_id == "NCT05807880"
