@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _pytest import runner as pytest_runner  # its run of one test (no public name)
 
 
 def _file(item) -> str:
@@ -63,10 +64,28 @@ class FileClaims:
                 self._mine[name] = False
         return self._mine[name]
 
+    def _next_claimed(self, item):
+        """The first test after ``item`` in a file this worker claims (claiming that file
+        now), or None."""
+        items = item.session.items
+        for later in items[items.index(item) + 1:]:
+            if self.claimed(_file(later)):
+                return later
+        return None
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item, nextitem):
-        # True: handled here, so pytest's own protocol (set-up, call, reports) never runs
-        return None if self.claimed(_file(item)) else True
+        """A test of a file another worker claimed is passed by (True: handled, so pytest's
+        own protocol never runs for it). A test of this worker's runs by pytest's own
+        protocol, told the next test this worker will run: pytest tears a test's fixtures
+        down to what the next test shares, and a test passed by shares what this worker
+        never set up (its folder, its package)."""
+        if not self.claimed(_file(item)):
+            return True
+        if nextitem is not None and _file(nextitem) != _file(item):
+            nextitem = self._next_claimed(item)
+        pytest_runner.pytest_runtest_protocol(item, nextitem)
+        return True
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,13 @@ PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mo
 
 
 @pytest.fixture(autouse=True)
+def _no_worker(monkeypatch):
+    """These tests may run inside a worker of a real split statistics run (the mutation
+    run's own), whose part they must neither see nor change."""
+    monkeypatch.setattr(split_stats, "current", None)
+
+
+@pytest.fixture(autouse=True)
 def _forget_project_modules(tmp_path):
     """The projects' test modules imported in this process (pytest.main here) are forgotten,
     so the next project's same-named tests/test_a.py is read, not the cached module."""
@@ -84,6 +91,29 @@ def test_a_worker_starts_its_share_along_the_files_and_passes_by_a_claimed_one(
         "test_a setup", "test_a::one", "test_a::two", "test_a teardown",
         "test_b setup", "test_b::one", "test_b::two", "test_b teardown"]
     assert len(list(claims.iterdir())) == 4  # every file claimed, each once
+
+
+def test_a_file_passed_by_in_another_folder_leaves_nothing_set_up(tmp_path, monkeypatch):
+    """pytest tears a test down to what the next test shares: told a passed-by test of
+    tests/sub/ came next, it kept tests/sub/ set up, and the next test run, outside it, failed
+    with "previous item was not torn down properly" (seen in the real suite)."""
+    (tmp_path / "tests" / "sub").mkdir(parents=True)
+    (tmp_path / "tests" / "sub" / "__init__.py").write_text("")  # a package, set up apart
+    log = "def log(t):\n    open('run.log', 'a').write(t + '\\n')\n"
+    (tmp_path / "tests" / "sub" / "conftest.py").write_text(
+        "import pytest\n" + log + "@pytest.fixture(scope='package')\n"
+        "def pkg():\n    log('sub setup')\n    yield\n    log('sub teardown')\n")
+    for name in ("test_x.py", "test_y.py"):
+        (tmp_path / "tests" / "sub" / name).write_text(
+            log + f"def test_it(pkg):\n    log('{name}')\n")
+    (tmp_path / "tests" / "test_z.py").write_text(log + "def test_it():\n    log('test_z.py')\n")
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert split_stats.FileClaims(claims, 1, 2).claimed("tests/sub/test_y.py")
+    assert _run_worker_pytest(tmp_path, claims, 0, 2) == 0
+    assert (tmp_path / "run.log").read_text().split("\n")[:-1] == [
+        "sub setup", "test_x.py", "sub teardown", "test_z.py"]
 
 
 def test_a_claim_is_asked_once_and_the_first_to_ask_has_it(tmp_path):
