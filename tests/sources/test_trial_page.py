@@ -882,3 +882,57 @@ def test_parse_of_a_string_names_it_and_refuses_a_partial_page_by_default():
     with pytest.raises(TrialParseError, match="import what it has with --allow-partial"):
         parse(CUT.read_text(encoding="utf-8"))
     assert parse(CUT.read_text(encoding="utf-8"), allow_partial=True).nct_id == "NCT05807880"
+
+
+# --------------------------------------------------------------------------- unknown headings
+# What the site's new sections look like: a title-cased line of at most six words on its own,
+# a blank line, one blurb sentence of at least eight words on its own. SYNTHETIC lines.
+
+BLURB = "Browse the search terms the sponsor attached to this study."  # 10 words, one sentence
+VALUE = trial_page._Section("Sponsors", trial_page._Spec("Sponsors"), 1)
+PROSE = trial_page._Section("Brief Summary", trial_page._Spec("Brief Summary", blurb=True,
+                                                                  free_text=True), 1)
+
+
+@pytest.mark.parametrize(("lines", "i", "expected"), [
+    (["", "Keywords", "", BLURB, ""], 1, True),
+    (["Keywords", "", BLURB], 0, True),                 # the page ends with the blurb
+    (["Keywords", "", BLURB, "", "more text"], 0, True),  # a line further on is another's
+    (["Keywords", "", BLURB, "more text"], 0, False),   # the blurb is not on its own
+    (["", "Keywords", "", BLURB, "more text"], 1, False),
+    (["Keywords", ""], 0, False),                       # nothing after the blank line
+    (["Keywords", "", ""], 0, False),
+    (["Keywords", BLURB], 0, False),                    # no blank line after the title
+    (["Earlier text", "Keywords", "", BLURB], 1, False),  # glued to the line before
+    (["", "One Two Three Four Five Six", "", BLURB], 1, True),
+    (["", "One Two Three Four Five Six Seven", "", BLURB], 1, False),
+    (["", "keywords", "", BLURB], 1, False),            # not capitalised
+    (["", "Terms of the Sponsor", "", BLURB], 1, True),  # small words inside
+    (["", "Keywords", "", "Browse the search terms the sponsor attached here."], 1, True),
+    (["", "Keywords", "", "Browse the search terms the sponsor attached."], 1, False),  # 7
+    (["", "Keywords", "", "Browse the terms. The sponsor attached them to the study."], 1,
+     False),                                            # two sentences
+])
+def test_an_unknown_heading_is_a_title_line_then_a_blurb_on_its_own_synthetic(
+        lines, i, expected):
+    assert trial_page._is_unknown_heading(lines, i, VALUE) is expected
+
+
+def test_unknown_headings_are_not_looked_for_in_prose_or_the_header_synthetic():
+    lines = ["", "Keywords", "", BLURB, ""]
+    assert trial_page._is_unknown_heading(lines, 1, PROSE) is False
+    header = trial_page._Section(trial_page._HEADER, trial_page._Spec(trial_page._HEADER), 1)
+    assert trial_page._is_unknown_heading(lines, 1, header) is False
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("One two three four five.", True),       # five words: the default least
+    ("One two three four.", False),
+    ("One two three four five", False),        # no full stop
+    ("One two three.\nFour five six.", False),  # two lines
+    ("* one two three four five.", False),     # a list item, not boilerplate
+    ("   * one two three four five.", False),
+    ("- one two three four five.", False),
+])
+def test_a_blurb_is_one_line_of_one_sentence_of_five_words_or_more(text, expected):
+    assert trial_page._blurb_shaped(text) is expected
