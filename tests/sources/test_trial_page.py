@@ -696,6 +696,10 @@ def test_last_updated_on_its_own_line_and_text_after_it_synthetic():
                                    "Last Updated: 2026-01-23\n\nSynthetic note\n\nAnother"))
     assert more.last_update == "2026-01-23"
     assert more.extra_sections == {"Last Updated": "Synthetic note\n\nAnother"}
+    below_more = parse(SEED_TEXT.replace("Last Updated: 2026-01-23",
+                                         "Last Updated:\n\n2026-01-23\n\nSynthetic note"))
+    assert below_more.last_update == "2026-01-23"
+    assert below_more.extra_sections == {"Last Updated": "Synthetic note"}
 
 
 @pytest.mark.parametrize(("after", "extra"), [
@@ -947,3 +951,17 @@ def test_unknown_headings_are_not_looked_for_in_prose_or_the_header_synthetic():
 ])
 def test_a_blurb_is_one_line_of_one_sentence_of_five_words_or_more(text, expected):
     assert trial_page._blurb_shaped(text) is expected
+
+
+def test_condition_lines_lose_their_list_marks_synthetic():
+    trial = parse(SEED_TEXT.replace("\n\nNasopharyngeal Neoplasms\n\n",
+                                    "\n\n* Nasopharyngeal Neoplasms\n- Head and Neck Neoplasms\n"
+                                    "+  Carcinoma\nNeoplasms-Like Lesions\n\n", 1))
+    assert trial.conditions == ["Nasopharyngeal Neoplasms", "Head and Neck Neoplasms",
+                                "Carcinoma", "Neoplasms-Like Lesions"]
+
+
+def test_a_byte_order_mark_is_dropped_and_a_title_keeps_its_first_letter_synthetic():
+    title = SEED_TEXT.split("\n", 1)[0]
+    trial = parse("\ufeffXeloda " + SEED_TEXT)
+    assert trial.brief_title == f"Xeloda {title}"
