@@ -965,3 +965,32 @@ def test_a_byte_order_mark_is_dropped_and_a_title_keeps_its_first_letter_synthet
     title = SEED_TEXT.split("\n", 1)[0]
     trial = parse("\ufeffXeloda " + SEED_TEXT)
     assert trial.brief_title == f"Xeloda {title}"
+
+
+# --------------------------------------------------------------------------- an arm's listings
+# SYNTHETIC paragraphs after an arm's 'Group Type' line: listings (name, type line,
+# description paragraphs), then, unless it is the last arm, the next arm's label.
+
+ITYPE = "Intervention Type DRUG"
+
+
+def _listings(paras: list[str], is_last: bool):
+    listings, rest = trial_page._split_listings(paras, Trial(nct_id="NCT00000000"), is_last)
+    return [(x.name, x.type, x.description) for x in listings], rest
+
+
+def test_each_listing_takes_every_paragraph_up_to_the_next_listings_name_synthetic(caplog):
+    with caplog.at_level(logging.WARNING):
+        found = _listings(["Drug A", ITYPE, "A one.", "A two.", "Drug B", ITYPE, "B one.",
+                           "B two."], is_last=True)
+    assert found == ([("Drug A", "DRUG", "A one.\n\nA two."),
+                      ("Drug B", "DRUG", "B one.\n\nB two.")], [])
+    assert caplog.text == ""  # the first listing's name is no text before it
+
+
+def test_before_the_next_arm_a_listing_of_unknown_length_takes_one_paragraph_synthetic():
+    assert _listings(["Drug A", ITYPE, "A one.", "Next arm"], is_last=False) == (
+        [("Drug A", "DRUG", "A one.")], ["Next arm"])
+    assert _listings(["Drug A", ITYPE, "Next arm"], is_last=False) == (
+        [("Drug A", "DRUG", None)], ["Next arm"])
+    assert _listings(["Drug A", ITYPE], is_last=False) == ([("Drug A", "DRUG", None)], [])
