@@ -538,6 +538,9 @@ def test_allow_partial_marks_a_section_cut_mid_record(tmp_path, caplog):
     assert "section 'References' has" not in caplog.text
     assert trial.missing_sections == ["Other Identifiers", "More Related Trials"]
     assert trial.references[-1].type is None  # the cut citation keeps no invented type
+    at_heading = SEED_TEXT[:SEED_TEXT.index("Countries") + len("Countries\n")]
+    trial = parse(at_heading, allow_partial=True)
+    assert (trial.incomplete_sections, trial.countries) == (["Countries"], [])
     assert parse_file(SEED, allow_partial=True).missing_sections == []  # a whole page
 
 
