@@ -997,3 +997,19 @@ def test_before_the_next_arm_a_listing_of_unknown_length_takes_one_paragraph_syn
     assert _listings(["Drug A", ITYPE, "Next arm"], is_last=False) == (
         [("Drug A", "DRUG", None)], ["Next arm"])
     assert _listings(["Drug A", ITYPE], is_last=False) == ([("Drug A", "DRUG", None)], [])
+
+
+def test_type_and_pmid_lines_without_a_citation_of_their_own_are_ignored_synthetic(caplog):
+    with caplog.at_level(logging.WARNING):
+        trial = _with_block("References", (
+            "Reference Type BACKGROUND\n\nPMID: 123 (View on PubMed)\n\n"  # before any citation
+            "A. Author. A synthetic paper. 2020.\n\nReference Type RESULT\n\n"
+            "Reference Type BACKGROUND\n\nPMID: 456 (View on PubMed)\n\n"  # a second type line
+            "PMID: 789 (View on PubMed)"))                                 # a second PMID line
+    assert [(r.citation, r.type, r.pmid) for r in trial.references] == [
+        ("A. Author. A synthetic paper. 2020.", "RESULT", "456")]
+    assert caplog.text.count("without a citation; ignored") == 4
+
+
+def test_a_references_section_without_records_synthetic():
+    assert _with_block("References", "").references == []
