@@ -627,6 +627,15 @@ def test_responsible_party_records_synthetic(records, party, extra):
       ("Bob Sample", "STUDY_CHAIR", "Sample Institute")]),
     ("Ada Example\n\nRole: PRINCIPAL_INVESTIGATOR",
      [("Ada Example", "PRINCIPAL_INVESTIGATOR", None)]),
+    # a person without an affiliation: the next person's name is no affiliation of theirs
+    ("Ada Example\n\nRole: PRINCIPAL_INVESTIGATOR\n\nBob Sample\n\nRole: STUDY_CHAIR\n\n"
+     "Sample Institute",
+     [("Ada Example", "PRINCIPAL_INVESTIGATOR", None),
+      ("Bob Sample", "STUDY_CHAIR", "Sample Institute")]),
+    # a line before the first person: the name is the line before the role
+    ("Investigators of the study\n\nAda Example\n\nRole: PRINCIPAL_INVESTIGATOR\n\n"
+     "Example University",
+     [("Ada Example", "PRINCIPAL_INVESTIGATOR", "Example University")]),
 ])
 def test_official_records_synthetic(records, officials):
     trial = _with_block("Principal Investigators", records)
@@ -1013,3 +1022,13 @@ def test_type_and_pmid_lines_without_a_citation_of_their_own_are_ignored_synthet
 
 def test_a_references_section_without_records_synthetic():
     assert _with_block("References", "").references == []
+
+
+def test_a_site_after_one_with_an_empty_status_keeps_its_name_synthetic():
+    trial = _with_block("Locations", (
+        "Example Clinic\n\nLyon, France\n\nSite Status\n\n"  # no status at all
+        "Second Clinic\n\nParis, France\n\nSite Status COMPLETED\n\nLast Clinic"))
+    assert [(s.facility, s.city, s.country, s.status) for s in trial.sites] == [
+        ("Example Clinic", "Lyon", "France", None),
+        ("Second Clinic", "Paris", "France", "COMPLETED"),
+        ("Last Clinic", None, None, None)]  # cut short: kept with what it has
