@@ -1032,3 +1032,31 @@ def test_a_site_after_one_with_an_empty_status_keeps_its_name_synthetic():
         ("Example Clinic", "Lyon", "France", None),
         ("Second Clinic", "Paris", "France", "COMPLETED"),
         ("Last Clinic", None, None, None)]  # cut short: kept with what it has
+
+
+def test_an_intervention_models_description_keeps_its_paragraphs_synthetic():
+    trial = parse(SEED_TEXT.replace(
+        "The combination of anlotinib, penpulimab and capecitabine.\n",
+        "The combination of anlotinib, penpulimab and capecitabine.\n\nA second paragraph.\n"))
+    assert trial.design.intervention_model == "SINGLE_GROUP"
+    assert trial.design.intervention_model_description == (
+        "The combination of anlotinib, penpulimab and capecitabine.\n\nA second paragraph.")
+
+
+def test_a_criteria_block_keeps_indents_and_a_heading_without_items_synthetic():
+    section = trial_page._Section("Inclusion Criteria", trial_page._Spec("Inclusion Criteria"), 1)
+    section.body_lines = ["", "* Adults.", "  * aged 18 or over.", "", "", "", "* Consent.  ", ""]
+    assert trial_page._criteria_block(section) == (
+        "Inclusion Criteria\n\n* Adults.\n  * aged 18 or over.\n\n* Consent.")
+    section.body_lines = ["", "  ", ""]
+    assert trial_page._criteria_block(section) == "Inclusion Criteria"
+
+
+def test_three_arms_each_keep_their_own_listings_synthetic():
+    trial = _with_block("Study Groups", STUDY_GROUPS_SYNTHETIC + (
+        "\n\nArm C\n\nDrug A later.\n\nGroup Type OTHER\n\n"
+        "Drug A\n\nIntervention Type DRUG\n\nDrug A 10 mg daily."))
+    assert [(a.label, a.type, a.intervention_names) for a in trial.arms] == [
+        ("Arm A", "ACTIVE_COMPARATOR", ["Drug: Drug A"]),
+        ("Arm B", "EXPERIMENTAL", ["Drug: Drug A", "Radiation: Radiotherapy"]),
+        ("Arm C", "OTHER", ["Drug: Drug A"])]
