@@ -241,3 +241,71 @@ def test_each_wording_of_an_allowance_allows(text):
 ])
 def test_a_sentence_starts_after_the_last_stop_before_the_position(text, pos, start):
     assert therapy._sentence_start(text, pos) == start
+
+
+def _find(text: str, kind: str = "inclusion"):
+    return therapy.find(text, Context(kind, default_concepts(), default_vocabulary()))
+
+
+@pytest.mark.parametrize("text", [
+    "Recurrence at least 6 months after completing surgery.",       # not after radiotherapy
+    "Recurrence within 6 months after completing radiotherapy.",    # not "at least"
+])
+def test_only_an_at_least_interval_after_radiotherapy_is_the_interval(text):
+    assert [c for c in _find(text) if c.concept == "radiotherapy-to-recurrence"] == []
+
+
+def test_each_window_of_a_criterion_is_tried_for_the_interval():
+    text = ("No surgery within 4 weeks; no radiotherapy at least 2 weeks before; recurrence "
+            "at least 6 months after completing radiotherapy.")
+    found = [c for c in _find(text) if c.concept == "radiotherapy-to-recurrence"]
+    assert [c.window for c in found] == [TimeWindow("at-least", 6.0, "mo", "radiotherapy")]
+
+
+@pytest.mark.parametrize("gap, found", [(120, True), (121, False)])
+def test_the_recurrence_is_named_at_most_120_characters_before_the_interval(gap, found):
+    text = "Recurrence" + " " * (gap - len("Recurrence")) + \
+        "at least 6 months after completing radiotherapy"
+    assert bool(_find(text)) is found
+
+
+def test_a_live_vaccine_in_an_if_premise_is_no_constraint():
+    assert _find("If live attenuated vaccines were received, wait 30 days.") == []
+
+
+def test_a_special_therapy_and_an_immunosuppressant_take_their_own_sentences_window():
+    (vaccine,) = _find("Live attenuated vaccines within 30 days. Other text follows.")
+    assert vaccine.window == TimeWindow("within", 30.0, "d", "inclusion")
+    found = _find("Prednisone > 10 mg per day or immunosuppressive drugs within 14 days. "
+                  "Other text follows.", "exclusion")
+    sup = next(c for c in found if c.concept == "immunosuppressant")
+    assert sup.window == TimeWindow("within", 14.0, "d", "inclusion")
+
+
+@pytest.mark.parametrize("letters, found", [(31, True), (32, False)])
+def test_the_day_of_a_daily_dose_ends_at_most_40_characters_on(letters, found):
+    text = "Prednisone > 10 mg " + "z" * letters + " per day"  # 'per day' ends at 40, 41
+    assert bool([c for c in _find(text, "exclusion") if c.kind == "medication"]) is found
+
+
+@pytest.mark.parametrize("text, written", [
+    ("Prednisone > 5% or more than 10 mg per day", "Prednisone > 5% or more than 10 mg per day"),
+    ("Prednisone > 10 mg on some days of the week only, or more than 5 mg per day",
+     "Prednisone > 10 mg on some days of the week only, or more than 5 mg per day"),
+])
+def test_a_comparator_that_is_no_daily_dose_does_not_stop_the_next(text, written):
+    (c,) = [c for c in _find(text, "exclusion") if c.kind == "medication"]
+    assert (c.text, c.value) == (written, float(written.split()[-4]))
+
+
+def test_a_sentence_without_a_therapy_cue_does_not_stop_the_next():
+    found = _therapy("Pembrolizumab is the study drug. Prior nivolumab therapy.")
+    assert [(c.text, c.drugs) for c in found] == [("nivolumab", ["nivolumab"])]
+
+
+def test_an_interval_after_radiotherapy_without_a_recurrence_does_not_stop_the_next():
+    text = ("At least 4 weeks after radiotherapy, wounds healed and all toxicity resolved to "
+            "grade 1 or lower, as judged by the investigator at the screening visit. "
+            "Recurrence at least 6 months after completing radiotherapy.")
+    found = [c for c in _find(text) if c.concept == "radiotherapy-to-recurrence"]
+    assert [c.window for c in found] == [TimeWindow("at-least", 6.0, "mo", "radiotherapy")]

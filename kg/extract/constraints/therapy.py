@@ -43,11 +43,11 @@ def find(text: str, ctx: Context) -> list[Constraint]:
     spans = windows.find(text)
     out = [*_classes_and_drugs(text, ctx, spans), *_special(text, ctx, spans)]
     out.extend(_medication(text, ctx, spans))
-    out.extend(_interval_after_radiotherapy(text, ctx, spans))
+    out.extend(_interval_after_radiotherapy(text, spans))
     return out
 
 
-def _interval_after_radiotherapy(text: str, ctx: Context, spans) -> list[Constraint]:
+def _interval_after_radiotherapy(text: str, spans) -> list[Constraint]:
     """'recurrence or metastasis at least 6 months after completing chemotherapy and
     radiotherapy': the time from the end of radiotherapy to the recurrence."""
     out = []
