@@ -49,6 +49,8 @@ TIMEOUT_FACTOR = float(os.environ.get("MUTATION_TIMEOUT_FACTOR", "6"))
 # Processes for the first, full statistics run (mutation/split_stats.py); 0: as many as
 # mutmut runs mutants in (run.py's --max-children), 1: mutmut's single one.
 STATS_WORKERS = int(os.environ.get("MUTATION_STATS_WORKERS", "0"))
+# A mutant's home tests run in a pytest session of their own, the rest only if they pass.
+HOME_FIRST = os.environ.get("MUTATION_HOME_FIRST", "1") != "0"
 
 
 def is_home(test: str, function: str) -> bool:
@@ -223,6 +225,31 @@ def timing_the_whole_run(run_stats, plugins):
     return run
 
 
+def home_first(run_tests):
+    """mutmut's PytestRunner.run_tests for a mutant, in two pytest sessions: the mutated
+    function's home tests (is_home), then, only if they all pass, the rest of its selection.
+
+    pytest collects every file named before it runs a test, and most mutants die in their
+    home file: collecting the other files of the selection was a fifth of a killed mutant's
+    process (0.10 of 0.46 CPU-s for a function of therapy.py, 9 other files). A mutant that
+    gets past its home tests pays a second session's start instead (about 0.2 s, against
+    the seconds its other tests take). Set MUTATION_HOME_FIRST=0 for one session."""
+
+    def run(self, *, mutant_name, tests):
+        tests = list(tests)
+        function = (mutant_name or "").partition("__mutmut_")[0]
+        home = [t for t in tests if is_home(t, function)] if "__mutmut_" in (
+            mutant_name or "") and HOME_FIRST else []
+        if not home or len(home) == len(tests):
+            return run_tests(self, mutant_name=mutant_name, tests=tests)
+        first = run_tests(self, mutant_name=mutant_name, tests=home)
+        if first != 0:
+            return first
+        return run_tests(self, mutant_name=mutant_name, tests=[t for t in tests if t not in home])
+
+    return run
+
+
 def stats_collector(runner, split, record):
     """The runner's collect_stats, with a full statistics run (no tests named) split over
     STATS_WORKERS processes by ``split`` (mutation/split_stats.py), its costs recorded at
@@ -246,6 +273,7 @@ def main() -> None:
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
+    PytestRunner.run_tests = home_first(PytestRunner.run_tests)
     PytestRunner.run_stats = timing_the_whole_run(
         PytestRunner.run_stats,
         lambda: [costs.CostRecorder(costs.ROOT, target=split_stats.costs_target()),
