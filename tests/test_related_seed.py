@@ -106,3 +106,21 @@ def test_a_stores_boolean_is_read_as_true_or_1():
     assert [_true(t) for t in (Literal(True), Literal(1), Literal("1", datatype=XSD.boolean),
                                Literal("TRUE"))] == [True] * 4
     assert [_true(t) for t in (Literal(False), Literal(0), Literal(2), None)] == [False] * 4
+
+
+def test_drugs_of_the_seeds_class_and_of_a_broader_class_are_told_apart():
+    """SYNTHETIC drugs and classes: the seed studies drug-a of class narrow, which is under
+    class wide; drug-b shares narrow, drug-c only wide, drug-d neither."""
+    from rdflib.namespace import RDF
+
+    store = open_store("memory")
+    t = iris.trial("NCT09999991")
+    a, b, c, d = (iris.drug(f"drug-{x}") for x in "abcd")
+    narrow, wide, other = (iris.drug_class(x) for x in ("narrow", "wide", "other"))
+    store.replace_graph(iris.record_graph("test", "t"), [
+        (t, TKG.studiesDrug, a), (narrow, SKOS.broader, wide),
+        *((x, RDF.type, TKG.Drug) for x in (a, b, c, d)),
+        (a, SCHEMA.drugClass, narrow), (b, SCHEMA.drugClass, narrow),
+        (c, SCHEMA.drugClass, wide), (d, SCHEMA.drugClass, other)])
+    assert SeedTables.of(store, t).drugs == [
+        (a, a, "drug"), (b, a, "class"), (c, a, "broader-class")]
