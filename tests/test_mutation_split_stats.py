@@ -257,7 +257,7 @@ def test_a_worker_that_crashes_is_a_failure_with_its_traceback(tmp_path, monkeyp
     assert not record.exists()
 
 
-def test_budget_splits_only_a_full_statistics_run(tmp_path, monkeypatch):
+def test_budget_splits_only_a_full_statistics_run_when_asked(tmp_path, monkeypatch):
     import budget
 
     calls = []
@@ -266,17 +266,20 @@ def test_budget_splits_only_a_full_statistics_run(tmp_path, monkeypatch):
     runner = SimpleNamespace(max_workers=2, collect_stats=lambda tests: calls.append(
         ("mutmut", tests)) or 0)
     collect = budget.stats_collector(runner, split_stats, Path("record.json"))
+    monkeypatch.setattr(budget, "STATS_WORKERS", 0)  # as many as mutmut's workers
     assert collect(None) == 0 and collect([]) == 0
-    assert collect(["tests/test_a.py::t"]) == 0
+    assert collect(["tests/test_a.py::t"]) == 0  # an incremental run: mutmut's own
+    monkeypatch.setattr(budget, "STATS_WORKERS", 5)  # no more than mutmut's workers
+    assert collect(None) == 0
     monkeypatch.setattr(budget, "STATS_WORKERS", 1)
     assert collect(None) == 0
     assert calls == [("split", 2), ("split", 2), ("mutmut", ["tests/test_a.py::t"]),
-                     ("mutmut", None)]
+                     ("split", 2), ("mutmut", None)]
 
 
-def test_the_default_is_as_many_statistics_workers_as_mutant_workers():
+def test_the_default_is_mutmuts_single_statistics_process():
     environment = {k: v for k, v in os.environ.items() if k != "MUTATION_STATS_WORKERS"}
     done = subprocess.run([sys.executable, "-c", "import budget; print(budget.STATS_WORKERS)"],
                           cwd=ROOT / "mutation", env=environment, capture_output=True,
                           text=True, check=True)
-    assert done.stdout.strip() == "0"
+    assert done.stdout.strip() == "1"
