@@ -243,15 +243,14 @@ def home_first(run_tests):
 
     def run(self, *, mutant_name, tests):
         tests = list(tests)
-        function = (mutant_name or "").partition("__mutmut_")[0]
-        home = [t for t in tests if is_home(t, function)] if "__mutmut_" in (
-            mutant_name or "") and HOME_FIRST else []
-        if not home or len(home) == len(tests):
+        function, mutant, _ = (mutant_name or "").partition("__mutmut_")
+        home = [t for t in tests if is_home(t, function)] if mutant and HOME_FIRST else []
+        at_home = set(home)
+        rest = [t for t in tests if t not in at_home]
+        if not home or not rest:
             return run_tests(self, mutant_name=mutant_name, tests=tests)
         first = run_tests(self, mutant_name=mutant_name, tests=home)
-        if first != 0:
-            return first
-        return run_tests(self, mutant_name=mutant_name, tests=[t for t in tests if t not in home])
+        return first if first != 0 else run_tests(self, mutant_name=mutant_name, tests=rest)
 
     return run
 

@@ -88,7 +88,11 @@ def equivalents() -> dict[str, dict]:
             if missing:
                 sys.exit(f"{EQUIVALENT}: {kind} entry {entry.get('name') or entry.get('function')}"
                          f" lacks {sorted(missing)}")
-    known = {entry["name"]: entry for entry in data.get("mutant", [])}
+    known: dict = {}
+    for entry in data.get("mutant", []):
+        if entry["name"] in known:  # a second record of one mutant would silently win
+            sys.exit(f"{EQUIVALENT}: mutant {entry['name']} is recorded twice")
+        known[entry["name"]] = entry
     known["import_time"] = {entry["function"]: entry for entry in data.get("import_time", [])}
     return known
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "mutation"))
@@ -479,3 +480,25 @@ def test_home_first_can_be_turned_off(monkeypatch):
     budget.home_first(lambda runner, *, mutant_name, tests: seen.append(list(tests)) or 0)(
         None, mutant_name=f"{FUNCTION}__mutmut_3", tests=[HOME_A, OTHER])
     assert seen == [[HOME_A, OTHER]]
+
+
+def test_the_shipped_equivalents_load_each_mutant_once():
+    known = run.equivalents()
+    assert len(known) - 1 == len(tomllib.loads(run.EQUIVALENT.read_text())["mutant"])
+    assert all(entry["reason"] for name, entry in known.items() if name != "import_time")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ('[[mutant]]\nname = "kg.io.x_w__mutmut_1"\nchange = "a"\nreason = "b"\n' * 2,
+     "mutant kg.io.x_w__mutmut_1 is recorded twice"),
+    ('[[mutant]]\nname = "kg.io.x_w__mutmut_1"\nchange = "a"\n',
+     "mutant entry kg.io.x_w__mutmut_1 lacks ['reason']"),
+])
+def test_a_record_of_equivalents_that_says_a_mutant_twice_or_without_a_reason_is_refused(
+        tmp_path, monkeypatch, text, problem):
+    record = tmp_path / "equivalent.toml"
+    record.write_text(text)
+    monkeypatch.setattr(run, "EQUIVALENT", record)
+    with pytest.raises(SystemExit) as stopped:
+        run.equivalents()
+    assert str(stopped.value) == f"{record}: {problem}"

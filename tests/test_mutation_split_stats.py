@@ -71,8 +71,8 @@ def _project(tmp_path: Path, failing: str = "") -> Path:
 def _run_worker_pytest(project: Path, claims: Path, worker: int, workers: int,
                        extra: list | None = None) -> int:
     os.chdir(project)
-    return int(pytest.main(PYTEST_ARGS, plugins=[split_stats.FileClaims(claims, worker, workers),
-                                    *(extra or [])]))
+    claims_plugin = split_stats.FileClaims(claims, worker, workers)
+    return int(pytest.main(PYTEST_ARGS, plugins=[claims_plugin, *(extra or [])]))
 
 
 def test_a_worker_starts_its_share_along_the_files_and_passes_by_a_claimed_one(
