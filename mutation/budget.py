@@ -55,8 +55,7 @@ TIMEOUT_FACTOR = float(os.environ.get("MUTATION_TIMEOUT_FACTOR", "6"))
 # instead of 23, and kg/views/related.py fell to 64% killed. Splitting is the default once
 # the budgets are set on costs measured that way.
 STATS_WORKERS = int(os.environ.get("MUTATION_STATS_WORKERS", "1"))
-# A mutant's home tests run in a pytest session of their own, the rest only if they pass.
-HOME_FIRST = os.environ.get("MUTATION_HOME_FIRST", "1") != "0"
+
 
 
 def is_home(test: str, function: str) -> bool:
@@ -231,28 +230,11 @@ def timing_the_whole_run(run_stats, plugins):
     return run
 
 
-def home_first(run_tests):
-    """mutmut's PytestRunner.run_tests for a mutant, in two pytest sessions: the mutated
-    function's home tests (is_home), then, only if they all pass, the rest of its selection.
-
-    pytest collects every file named before it runs a test, and most mutants die in their
-    home file: collecting the other files of the selection was a fifth of a killed mutant's
-    process (0.10 of 0.46 CPU-s for a function of therapy.py, 9 other files). A mutant that
-    gets past its home tests pays a second session's start instead (about 0.2 s, against
-    the seconds its other tests take). Set MUTATION_HOME_FIRST=0 for one session."""
-
-    def run(self, *, mutant_name, tests):
-        tests = list(tests)
-        function, mutant, _ = (mutant_name or "").partition("__mutmut_")
-        home = [t for t in tests if is_home(t, function)] if mutant and HOME_FIRST else []
-        at_home = set(home)
-        rest = [t for t in tests if t not in at_home]
-        if not home or not rest:
-            return run_tests(self, mutant_name=mutant_name, tests=tests)
-        first = run_tests(self, mutant_name=mutant_name, tests=home)
-        return first if first != 0 else run_tests(self, mutant_name=mutant_name, tests=rest)
-
-    return run
+def run_args(runner) -> list[str]:
+    """The arguments mutmut's PytestRunner gives pytest.main for a run of the whole
+    selection (execute_pytest, _pytest_args_regular_run), for the fork server's session."""
+    return ["--rootdir=.", "--tb=native", *runner._pytest_args_regular_run([]),
+            *runner._pytest_add_cli_args]
 
 
 def stats_collector(runner, split, record):
@@ -272,13 +254,15 @@ def stats_collector(runner, split, record):
 
 def main() -> None:
     import costs  # mutation/costs.py, beside this script (on sys.path as the script's folder)
+    import live_session  # mutation/live_session.py: one collected session for every mutant
     import mutmut.__main__ as mutmut_main
     import run  # mutation/run.py: the record of equivalent mutants
     import split_stats  # mutation/split_stats.py: the statistics run on every core
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
-    PytestRunner.run_tests = home_first(PytestRunner.run_tests)
+    PytestRunner.warm_up = live_session.warming(PytestRunner.warm_up, run_args)
+    PytestRunner.run_tests = live_session.running(PytestRunner.run_tests)
     PytestRunner.run_stats = timing_the_whole_run(
         PytestRunner.run_stats,
         lambda: [costs.CostRecorder(costs.ROOT, target=split_stats.costs_target()),

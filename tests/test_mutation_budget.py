@@ -433,55 +433,6 @@ def test_a_tests_limit_is_ten_times_its_cost_plus_three_seconds():
         pytest.approx(3.1), 8.0, None, 3.0]
 
 
-HOME_A = "tests/rdf/test_iris.py::test_a"
-HOME_B = "tests/rdf/test_iris_edges.py::test_b"
-OTHER = "tests/test_cli.py::test_c"
-
-
-@pytest.mark.parametrize(("exits", "sessions"), [
-    ([1], [[HOME_A, HOME_B]]),                      # killed at home: the rest never collected
-    ([36], [[HOME_A, HOME_B]]),                     # a time-out at home as well
-    ([0, 1], [[HOME_A, HOME_B], [OTHER]]),          # past its home tests: the rest after
-    ([0, 0], [[HOME_A, HOME_B], [OTHER]]),          # a survivor runs everything
-])
-def test_a_mutants_home_tests_run_first_in_a_session_of_their_own(exits, sessions):
-    seen = []
-
-    def run_tests(runner, *, mutant_name, tests):
-        seen.append(list(tests))
-        return exits[len(seen) - 1]
-
-    run = budget.home_first(run_tests)
-    assert run(None, mutant_name=f"{FUNCTION}__mutmut_3", tests=[HOME_A, OTHER, HOME_B]) == \
-        exits[-1]
-    assert seen == sessions
-
-
-@pytest.mark.parametrize(("mutant", "tests"), [
-    (f"{FUNCTION}__mutmut_3", [HOME_A, HOME_B]),  # home tests only: one session
-    (f"{FUNCTION}__mutmut_3", [OTHER]),           # no home tests: one session
-    (None, [HOME_A, OTHER]),                      # the clean run: one session
-    ("stats", [HOME_A, OTHER]),
-])
-def test_one_session_when_there_is_nothing_to_put_first(mutant, tests):
-    seen = []
-
-    def run_tests(runner, *, mutant_name, tests):
-        seen.append(list(tests))
-        return 0
-
-    assert budget.home_first(run_tests)(None, mutant_name=mutant, tests=tests) == 0
-    assert seen == [tests]
-
-
-def test_home_first_can_be_turned_off(monkeypatch):
-    seen = []
-    monkeypatch.setattr(budget, "HOME_FIRST", False)
-    budget.home_first(lambda runner, *, mutant_name, tests: seen.append(list(tests)) or 0)(
-        None, mutant_name=f"{FUNCTION}__mutmut_3", tests=[HOME_A, OTHER])
-    assert seen == [[HOME_A, OTHER]]
-
-
 def test_the_shipped_equivalents_load_each_mutant_once():
     known = run.equivalents()
     assert len(known) - 1 == len(tomllib.loads(run.EQUIVALENT.read_text())["mutant"])
