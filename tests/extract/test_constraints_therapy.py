@@ -308,3 +308,12 @@ def test_an_interval_after_radiotherapy_without_a_recurrence_does_not_stop_the_n
             "Recurrence at least 6 months after completing radiotherapy.")
     found = [c for c in _find(text) if c.concept == "radiotherapy-to-recurrence"]
     assert [c.window for c in found] == [TimeWindow("at-least", 6.0, "mo", "radiotherapy")]
+
+
+def test_a_drug_named_inside_a_class_name_keeps_the_class_names_whole_span():
+    # MeSH's "Tyrosine Kinase Inhibitors" ends where the class "VEGFR tyrosine-kinase
+    # inhibitor" ends but starts inside it: mentions are read in the order they start
+    (c,) = _therapy("Prior treatment with a VEGFR tyrosine-kinase inhibitor")
+    assert (c.concept, c.text, c.start, c.end) == (
+        "vegfr-tki", "VEGFR tyrosine-kinase inhibitor", 23, 54)
+    assert (c.drug_classes, c.drugs) == (["vegfr-tki"], ["D000092004"])
