@@ -261,7 +261,8 @@ def main() -> None:
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
 
-    PytestRunner.warm_up = live_session.warming(PytestRunner.warm_up, run_args)
+    PytestRunner.warm_up = live_session.warming(
+        PytestRunner.warm_up, run_args, lambda: (costs.load() or {}).get("imports", ()))
     PytestRunner.run_tests = live_session.running(PytestRunner.run_tests)
     PytestRunner.run_stats = timing_the_whole_run(
         PytestRunner.run_stats,

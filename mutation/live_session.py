@@ -15,7 +15,10 @@ and the whole test selection, starts the session and collects every item; each m
 process then puts its own tests, in its order, into `session.items` and runs pytest's own
 test loop (`pytest_runtestloop`: `-x` stops it at the first failure, fixtures are set up
 and torn down by pytest's SetupState as in any run). Nothing has run in the server, so no
-fixture is set up there: each process builds its fixtures itself, as before.
+fixture is set up there: each process builds its fixtures itself, as before. The server
+also imports the libraries the statistics run imported (mutation/costs.py records them), so
+a library the code imports lazily is imported once rather than in every process (ucumvert,
+imported when a unit is first converted, cost each mutant of the matcher 0.4 CPU-s).
 
 This drives pytest below `pytest.main` (`_pytest.config._prepareconfig`,
 `Config._do_configure`, the session's hooks), which pytest does not promise to keep: it is
@@ -37,7 +40,7 @@ ENABLED = os.environ.get("MUTATION_LIVE_SESSION", "1") != "0"
 class LiveSession:
     """A configured pytest session with every item of ``args`` collected and none run."""
 
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], preload: Iterable[str] = ()) -> None:
         from _pytest.config import _prepareconfig
         from _pytest.main import Session
 
@@ -50,6 +53,7 @@ class LiveSession:
             raise RuntimeError(f"collecting {' '.join(args)} failed "
                                f"({self.session.testsfailed} errors)")
         self.items = {item.nodeid: item for item in self.session.items}
+        self.not_preloaded = _import(preload)
         # pytest redirected the server's output to files of its own while it collected;
         # each mutant's process captures its tests' output in files of its own instead
         self._capture = self.config.pluginmanager.getplugin("capturemanager")
@@ -88,6 +92,21 @@ class LiveSession:
         return 1 if session.testsfailed else 0
 
 
+def _import(names: Iterable[str]) -> list[str]:
+    """Import each module named (libraries the tests imported lazily, as recorded by
+    mutation/costs.py), so the processes forked from here have them; the names that failed
+    to import (a module that only imports in its own context), which cost nothing more."""
+    import importlib
+
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - best effort: the process imports it if it must
+            failed.append(name)
+    return failed
+
+
 def _tear_down(session) -> None:
     """Tear down what a stopped loop left set up (the fixtures the failing test shares with
     the next one), as pytest's session end does. The verdict is already known: a finalizer
@@ -96,16 +115,17 @@ def _tear_down(session) -> None:
         session._setupstate.teardown_exact(None)
 
 
-def warming(warm_up, args_of):
+def warming(warm_up, args_of, preload=lambda: ()):
     """mutmut's PytestRunner.warm_up (run once in the fork server), building a LiveSession
-    of ``args_of(runner)`` in mutants/ instead when ENABLED."""
+    of ``args_of(runner)`` in mutants/ instead when ENABLED, with the modules ``preload()``
+    names imported."""
     from mutmut.utils.file_utils import change_cwd
 
     def warm(self) -> None:
         if not ENABLED:
             return warm_up(self)
         with change_cwd("mutants"):
-            self.live_session = LiveSession(args_of(self))
+            self.live_session = LiveSession(args_of(self), preload())
 
     return warm
 

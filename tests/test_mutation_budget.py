@@ -193,7 +193,8 @@ def _timed_project(tmp_path: Path) -> Path:
         "def each():\n    time.sleep(0.1)\n"
         "def test_one(built, each):\n    pass\n"
         "def test_two(built):\n    time.sleep(0.05)\n"
-        "def test_alone():\n    pass\n")
+        "def test_alone():\n    import colorsys, helper\n")
+    (tmp_path / "tests" / "helper.py").write_text("")  # the project's own: not a library
     (tmp_path / "pyproject.toml").write_text(_PYPROJECT)
     (tmp_path / "mutation").mkdir()
     (tmp_path / "mutation" / "costs.py").write_text((ROOT / "mutation" / "costs.py").read_text())
@@ -218,6 +219,10 @@ def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     assert record["fingerprint"] == costs.tests_fingerprint(project)
     assert record["selection"] == ["tests", "-p", "no:cacheprovider"]
     assert costs.load(project) == record
+    # the libraries the tests imported, for the fork server to import once (live_session.py)
+    assert {"colorsys", "json", "_pytest.runner"} <= set(record["imports"])
+    assert not {"helper", "test_t", "tests.test_t", "__main__"} & set(record["imports"])
+    assert record["imports"] == sorted(record["imports"])
 
 
 def test_a_recorder_for_a_project_writes_its_record_there(tmp_path):

@@ -75,10 +75,12 @@ import live_session
 cases = json.loads(sys.argv[2])
 args = ["--rootdir=.", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
         "-m", "not skip_me", "tests"]
-session = live_session.LiveSession(args)
+preloaded = "colorsys" in sys.modules
+session = live_session.LiveSession(args, ["colorsys", "no_such_module_here"])
 print("SERVER-OUTPUT", flush=True)
 import gc
-out = {"held": sorted(session.items), "frozen": gc.get_freeze_count() > 0, "cases": []}
+out = {"held": sorted(session.items), "frozen": gc.get_freeze_count() > 0, "cases": [],
+       "preloaded": [preloaded, "colorsys" in sys.modules], "failed": session.not_preloaded}
 for mutant, tests in cases:
     for how in ("live", "main"):
         if os.path.exists("run.log"):
@@ -155,6 +157,11 @@ def test_what_the_server_built_is_left_out_of_each_runs_garbage_collections(driv
     assert driven[1]["frozen"] is True
 
 
+def test_the_libraries_named_are_imported_once_and_one_that_fails_is_passed_over(driven):
+    assert (driven[1]["preloaded"], driven[1]["failed"]) == ([False, True],
+                                                             ["no_such_module_here"])
+
+
 def test_tests_output_stays_captured_and_the_servers_own_is_not(driven):
     stdout, _, _ = driven
     assert "SERVER-OUTPUT" in stdout
@@ -203,12 +210,13 @@ def test_the_server_builds_a_session_in_mutants_unless_turned_off(tmp_path, monk
     (tmp_path / "mutants").mkdir()
     monkeypatch.chdir(tmp_path)
     built = []
-    monkeypatch.setattr(live_session, "LiveSession", lambda args: built.append(
-        (args, Path.cwd().name)) or "session")
+    monkeypatch.setattr(live_session, "LiveSession", lambda args, preload: built.append(
+        (args, preload, Path.cwd().name)) or "session")
     runner = type("Runner", (), {})()
-    warm = live_session.warming(lambda self: built.append("mutmut's"), lambda self: ["-x"])
+    warm = live_session.warming(lambda self: built.append("mutmut's"), lambda self: ["-x"],
+                                lambda: ["lark"])
     warm(runner)
-    assert (built, runner.live_session) == ([(["-x"], "mutants")], "session")
+    assert (built, runner.live_session) == ([(["-x"], ["lark"], "mutants")], "session")
     monkeypatch.setattr(live_session, "ENABLED", False)
     warm(type("Runner", (), {})())
     assert built[-1] == "mutmut's"

@@ -153,15 +153,18 @@ def test_a_test_passed_by_has_no_recorded_cost(tmp_path, monkeypatch):
 def test_parts_merge_into_one_record():
     base = {"fingerprint": "f", "selection": ["tests"]}
     one = {**base, "tests": {"t/b::x": {"own": 0.2, "shared": ["::s[0]"]}},
-           "shared": {"::s[0]": 0.5, "t/b::m[0]": 0.1}, "built_by": {"::s[0]": "t/b::x"}}
+           "shared": {"::s[0]": 0.5, "t/b::m[0]": 0.1}, "built_by": {"::s[0]": "t/b::x"},
+           "imports": ["json", "lark"]}
     two = {**base, "tests": {"t/a::y": {"own": 0.1, "shared": ["::s[0]"]}},
-           "shared": {"::s[0]": 0.7}, "built_by": {"::s[0]": "t/a::y", "t/a::m[0]": "t/a::y"}}
+           "shared": {"::s[0]": 0.7}, "built_by": {"::s[0]": "t/a::y", "t/a::m[0]": "t/a::y"},
+           "imports": ["colorsys", "json"]}
     merged = costs.merged([one, two])
     assert merged == {**base,
                       "tests": {"t/a::y": {"own": 0.1, "shared": ["::s[0]"]},
                                 "t/b::x": {"own": 0.2, "shared": ["::s[0]"]}},
                       "shared": {"::s[0]": 0.7, "t/b::m[0]": 0.1},
-                      "built_by": {"::s[0]": "t/b::x", "t/a::m[0]": "t/a::y"}}
+                      "built_by": {"::s[0]": "t/b::x", "t/a::m[0]": "t/a::y"},
+                      "imports": ["colorsys", "json", "lark"]}
     assert list(merged["tests"]) == ["t/a::y", "t/b::x"]  # sorted: the record is stable
 
 

@@ -31,9 +31,11 @@ def measure(c, *observations, **patient_fields):
     return checker(patient(observations=list(observations), **patient_fields)).truth(c)
 
 
-@pytest.fixture(autouse=True, scope="module")
+@pytest.fixture(scope="module")
 def _units_ready():
-    """The UCUM registry is built once, before the timed tests (it takes about 0.5 s)."""
+    """The UCUM registry (0.5-1 s to build), built as a module fixture of the tests that
+    convert units, so the costs record (mutation/costs.py) charges it to those tests alone;
+    autouse, it was paid by every mutant whose tests include this file."""
     from kg.views.match.units import default_converter
 
     default_converter().convert(1.0, "g/dL", "g/L")
@@ -162,6 +164,7 @@ def test_performance_status_reads_the_scale_asked_for():
         "ecog 1 (Observation/e); threshold <= 1"
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_measurement_in_its_unit_and_converted():
     hb = constraint("measurement", **HB)
     assert measure(hb, obs("hemoglobin", 90, "g/L", source="Observation/hb")) == \
@@ -179,6 +182,7 @@ def test_measurement_in_its_unit_and_converted():
         Truth(True, "INR 1.5 (Observation/i); threshold <= 1.5")
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_measurement_mass_to_substance_uses_the_analytes_molar_mass():
     bili = constraint("measurement", concept="bilirubin-total", label="bilirubin",
                       comparator="<=", value=30, unit="umol/L")
@@ -286,6 +290,7 @@ def test_times_uln_from_the_reference_range():
     assert "no lower reference limit" in measure(lln, obs("alt", 7, "U/L", high=40)).detail
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_reference_range_in_another_unit_is_converted_to_the_results():
     bili = constraint("measurement", concept="bilirubin-total", label="bilirubin",
                       comparator="<=", value=1.5, limit="ULN")

@@ -12,8 +12,11 @@ from kg.views.match.therapy import medication_truth, therapy_truth
 from tests.support.match import checker, constraint, patient, within
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def _units_ready():
+    """The UCUM registry (0.5-1 s to build), built as a module fixture of the tests that
+    convert units, so the costs record (mutation/costs.py) charges it to those tests alone;
+    autouse, it was paid by every mutant whose tests include this file."""
     from kg.views.match.units import default_converter
 
     default_converter().convert(1.0, "g", "mg")
@@ -113,6 +116,7 @@ def pred(dose, per_day=1, route="oral", unit="mg", text="prednisone", source="m/
     return drug(text, source, dose=dose, dose_unit=unit, per_day=per_day, route=route, **kw)
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_prednisone_equivalent_daily_dose():
     high = steroid(STEROIDS, pred(5.5, 2, start="2026-11-25"))
     assert high == Truth(True, "prednisone (m/p) 5.5 mg x 2/day = 11 mg/day "
@@ -134,6 +138,7 @@ def test_any_systemic_course_over_the_limit_decides():
     assert both.value is True and "(m/high)" in both.detail
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_every_course_is_looked_at_past_unknown_and_topical_ones():
     for first in (pred(None, source="m/a"), pred(5, unit="tablets", source="m/a"),
                   pred(50, route="topical", source="m/a")):
@@ -154,6 +159,7 @@ def test_steroid_window_and_dates():
         is None
 
 
+@pytest.mark.usefixtures("_units_ready")
 def test_unknown_doses_routes_and_units():
     unknown = steroid(STEROIDS, pred(None, source="m/a"), pred(5, per_day=None, source="m/b"),
                       pred(5, route=None, source="m/c"), pred(5, unit="tablets", source="m/d"),
