@@ -32,7 +32,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 ENABLED = os.environ.get("MUTATION_LIVE_SESSION", "1") != "0"
 
@@ -78,6 +81,7 @@ class LiveSession:
         session.testscollected = len(session.items)
         if self._capture is not None:
             self._capture.start_global_capturing()
+        base = _own_base_temp(self.config)
         try:
             self.config.hook.pytest_runtestloop(session=session)
         except session.Failed:
@@ -89,6 +93,8 @@ class LiveSession:
             return 3
         finally:
             _tear_down(session)
+            if base is not None:
+                shutil.rmtree(base, ignore_errors=True)
         return 1 if session.testsfailed else 0
 
 
@@ -105,6 +111,19 @@ def _import(names: Iterable[str]) -> list[str]:
         except Exception:  # noqa: BLE001 - best effort: the process imports it if it must
             failed.append(name)
     return failed
+
+
+def _own_base_temp(config):
+    """A fresh folder for this process's tmp_path and tmp_path_factory, removed when its
+    run ends. pytest's own (/tmp/pytest-of-USER/pytest-N) is kept locked until its process
+    exits through Python's atexit, which a mutant's process, ended with os._exit, never
+    does: the folders stayed, thousands of them, and each process listed them all to number
+    its own (30 ms at 9,000)."""
+    factory = getattr(config, "_tmp_path_factory", None)
+    if factory is None or factory._given_basetemp is not None:
+        return None  # --basetemp: the user's choice stands
+    factory._basetemp = Path(tempfile.mkdtemp(prefix="mutant-pytest-")).resolve()
+    return factory._basetemp
 
 
 def _tear_down(session) -> None:

@@ -60,6 +60,10 @@ def broken():
 def test_needs_broken(broken):
     log("never")
 
+def test_tmp(tmp_path, tmp_path_factory):
+    log(str(tmp_path))
+    log(str(tmp_path_factory.getbasetemp()))
+
 @pytest.mark.skip_me
 def test_deselected():
     log("deselected")
@@ -97,7 +101,8 @@ for mutant, tests in cases:
             os._exit(code)
         _, status = os.waitpid(pid, 0)
         log = open("run.log").read().split() if os.path.exists("run.log") else []
-        out["cases"].append([how, os.waitstatus_to_exitcode(status), log])
+        out["cases"].append([how, os.waitstatus_to_exitcode(status), log,
+                             [os.path.exists(x) for x in log if x.startswith("/")]])
 print("RESULT " + json.dumps(out))
 '''
 
@@ -110,6 +115,7 @@ CASES = [
     ("none", ["tests/test_x.py::test_exits", A]),  # pytest.exit's return code
     ("none", ["tests/test_x.py::test_needs_broken", A]),  # a set-up error is a failure
     ("none", ["tests/test_x.py::test_noisy"]),
+    ("none", ["tests/test_x.py::test_tmp"]),
 ]
 
 
@@ -143,14 +149,23 @@ def _live_and_main(driven, index):
 ])
 def test_a_selection_runs_as_pytest_main_runs_it(driven, index, code, log):
     live, main = _live_and_main(driven, index)
-    assert live == ("live", code, log)
-    assert main[1:] == live[1:]
+    assert live[:3] == ("live", code, log)
+    assert main[1:3] == live[1:3]
+
+
+def test_a_run_has_a_temporary_folder_of_its_own_removed_when_it_ends(driven):
+    live, main = _live_and_main(driven, 7)
+    (tmp_path, base), gone = live[2], live[3]
+    assert Path(tmp_path).parent == Path(base)
+    assert Path(base).name.startswith("mutant-pytest-") and gone == [False, False]
+    # pytest's own stays, locked until an atexit a forked process never runs
+    assert Path(main[2][1]).name.startswith("pytest-") and main[3] == [True, True]
 
 
 def test_the_session_holds_the_selected_items_and_only_those(driven):
     _, result, _ = driven
     assert result["held"] == [f"tests/test_x.py::test_{name}" for name in
-                    ("a", "b", "c", "exits", "needs_broken", "noisy", "p[1]", "p[2]")]
+                    ("a", "b", "c", "exits", "needs_broken", "noisy", "p[1]", "p[2]", "tmp")]
 
 
 def test_what_the_server_built_is_left_out_of_each_runs_garbage_collections(driven):
