@@ -309,6 +309,20 @@ def test_retries_wait_between_attempts_only(server, clock):
     assert len(server.requests) == 3
 
 
+def test_a_retryable_status_without_text_or_headers_is_named_by_its_code(monkeypatch, clock):
+    # urllib's HTTPError may come without headers or a body (hdrs=None, fp=None).
+    client = CTGovClient(base_url="http://127.0.0.1:9/api/v2", retries=2, backoff=1.0)
+
+    def answer(url):
+        raise urllib.error.HTTPError(url, 503, "", None, None)
+
+    monkeypatch.setattr(client, "_open", answer)
+    with pytest.raises(CTGovError) as caught:
+        client.fetch_study(NCT)
+    assert str(caught.value) == f"{URL}: no usable answer after 2 attempts; last: HTTP 503"
+    assert clock.sleeps == [1.0]
+
+
 def test_nothing_listening_is_not_retried(clock):
     with socket.socket() as sock:  # a port that was free a moment ago, closed again
         sock.bind(("127.0.0.1", 0))

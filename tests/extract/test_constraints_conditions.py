@@ -74,6 +74,11 @@ def test_the_disease_under_study_is_required():
     # a disease in the proviso of a lab threshold is not a diagnosis
     assert _find("ALT ≤ 5 × ULN for patients with liver metastases, histologically confirmed",
                  "inclusion") == []
+    # ... also where the criterion's text starts with the threshold
+    assert _find("≤ 5 × ULN for patients with liver metastases, histologically confirmed",
+                 "inclusion") == []
+    assert _find("≤ 3 g/dL, histologically confirmed nasopharyngeal carcinoma",
+                 "inclusion") == []
     assert _find("Histologically confirmed nasopharyngeal carcinoma") == []  # exclusion
 
 

@@ -229,3 +229,77 @@ def test_a_missing_file_is_named_as_given(tmp_path):
     with pytest.raises(PubMedParseError) as caught:
         list(iter_records(missing, location="the update file"))
     assert caught.value.where == "the update file"
+
+
+def test_codes_and_names_a_record_lacks_read_as_empty_never_as_made_up_text():
+    from kg.model import MeshHeading, MeshQualifier
+
+    record = ('<PubmedArticle><MedlineCitation><PMID Version="1">90000061</PMID><Article>'
+              "<Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue>"
+              "</Journal><ArticleTitle>Synthetic title</ArticleTitle><PublicationTypeList>"
+              "<PublicationType>Journal Article</PublicationType>"
+              '<PublicationType UI="D016428"/></PublicationTypeList></Article>'
+              "<MeshHeadingList><MeshHeading><DescriptorName>Synthetic Descriptor"
+              '</DescriptorName><QualifierName UI="Q000000"/><QualifierName>therapy'
+              '</QualifierName></MeshHeading><MeshHeading><DescriptorName UI="D000001"/>'
+              "</MeshHeading></MeshHeadingList></MedlineCitation></PubmedArticle>")
+    [article] = parse_bytes(_set(record), WHERE)
+    assert article.publication_types == [("", "Journal Article"), ("D016428", "")]
+    assert article.mesh_headings == [
+        MeshHeading(descriptor_ui="", descriptor_name="Synthetic Descriptor", major=False,
+                    qualifiers=[MeshQualifier(ui="Q000000", name="", major=False),
+                                MeshQualifier(ui="", name="therapy", major=False)]),
+        MeshHeading(descriptor_ui="D000001", descriptor_name="", major=False, qualifiers=[])]
+
+
+def test_a_pubmed_article_set_inside_another_document_is_not_one():
+    content = b"<Wrapper>" + _set(_journal_record("90000062")) + b"</Wrapper>"
+    with pytest.raises(PubMedParseError) as caught:
+        parse_bytes(content, WHERE)
+    assert str(caught.value) == (f"{WHERE}: not PubMed XML (root element is <Wrapper>); "
+                                 f"{EXPECTED}")
+
+
+def test_a_gzip_stream_that_breaks_while_read_is_named_with_the_reason():
+    class _BrokenGzip(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def read(self, size=-1):
+            raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+
+    with pytest.raises(PubMedParseError) as caught:
+        list(iter_records(_BrokenGzip(), location="live"))
+    assert str(caught.value) == ("live: corrupt or truncated gzip data: Compressed file ended "
+                                 "before the end-of-stream marker was reached")
+
+
+def test_a_released_record_is_emptied_and_the_records_before_it_freed():
+    # What keeps memory flat over a 30,000-record baseline file.
+    from lxml import etree
+
+    from kg.sources.pubmed import _release
+
+    root = etree.fromstring(b"<PubmedArticleSet><A>1<x/></A>\n<B>2<y/></B>\n<C>3</C>"
+                            b"</PubmedArticleSet>")
+    done = root[1]
+    _release(done)
+    assert [child.tag for child in root] == ["B", "C"]
+    assert (done.text, len(done), done.tail) == (None, 0, None)
+    _release(root[1])
+    assert [child.tag for child in root] == ["C"]
+
+
+def test_the_reader_keeps_exactly_the_first_bytes_however_the_stream_is_cut():
+    # The head names what a non-PubMed input was; a network stream gives short reads.
+    from kg.sources.pubmed import _Reader
+    from kg.sources.pubmed_files import HEAD_BYTES
+
+    data = bytes(range(256)) * (HEAD_BYTES // 256 + 40)
+    stream = io.BytesIO(data)
+    reader = _Reader(stream, WHERE)
+    got = b""
+    while chunk := reader.read(1000):
+        got += chunk
+    assert got == data
+    assert reader.head == data[:HEAD_BYTES]

@@ -83,3 +83,16 @@ def test_default_converter_is_one_shared_instance(monkeypatch):
     monkeypatch.setattr(units, "_DEFAULT", None)
     first = default_converter()
     assert isinstance(first, Converter) and default_converter() is first
+
+
+def test_a_factor_is_worked_out_once_per_units_and_molar_mass(monkeypatch):
+    # Matching a cohort converts the same units thousands of times; pint takes ~1 ms each.
+    worked = []
+    converter = Converter()
+    monkeypatch.setattr(converter, "_factor",
+                        lambda source, target, mass: worked.append((source, target, mass)) or 10.0)
+    assert converter.convert(2.0, "g/dL", "g/L") == 20.0
+    assert converter.convert(3.0, "g/dL", "g/L") == 30.0
+    assert converter.convert(3.0, "mg/dL", "umol/L", 113.12) == 30.0
+    assert converter.convert(1.0, "g/L", "g/L") == 1.0
+    assert worked == [("g/dL", "g/L", None), ("mg/dL", "umol/L", 113.12)]

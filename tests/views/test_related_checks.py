@@ -54,6 +54,23 @@ def test_a_seed_in_the_store_passes_and_one_absent_is_refused_naming_it():
                                  "(kg build --trial NCT09999993)")
 
 
+def test_a_seed_in_the_store_as_something_else_than_a_trial_is_refused():
+    from rdflib import RDF, URIRef
+
+    from kg.errors import NotFoundError
+    from kg.rdf import iris
+    from kg.rdf.namespaces import TKG
+    from kg.views.related import _check_seed
+
+    store = _store_with("NCT09999992")
+    drug = URIRef("urn:synthetic:drug")  # an IRI without a slash is named whole
+    store.replace_graph(iris.record_graph("test", "drug"), [(drug, RDF.type, TKG.Drug)])
+    with pytest.raises(NotFoundError) as caught:
+        _check_seed(store, drug)
+    assert str(caught.value) == ("urn:synthetic:drug: no such trial in the store; load it "
+                                 "first (kg build --trial urn:synthetic:drug)")
+
+
 @pytest.mark.parametrize(("seed", "iri"), [
     (None, "https://clinicaltrials.gov/study/NCT05807880"),  # the bundled trial
     ("nct09999992", "https://clinicaltrials.gov/study/NCT09999992"),

@@ -40,6 +40,7 @@ class _Steps:
 
     def __init__(self, monkeypatch, explained, ranked=(), wanted=None):
         self.calls: list[tuple] = []
+        self.explained_in: list = []  # the store each explain call was given
         self.explained = list(explained)
         self.ranked = ranked
         self.wanted = wanted or {}
@@ -61,6 +62,7 @@ class _Steps:
         def explain(store, seed, vocab, tables, candidates, kind, wanted, matches, labels_for):
             self.calls.append(("explain", seed, vocab, tables, candidates, kind, wanted,
                                matches is MATCHES, labels_for))
+            self.explained_in.append(store)
             return self.explained.pop(0)
 
         monkeypatch.setattr(related.SeedTables, "of", tables_of)
@@ -136,8 +138,10 @@ def test_a_store_whose_dialect_cannot_rank_is_not_asked_to(monkeypatch, caplog):
 def test_a_full_shortlist_that_explains_short_of_the_limit_is_explained_again_whole(
         monkeypatch, ranked, first, again):
     steps = _Steps(monkeypatch, [first, list("abcdefg")], ranked=ranked)
-    found = related.find_related(_store(), NCT, kind="trial", limit=3)
+    store = _store()
+    found = related.find_related(store, NCT, kind="trial", limit=3)
     explained = steps.named("explain")
+    assert all(given is store for given in steps.explained_in)
     if again:
         assert found == list("abc")
         assert explained[1] == (SEED, VOCAB, TABLES, None, "trial", {}, True, None)
