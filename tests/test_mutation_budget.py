@@ -201,11 +201,15 @@ def _timed_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# The synthetic projects need no installed plugin; loading them all costs each run ~2 s.
+_NO_PLUGINS = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
 def test_the_plugin_records_own_seconds_and_shared_fixtures_once(tmp_path):
     project = _timed_project(tmp_path)
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
                     "mutation.costs", "-p", "no:cacheprovider", "tests"], cwd=project,
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=_NO_PLUGINS)
     record = json.loads((project / "mutants" / "test-costs.json").read_text())
     tests = record["tests"]
     key = "tests/test_t.py::built[0]"
@@ -237,7 +241,8 @@ def test_a_recorder_for_a_project_writes_its_record_there(tmp_path):
         "def pytest_configure(config):\n"
         f"    config.pluginmanager.register(costs.CostRecorder(Path({str(project)!r})))\n")
     subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p",
-                    "no:cacheprovider", "tests"], cwd=copy, check=True, capture_output=True)
+                    "no:cacheprovider", "tests"], cwd=copy, check=True, capture_output=True,
+                   env=_NO_PLUGINS)
     assert not (copy / "mutants").exists()
     record = json.loads((project / "mutants" / "test-costs.json").read_text())
     assert list(record["tests"]) == ["tests/test_t.py::test_one"]
@@ -425,7 +430,8 @@ def test_each_test_of_a_mutants_run_has_its_own_cpu_time_limit(tmp_path, own, mu
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
          "-p", "mutation.time_limits", "--rootdir", str(project), "tests"],
         cwd=project, capture_output=True, text=True,
-        env={**environment, "MUTANT_UNDER_TEST": mutant, "MUTATION_TEST_TIMEOUT_ALLOWANCE": "0.2"})
+        env={**environment, "MUTANT_UNDER_TEST": mutant, "MUTATION_TEST_TIMEOUT_ALLOWANCE": "0.2",
+             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert done.returncode == status, done.stdout + done.stderr
     assert ("1 passed" in done.stdout) == (status == 0)
 
