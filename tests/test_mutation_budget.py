@@ -425,13 +425,12 @@ def _limited_project(tmp_path: Path, own: float) -> Path:
 ])
 def test_each_test_of_a_mutants_run_has_its_own_cpu_time_limit(tmp_path, own, mutant, status):
     project = _limited_project(tmp_path, own)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MUTATION_")}
+    environment = {k: v for k, v in _NO_PLUGINS.items() if not k.startswith("MUTATION_")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
          "-p", "mutation.time_limits", "--rootdir", str(project), "tests"],
         cwd=project, capture_output=True, text=True,
-        env={**environment, "MUTANT_UNDER_TEST": mutant, "MUTATION_TEST_TIMEOUT_ALLOWANCE": "0.2",
-             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+        env={**environment, "MUTANT_UNDER_TEST": mutant, "MUTATION_TEST_TIMEOUT_ALLOWANCE": "0.2"})
     assert done.returncode == status, done.stdout + done.stderr
     assert ("1 passed" in done.stdout) == (status == 0)
 
