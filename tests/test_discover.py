@@ -21,7 +21,7 @@ from kg.cli import KGGroup
 from kg.cli.discover import discover
 from kg.pipeline.discover import Criteria, DiscoverError, essie_phrase, match, plan
 from kg.rdf import iris
-from kg.rdf.namespaces import TKG
+from kg.rdf.namespaces import TKG, TKR
 from kg.sources import load_trial_file
 from kg.store import open_store
 from kg.vocab import default_vocabulary
@@ -328,6 +328,37 @@ def test_offline_literature_takes_what_the_snapshot_has(tmp_path):
                  "--output", str(tmp_path), "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert "0 article(s) added (9 already held, 0 unavailable)" in result.stderr
+
+
+
+@pytest.mark.parametrize("step", ["trials", "articles"])
+def test_an_interrupted_step_leaves_the_store_as_that_step_found_it(monkeypatch, tmp_path, step):
+    """Each write step is one transaction: the trials (with their reference data), then the
+    articles (with theirs). Interrupted at the step's last write, the store keeps no part of
+    it, and an interrupted article step keeps every trial."""
+    import kg.pipeline.discover as pipeline
+    from kg.store.oxigraph import OxigraphStore
+
+    merge = pipeline.merge_reference_data
+
+    def interrupted(store, vocab, trials, articles):
+        if (step == "trials") == bool(trials):  # the trial step merges for trials
+            raise KeyboardInterrupt
+        merge(store, vocab, trials, articles)
+
+    monkeypatch.setattr(pipeline, "merge_reference_data", interrupted)
+    store = OxigraphStore(tmp_path / "db")
+    options = pipeline.DiscoverOptions(Criteria(drugs=("penpulimab",)), with_literature=True)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.discover(options, store)
+    graphs = [str(g).removeprefix(str(TKR["graph/"])) for g in store.graph_names()]
+    store.close()
+    if step == "trials":
+        assert graphs == []
+        return
+    trials = {g.removeprefix("trial/") for g in graphs if g.startswith("trial/")}
+    assert trials == {"NCT04974398", "NCT05807880"}  # penpulimab's in the snapshot
+    assert not [g for g in graphs if g.startswith(("pubmed/", "links/"))]
 
 
 # --------------------------------------------------------------------------- bad input

@@ -495,13 +495,14 @@ def add_articles(store: Store, lit: LiteratureOutcome, vocab: Vocabulary) -> Non
     from kg.rdf.partition import store_record
 
     trials = _graph_ids(store, "trial")
+    # inside a batch the graphs written below are not listed until it commits
+    present = _graph_ids(store, "pubmed") | {article.pmid for article in lit.articles}
     for article in lit.articles:
         triples = article_triples(article, trial_nodes=trials, vocab=vocab)
         if article.source is not None:
             triples.extend(provenance_triples(article, article.source,
                                               project_root=str(resources.PROJECT_ROOT)))
         store_record(store, "pubmed", article.pmid, triples)
-    present = _graph_ids(store, "pubmed")
     for nct, pmids in sorted(lit.registered.items()):
         links = Triples()
         for pmid in pmids:
@@ -535,7 +536,10 @@ class DiscoverResult:
 def discover(options: DiscoverOptions, store: Store, vocab: Vocabulary | None = None,
              progress: Progress = _quiet) -> DiscoverResult:
     """Search, match, then write: trials first (so a literature failure loses none of
-    them), then their articles, then the reference data both need."""
+    them), then their articles, then the reference data both need. Each of the two writes
+    is one transaction on a store that has them (``Store.batch``): an interrupted step
+    leaves the store as it was before that step, and one commit costs less than a commit
+    per record."""
     from kg.vocab import default_vocabulary
 
     vocab = vocab or default_vocabulary()
@@ -544,14 +548,16 @@ def discover(options: DiscoverOptions, store: Store, vocab: Vocabulary | None = 
                    progress=progress)
     trials = [f.trial for f in found.found]
     progress(f"loading {len(trials)} trials")
-    changes = add_trials(store, trials, vocab)
-    merge_reference_data(store, vocab, trials, [])
+    with store.batch():
+        changes = add_trials(store, trials, vocab)
+        merge_reference_data(store, vocab, trials, [])
     result = DiscoverResult(found, changes)
     if options.with_literature and trials:
         result.literature = fetch_literature(store, trials, options.network, progress=progress)
         progress(f"loading {len(result.literature.articles)} articles")
-        add_articles(store, result.literature, vocab)
-        merge_reference_data(store, vocab, [], result.literature.articles)
+        with store.batch():
+            add_articles(store, result.literature, vocab)
+            merge_reference_data(store, vocab, [], result.literature.articles)
     return result
 
 

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rdflib import Graph
+
 from kg.errors import StoreError, ValidationError
 from kg.pipeline.build import BuildOptions, BuildResult
 from kg.rdf.serialize import write_graph
@@ -25,8 +27,10 @@ __all__ = ["BuildOptions", "run_build", "run_all", "write_graph_files", "summary
 Echo = Callable[[str], None]
 
 
-def write_graph_files(store: Store, output_dir: Path) -> list[Path]:
-    graph = store.union()
+def write_graph_files(store: Store, output_dir: Path, graph: Graph | None = None
+                      ) -> list[Path]:
+    """graph.ttl and graph.jsonld of the store's union (``graph``, when already drawn)."""
+    graph = store.union() if graph is None else graph
     written = []
     for name, fmt in (("graph.ttl", "turtle"), ("graph.jsonld", "json-ld")):
         path = output_dir / name
@@ -105,13 +109,15 @@ def run_all(options: BuildOptions, store_spec: str | None, output_dir: Path, *,
         with result.timings.stage("validate (SHACL)"):
             from kg.rdf.validate import validate_graph
 
-            report = validate_graph(result.store.union())
+            # drawn once: validation, the graph files and the views read the same union
+            graph = result.store.union()
+            report = validate_graph(graph)
         if not report.conforms:
             echo(report.text)
             raise ValidationError(f"the built graph has {report.violations} SHACL "
                                   "violation(s); nothing was written")
         with staged_output(output_dir) as staging:
-            write_artifacts(result, staging)
+            write_artifacts(result, staging, graph)
         _report(result, result.store, echo, verbose)
     finally:
         result.store.close()
@@ -121,15 +127,16 @@ def run_all(options: BuildOptions, store_spec: str | None, output_dir: Path, *,
     return result
 
 
-def write_artifacts(result: BuildResult, directory: Path) -> None:
+def write_artifacts(result: BuildResult, directory: Path, graph: Graph) -> None:
+    """Every artifact of ``kg run`` from the store and ``graph``, its union."""
     with result.timings.stage("graph files"):
-        write_graph_files(result.store, directory)
+        write_graph_files(result.store, directory, graph)
     with result.timings.stage("library queries"):
         write_query_results(result.store, directory)
     with result.timings.stage("related studies"):
         related = write_related(result.store, directory)
     with result.timings.stage("interactive graph"):
-        write_views(result.store, directory, related)
+        write_views(result.store, directory, related, graph)
 
 
 @contextlib.contextmanager
@@ -200,12 +207,13 @@ def write_related(store: Store, output_dir: Path) -> list:
     return results
 
 
-def write_views(store: Store, output_dir: Path, related: list) -> list[Path]:
+def write_views(store: Store, output_dir: Path, related: list, graph: Graph | None = None
+                ) -> list[Path]:
     """The interactive HTML graph (with related studies highlighted) and Gephi/Cytoscape
-    exports."""
+    exports, of the store's union (``graph``, when already drawn)."""
     from kg.views.viz import write_exports, write_viz
 
-    graph = store.union()
+    graph = store.union() if graph is None else graph
     html = output_dir / "graph.html"
     write_viz(graph, html, related=related)
     graphml, gexf = output_dir / "graph.graphml", output_dir / "graph.gexf"

@@ -313,11 +313,23 @@ class OxigraphStore:
         g = Graph()
         bind_prefixes(g)
         manifest = ox.NamedNode(str(MANIFEST_GRAPH))
+        skipped: dict = {}  # graph name -> whether it is bookkeeping, decided once
+        seen: dict = {}  # the same IRIs and literals recur across quads: convert each once
         for q in self.native.quads_for_pattern(None, None, None, None):
-            if isinstance(q.graph_name, ox.NamedNode) and (
-                    _internal(q.graph_name) or q.graph_name == manifest):
+            name = q.graph_name
+            skip = skipped.get(name)
+            if skip is None:
+                skip = skipped[name] = isinstance(name, ox.NamedNode) and (
+                    _internal(name) or name == manifest)
+            if skip:
                 continue
-            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            terms = []
+            for term in (q.subject, q.predicate, q.object):
+                converted = seen.get(term)
+                if converted is None:
+                    converted = seen[term] = from_ox(term)
+                terms.append(converted)
+            g.add(tuple(terms))
         return g
 
     def __len__(self) -> int:
