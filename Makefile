@@ -17,10 +17,13 @@ run: $(STAMP) vocab
 
 # Whole test files per worker (--dist loadfile): a module's servers and stores are started
 # once, in one process. TEST_WORKERS=0 runs them in this process, one after another.
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set: the tests start hundreds of
+# Python processes (kg commands, pytest runs), and without the cache each one compiles the
+# package from source and pytest rewrites every test module again (25 s of a 5-minute run).
 TEST_WORKERS ?= auto
 test: $(STAMP) browser virtuoso vocab
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Debian's chromium and chromedriver for the browser tests; installed when missing and root,
 # otherwise those tests skip with the reason.
