@@ -60,16 +60,19 @@ def digest(triples: Iterable[Triple]) -> str:
 
 
 def stored_digests(store, graphs: list[URIRef]) -> dict[URIRef, str]:
-    """The digests the manifest holds for these record graphs (absent: never loaded)."""
+    """The digests the manifest holds for these record graphs (absent: never loaded).
+
+    The manifest's digests (one per record) are read whole and picked here: rdflib joined a
+    VALUES list of the bundled build's 428 graphs with the manifest in 12 s, where reading
+    them all takes 23 ms (Oxigraph: 16 ms and 4 ms)."""
     if not graphs:
         return {}
-    from kg.store.sparql import fill_values
+    from kg.store.sparql import nt_term
 
-    text = fill_values(
-        "SELECT ?g ?d WHERE { VALUES ?g { } GRAPH ?m { ?g ?digest ?d } "
-        "VALUES (?m ?digest) { } }",
-        {("g",): [(g,) for g in graphs], ("m", "digest"): [(MANIFEST_GRAPH, TKG.contentDigest)]})
-    return {r["g"]: str(r["d"]) for r in store.query(text).rows}
+    wanted = set(graphs)
+    rows = store.query(f"SELECT ?g ?d WHERE {{ GRAPH {nt_term(MANIFEST_GRAPH)} "
+                       f"{{ ?g {nt_term(TKG.contentDigest)} ?d }} }}").rows
+    return {r["g"]: str(r["d"]) for r in rows if r["g"] in wanted}
 
 
 def _now(when: datetime) -> Literal:
