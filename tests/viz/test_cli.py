@@ -95,7 +95,7 @@ def test_viz_focus_and_cap_and_exports_follow_the_focus(cli, graph_file: Path, t
 
 def test_focus_takes_a_trial_file(cli, tmp_path: Path):
     """A CT.gov JSON or trial page: its NCT id is the focus and the file is loaded into
-    the store first (here a memory store holding only that record)."""
+    the store first (here a memory store: the bundled default graph, then that record)."""
     trial = resources.SNAPSHOT_TRIALS / "NCT05981157.json"
     page = tmp_path / "t.html"
     result = CliRunner().invoke(cli, ["viz", "--store", "memory", "--output", str(page),
