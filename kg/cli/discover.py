@@ -70,17 +70,6 @@ def summary(result: DiscoverResult, store_spec: str, written: list[Path]) -> str
     return line + f" -> {target}"
 
 
-def _write_graph_files(store, output_dir: Path) -> list[Path]:
-    from kg.rdf.serialize import write_graph
-
-    graph = store.union()
-    written = []
-    for name, fmt in (("graph.ttl", "turtle"), ("graph.jsonld", "json-ld")):
-        write_graph(graph, output_dir / name, fmt)
-        written.append(output_dir / name)
-    return written
-
-
 @click.command()
 @click.option("--condition", metavar="TEXT", help="A condition; narrower ones match too "
               "(e.g. 'nasopharyngeal carcinoma').")
@@ -145,7 +134,9 @@ def discover(condition, drugs, drug_classes, statuses, limit, online, offline,
         written = []
         if output_dir is not None:
             progress(f"writing {output_dir}/graph.ttl and graph.jsonld")
-            written = _write_graph_files(store, output_dir)
+            from kg.pipeline.run import write_graph_files
+
+            written = write_graph_files(store, output_dir)
     finally:
         store.close()
     click.echo(render(to_table(result), fmt).rstrip("\n"))

@@ -136,7 +136,7 @@ def write_artifacts(result: BuildResult, directory: Path, graph: Graph) -> None:
     with result.timings.stage("related studies"):
         related = write_related(result.store, directory)
     with result.timings.stage("interactive graph"):
-        write_views(result.store, directory, related, graph)
+        write_views(directory, related, graph)
 
 
 @contextlib.contextmanager
@@ -207,13 +207,11 @@ def write_related(store: Store, output_dir: Path) -> list:
     return results
 
 
-def write_views(store: Store, output_dir: Path, related: list, graph: Graph | None = None
-                ) -> list[Path]:
-    """The interactive HTML graph (with related studies highlighted) and Gephi/Cytoscape
-    exports, of the store's union (``graph``, when already drawn)."""
+def write_views(output_dir: Path, related: list, graph: Graph) -> list[Path]:
+    """The interactive HTML graph of ``graph`` (the store's union, related studies
+    highlighted) and its Gephi/Cytoscape exports."""
     from kg.views.viz import write_exports, write_viz
 
-    graph = store.union() if graph is None else graph
     html = output_dir / "graph.html"
     write_viz(graph, html, related=related)
     graphml, gexf = output_dir / "graph.graphml", output_dir / "graph.gexf"

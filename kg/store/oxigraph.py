@@ -75,6 +75,19 @@ def from_ox(term) -> Node:
     raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
+def _memo_from_ox():
+    """``from_ox`` that converts each term once: the same IRIs and literals recur across a
+    query's rows and a store's quads."""
+    seen: dict = {}
+
+    def convert(term) -> Node:
+        converted = seen.get(term)
+        if converted is None:
+            converted = seen[term] = from_ox(term)
+        return converted
+    return convert
+
+
 def is_oxigraph_dir(path: Path) -> bool:
     """Whether a folder holds an Oxigraph (RocksDB) store: RocksDB writes ``CURRENT`` (the
     name of the live manifest) and a ``MANIFEST-*`` file before anything else."""
@@ -295,16 +308,13 @@ class OxigraphStore:
             return QueryResult("graph", graph=g)
         variables = [v.value for v in answer.variables]
         rows = []
-        seen: dict = {}  # the same IRIs and literals recur across rows: convert each once
+        convert = _memo_from_ox()
         for solution in answer:
             row = {}
             for v in variables:
                 value = solution[v]
                 if value is not None:
-                    term = seen.get(value)
-                    if term is None:
-                        term = seen[value] = from_ox(value)
-                    row[v] = term
+                    row[v] = convert(value)
             rows.append(row)
         return QueryResult("select", variables=variables, rows=rows)
 
@@ -313,23 +323,12 @@ class OxigraphStore:
         g = Graph()
         bind_prefixes(g)
         manifest = ox.NamedNode(str(MANIFEST_GRAPH))
-        skipped: dict = {}  # graph name -> whether it is bookkeeping, decided once
-        seen: dict = {}  # the same IRIs and literals recur across quads: convert each once
+        convert = _memo_from_ox()
         for q in self.native.quads_for_pattern(None, None, None, None):
-            name = q.graph_name
-            skip = skipped.get(name)
-            if skip is None:
-                skip = skipped[name] = isinstance(name, ox.NamedNode) and (
-                    _internal(name) or name == manifest)
-            if skip:
+            if isinstance(q.graph_name, ox.NamedNode) and (
+                    _internal(q.graph_name) or q.graph_name == manifest):
                 continue
-            terms = []
-            for term in (q.subject, q.predicate, q.object):
-                converted = seen.get(term)
-                if converted is None:
-                    converted = seen[term] = from_ox(term)
-                terms.append(converted)
-            g.add(tuple(terms))
+            g.add((convert(q.subject), convert(q.predicate), convert(q.object)))
         return g
 
     def __len__(self) -> int:
